@@ -1,0 +1,5 @@
+"""`python -m congvan` runs the command-line interface."""
+
+from congvan.cli import cli
+
+cli()

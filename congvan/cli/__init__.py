@@ -1,0 +1,9 @@
+"""Command-line interface: a thin click layer over the library.
+
+Each command lives in its own module and registers itself on the `cli` group from `congvan.cli.main`.
+"""
+
+from congvan.cli import build, lint, register  # noqa: F401  (each module adds its commands to `cli`)
+from congvan.cli.main import cli
+
+__all__ = ["cli"]

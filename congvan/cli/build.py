@@ -1,0 +1,1 @@
+"""`congvan build` and `congvan init`."""

@@ -1,0 +1,1 @@
+"""`congvan lint`: NĐ 30 layout checker (see congvan.layout)."""

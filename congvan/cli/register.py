@@ -1,0 +1,1 @@
+"""`congvan register` and `congvan issue`: the outgoing-document register (see congvan.register)."""
