@@ -1,0 +1,141 @@
+"""Plain data objects shared by the modules (frozen dataclasses, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from congvan.vietnamese import capitalize_first, squash
+
+VERDICTS = ("vuot", "dat", "chua_dat", "rat_thap")
+VERDICT_WORDS = {
+    "vuot": "vượt chỉ tiêu",
+    "dat": "đạt chỉ tiêu",
+    "chua_dat": "chưa đạt chỉ tiêu",
+    "rat_thap": "rất thấp so với chỉ tiêu",
+}
+UNIT_KINDS = ("phường", "xã", "đặc khu", "thị trấn", "thị xã", "thành phố", "huyện", "quận")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """An administrative unit that receives a letter, e.g. "Phường Nha Trang"."""
+
+    name: str
+
+    @property
+    def kind(self) -> str:
+        """Return the lower-case unit type ("phường", "xã", "đặc khu") or "" when the name has none."""
+        lowered = self.name.lower()
+        for kind in sorted(UNIT_KINDS, key=len, reverse=True):
+            if lowered.startswith(kind + " "):
+                return kind
+        return ""
+
+    @property
+    def in_sentence(self) -> str:
+        """Return the name as written mid-sentence: "phường Nha Trang"."""
+        kind = self.kind
+        return kind + self.name[len(kind):] if kind else self.name
+
+    @property
+    def capitalized(self) -> str:
+        return capitalize_first(self.name)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion of a results table, with the texts to use for each verdict."""
+
+    code: str
+    name: str
+    headers: tuple[str, ...]
+    target: float | None
+    directives: dict[str, tuple[str, ...]] = field(hash=False)
+    remarks: dict[str, str] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One results table of the catalog (one assessed body, one sheet), e.g. "UBND cấp xã"."""
+
+    code: str
+    name: str
+    subject: str
+    heading: str
+    unit_headers: tuple[str, ...]
+    criteria: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The criteria catalog: results tables and their criteria, in the order letters use them."""
+
+    source: str
+    tables: tuple[TableSpec, ...]
+
+
+@dataclass(frozen=True)
+class ResultTable:
+    """Scores read from one sheet or CSV: unit name -> criterion code -> score (0-100)."""
+
+    spec: TableSpec
+    source: str
+    scores: dict[str, dict[str, float]] = field(hash=False)
+    rows: dict[str, int] = field(hash=False)
+
+    def units(self) -> list[str]:
+        return list(self.scores)
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """A unit's score on one criterion, judged against its target."""
+
+    criterion: Criterion
+    score: float
+    target: float
+    gap: float
+    verdict: str
+    rank: int
+    rank_of: int
+    average: float
+
+    @property
+    def meets_target(self) -> bool:
+        return self.verdict in ("vuot", "dat")
+
+
+@dataclass(frozen=True)
+class TableResult:
+    """A unit's results in one table: per criterion, overall index, rank, table average."""
+
+    spec: TableSpec
+    overall: float
+    overall_rank: int
+    rank_of: int
+    overall_average: float
+    criteria: tuple[CriterionResult, ...]
+
+    @property
+    def weaknesses(self) -> tuple[CriterionResult, ...]:
+        """Criteria below target, weakest (largest shortfall) first."""
+        return tuple(sorted((c for c in self.criteria if not c.meets_target), key=lambda c: (c.gap, c.criterion.code)))
+
+    @property
+    def strengths(self) -> tuple[CriterionResult, ...]:
+        """Criteria at or above target, weakest (smallest surplus) first."""
+        return tuple(sorted((c for c in self.criteria if c.meets_target), key=lambda c: (c.gap, c.criterion.code)))
+
+
+@dataclass(frozen=True)
+class UnitAssessment:
+    """Everything judged about one unit, over every table it appears in."""
+
+    unit: Unit
+    tables: tuple[TableResult, ...]
+    missing_from: tuple[str, ...] = ()
+
+
+def unit_key(name: str) -> str:
+    """Return the key units are matched by across tables (NFC, single spaces, case-folded)."""
+    return squash(name).casefold()

@@ -1,0 +1,48 @@
+"""Fill the short texts clerks write in congvan.toml, the catalog and recipient lists (`{{ ket_qua }}` ...).
+
+Same safety as templates: a sandboxed Jinja environment, and an unknown name is an error naming where.
+No autoescape here: the result is plain text that the .docx renderer escapes later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from jinja2 import StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from congvan.errors import DataError
+from congvan.vietnamese import nfc, squash
+
+_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+@lru_cache(maxsize=4096)
+def _compile(text: str) -> jinja2.Template:
+    return _ENV.from_string(text)
+
+
+def check(text: str, where: str) -> None:
+    """Raise `DataError` at `where` if `text` is not valid template syntax."""
+    try:
+        _compile(text)
+    except jinja2.TemplateSyntaxError as err:
+        raise DataError(f"lỗi cú pháp trong văn bản mẫu: {err.message} — \"{text[:120]}\"", where) from err
+
+
+def fill(text: str, values: Mapping[str, Any], where: str) -> str:
+    """Return `text` with its `{{ name }}` placeholders filled from `values`, white space tidied."""
+    if "{" not in text:
+        return text
+    check(text, where)
+    try:
+        result = _compile(text).render(values)
+    except jinja2.UndefinedError as err:
+        known = ", ".join(sorted(values))
+        raise DataError(f"{err.message} trong \"{text[:120]}\". Tên dùng được: {known}.", where) from err
+    except jinja2.TemplateError as err:
+        raise DataError(f"lỗi khi điền văn bản mẫu: {err}", where) from err
+    return squash(nfc(result))
