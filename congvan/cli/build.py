@@ -1,1 +1,69 @@
 """`congvan build` and `congvan init`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from congvan.cli.main import cli
+from congvan.config import load_workspace
+from congvan.pipeline import BuildOptions, build, plan
+from congvan.scaffold import init_workspace
+
+
+@cli.command("build")
+@click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="Workspace folder (holds congvan.toml).")
+@click.option("--data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Results file (.xlsx/.csv); repeat for several. Default: [du_lieu] ket_qua.")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="A .docx template of your own. Default: [van_ban] mau.")
+@click.option("--unit", "units", multiple=True, help="Build only this unit (exact name); repeat for several.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for draft batches. Default: output/drafts.")
+@click.option("--dry-run", is_flag=True, help="Check everything and render in memory; write nothing.")
+def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None, units: tuple[str, ...],
+                  out: Path | None, dry_run: bool) -> None:
+    """Write one draft công văn per unit into output/drafts/<batch>/.
+
+    Reads the results workbook(s), judges every criterion against its target, and renders one letter
+    per unit with that unit's own weaknesses and strengths. Drafts leave the number and day blank.
+    Nothing is written if any input is wrong.
+
+    \b
+    Example:
+        congvan build
+        congvan build --unit "Phường Nha Trang" --unit "Xã Cam Lâm"
+        congvan build --data data/ket_qua_2025.xlsx --dry-run
+    """
+    ws = load_workspace(workspace)
+    options = BuildOptions(data=data, template=template, units=units, out=out, dry_run=dry_run)
+    planned = plan(ws, options)  # read and check everything before showing any progress
+    letters = planned[1]
+    show = sys.stderr.isatty()
+    with click.progressbar(length=len(letters), label="Đang tạo văn bản", file=sys.stderr,
+                           hidden=not show) as bar:
+        report = build(ws, options, progress=bar.update, planned=planned)
+    for warning in report.warnings:
+        click.echo(f"Cảnh báo: {warning}", err=True)
+    if dry_run:
+        click.echo(f"Kiểm tra xong: {len(report.letters)} văn bản hợp lệ (--dry-run, không ghi tệp nào).")
+        return
+    short = sum(1 for letter in report.letters if letter.weaknesses)
+    click.echo(f"Đã tạo {len(report.letters)} văn bản nháp ({short} đơn vị có tiêu chí chưa đạt) tại {report.folder}")
+
+
+@cli.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init_command(directory: Path) -> None:
+    """Create a new workspace in DIRECTORY with the sample data, recipients and template.
+
+    \b
+    Example:
+        congvan init phong-noi-vu
+        cd phong-noi-vu && congvan build
+    """
+    created = init_workspace(directory)
+    click.echo(f"Đã tạo thư mục làm việc {directory} ({len(created)} mục). Sửa congvan.toml rồi chạy `congvan build`.")

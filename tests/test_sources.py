@@ -1,0 +1,181 @@
+"""Reading results workbooks/CSV and the criteria catalog: values, formats and every bad-input message."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from congvan.errors import DataError
+from congvan.sources import all_units, load_catalog, load_results
+from tests.conftest import CRITERIA_HEADERS, standard_sheets, write_workbook
+
+PERCENT = {"Trạm y tế": "0.00%"}
+
+CATALOG = """
+[nhan_xet]
+vuot = "{{ doi_tuong }} đạt {{ ket_qua }}, vượt chỉ tiêu ({{ chi_tieu }})."
+dat = "{{ doi_tuong }} đạt {{ ket_qua }}, đạt chỉ tiêu."
+chua_dat = "{{ doi_tuong }} chỉ đạt {{ ket_qua }}, chưa đạt chỉ tiêu ({{ chi_tieu }})."
+rat_thap = "{{ doi_tuong }} đạt rất thấp, chỉ có {{ ket_qua }}."
+
+[[bang]]
+ma = "ubnd_xa"
+ten = "UBND cấp xã"
+doi_tuong = "UBND {{ don_vi }}"
+tieu_de = "Đối với {{ doi_tuong }}"
+cot_don_vi = ["Đơn vị"]
+""" + "".join(f"""
+[[bang.tieu_chi]]
+ma = "{code}"
+ten = "{header}"
+cot = ["{header}"]
+[bang.tieu_chi.chi_dao]
+vuot = ["Phát huy {code}."]
+dat = ["Giữ vững {code}."]
+chua_dat = ["Khắc phục {code}."]
+rat_thap = ["Khắc phục ngay {code}."]
+""" for code, header in zip(["tiep_can", "tiep_don", "thu_tuc", "cong_chuc", "ket_qua", "phan_anh"],
+                            CRITERIA_HEADERS, strict=True)) + """
+[[bang]]
+ma = "tram_y_te"
+ten = "Trạm y tế"
+doi_tuong = "Trạm y tế {{ don_vi }}"
+tieu_de = "Đối với {{ doi_tuong }}"
+
+[[bang.tieu_chi]]
+ma = "chi_so_tyt"
+ten = "Chỉ số hài lòng đối với Trạm y tế"
+cot = ["Chỉ số hài lòng"]
+[bang.tieu_chi.chi_dao]
+vuot = ["a"]
+dat = ["b"]
+chua_dat = ["c"]
+rat_thap = ["d"]
+"""
+
+
+@pytest.fixture
+def catalog(tmp_path: Path):
+    path = tmp_path / "tieu_chi.toml"
+    path.write_text(CATALOG, encoding="utf-8")
+    return load_catalog(path)
+
+
+def test_reads_both_sheets_with_percent_formatted_cells(tmp_path, catalog):
+    path = write_workbook(tmp_path / "kq.xlsx", standard_sheets(), formats={"Trạm y tế": "0.00%"})
+    ubnd, tyt = load_results([path], catalog)
+    assert ubnd.spec.code == "ubnd_xa" and tyt.spec.code == "tram_y_te"
+    assert ubnd.scores["Phường Nha Trang"]["tiep_don"] == pytest.approx(68.83)
+    # stored 0.7646 in a cell formatted 0.00% -> 76.46, read from the number format
+    assert tyt.scores["Phường Nha Trang"]["chi_so_tyt"] == pytest.approx(76.46)
+    assert ubnd.rows["Phường Nha Trang"] == 4  # title, blank, header, then the first unit on row 4
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("72,27", 72.27), ("72,27%", 72.27), ("72,27 %", 72.27), ("72.27", 72.27), (" 85 ", 85.0),
+], ids=["comma", "comma-percent", "comma-space-percent", "dot", "spaces"])
+def test_accepts_scores_written_as_text(tmp_path, catalog, text, expected):
+    sheets = standard_sheets()
+    sheets["UBND cấp xã"][3][2] = text
+    path = write_workbook(tmp_path / "kq.xlsx", sheets, PERCENT)
+    ubnd = load_results([path], catalog)[0]
+    assert ubnd.scores["Phường Nha Trang"]["tiep_can"] == pytest.approx(expected)
+
+
+def test_header_matching_ignores_case_spaces_and_nfd(tmp_path, catalog):
+    sheets = standard_sheets()
+    header = sheets["UBND cấp xã"][2]
+    header[1] = "  ĐƠN   VỊ "
+    header[2] = unicodedata.normalize("NFD", "tiếp cận  DỊCH vụ")
+    path = write_workbook(tmp_path / "kq.xlsx", sheets, PERCENT)
+    assert load_results([path], catalog)[0].scores["Xã Cam Lâm"]["tiep_can"] == pytest.approx(90.0)
+
+
+def test_csv_table_named_after_the_table_code(tmp_path, catalog):
+    csv_path = tmp_path / "tram_y_te.csv"
+    csv_path.write_text("STT;Đơn vị;Chỉ số hài lòng\n1;Phường Nha Trang;76,46%\n2;Xã Cam Lâm;88,3\n", encoding="utf-8")
+    (table,) = load_results([csv_path], catalog)
+    assert table.scores == {"Phường Nha Trang": {"chi_so_tyt": 76.46}, "Xã Cam Lâm": {"chi_so_tyt": 88.3}}
+
+
+def test_units_sorted_in_vietnamese_order(tmp_path, catalog):
+    path = write_workbook(tmp_path / "kq.xlsx", standard_sheets(), PERCENT)
+    names = all_units(load_results([path], catalog))
+    assert names == ["Đặc khu Trường Sa", "Phường Cam Ranh", "Phường Nha Trang", "Xã Cam Lâm", "Xã Diên Khánh"]
+
+
+def _error(tmp_path, catalog, sheets, formats=PERCENT) -> str:
+    path = write_workbook(tmp_path / "kq.xlsx", sheets, formats)
+    with pytest.raises(DataError) as info:
+        load_results([path], catalog)
+    return str(info.value)
+
+
+def test_text_where_a_score_should_be(tmp_path, catalog):
+    sheets = standard_sheets()
+    sheets["UBND cấp xã"][5][3] = "khá"
+    message = _error(tmp_path, catalog, sheets)
+    assert "kq.xlsx" in message and "sheet 'UBND cấp xã'" in message and "dòng 6" in message
+    assert "cột 'Điều kiện tiếp đón, phục vụ'" in message and "'khá'" in message
+
+
+def test_score_outside_0_100(tmp_path, catalog):
+    sheets = standard_sheets()
+    sheets["UBND cấp xã"][4][7] = 112.5
+    message = _error(tmp_path, catalog, sheets)
+    assert "dòng 5" in message and "Tiếp nhận, xử lý phản ánh, kiến nghị" in message and "0–100" in message
+
+
+def test_missing_criterion_column(tmp_path, catalog):
+    sheets = standard_sheets()
+    for row in sheets["UBND cấp xã"][2:]:
+        del row[4]
+    message = _error(tmp_path, catalog, sheets)
+    assert "thiếu cột tiêu chí" in message and "'Thủ tục hành chính'" in message and "dòng 3" in message
+
+
+def test_unknown_criterion_header(tmp_path, catalog):
+    sheets = standard_sheets()
+    sheets["UBND cấp xã"][2].append("Chỉ số số hóa")
+    for row in sheets["UBND cấp xã"][3:]:
+        row.append(80.0)
+    message = _error(tmp_path, catalog, sheets)
+    assert "cột 'Chỉ số số hóa'" in message and "không khớp tiêu chí" in message
+
+
+def test_duplicate_unit(tmp_path, catalog):
+    sheets = standard_sheets()
+    sheets["UBND cấp xã"].append([9, "phường  nha trang", 80.0, 80.0, 80.0, 80.0, 80.0, 80.0])
+    message = _error(tmp_path, catalog, sheets)
+    assert "bị trùng" in message and "dòng 4" in message and "dòng 9" in message
+
+
+def test_empty_workbook(tmp_path, catalog):
+    message = _error(tmp_path, catalog, {"Sheet1": []})
+    assert "không có bảng kết quả nào" in message and "'UBND cấp xã'" in message
+
+
+def test_sheet_with_header_but_no_rows(tmp_path, catalog):
+    message = _error(tmp_path, catalog, {"UBND cấp xã": [["STT", "Đơn vị", *CRITERIA_HEADERS]]})
+    assert "không có dòng dữ liệu" in message and "sheet 'UBND cấp xã'" in message
+
+
+def test_empty_score_cell(tmp_path, catalog):
+    sheets = standard_sheets()
+    sheets["UBND cấp xã"][3][3] = None
+    message = _error(tmp_path, catalog, sheets)
+    assert "ô điểm bị trống" in message and "dòng 4" in message
+
+
+def test_fractions_without_percent_format_are_refused(tmp_path, catalog):
+    message = _error(tmp_path, catalog, standard_sheets(), formats=None)  # Trạm y tế values 0.76 ... with no % format
+    assert "sheet 'Trạm y tế'" in message and "định dạng phần trăm" in message
+
+
+def test_catalog_errors_name_the_key(tmp_path):
+    path = tmp_path / "tieu_chi.toml"
+    path.write_text(CATALOG.replace('rat_thap = ["d"]', ""), encoding="utf-8")
+    with pytest.raises(DataError, match="tiêu chí thứ 1.*chi_dao.*thiếu văn bản cho kết luận 'rat_thap'"):
+        load_catalog(path)
