@@ -1,1 +1,293 @@
 """`congvan register` and `congvan issue`: the outgoing-document register (see congvan.register)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from congvan.cli.main import cli
+from congvan.config import Workspace, load_workspace
+from congvan.errors import RegisterError
+from congvan.issuing import issue_batch
+from congvan.register import (
+    CONG_VAN,
+    DEFAULT_SERIES,
+    NewDocument,
+    Record,
+    Register,
+    canonical_type_name,
+    document_symbol,
+    today,
+)
+from congvan.register_export import export_json, export_xlsx, export_xml, remarks, subject_line, type_and_subject
+from congvan.vietnamese import nfc
+
+workspace_option = click.option(
+    "-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
+    help="Workspace folder (holds congvan.toml; the register URL comes from it or CONGVAN_REGISTER_URL).")
+series_option = click.option("--series", default=DEFAULT_SERIES, show_default=True,
+                             help="Number series (sổ) within the issuing body and year.")
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as err:
+        raise click.BadParameter(f"ngày phải có dạng YYYY-MM-DD, đang là {value!r}.") from err
+
+
+def _parse_number(value: str) -> int:
+    """Accept "5", "05", "05/SNV-CCHC"."""
+    match = re.fullmatch(r"\s*0*(\d+)\s*(/.*)?", value)
+    if not match or int(match.group(1)) < 1:
+        raise click.BadParameter(f"số văn bản không hợp lệ: {value!r} (ví dụ: 05 hoặc 05/SNV-CCHC).")
+    return int(match.group(1))
+
+
+def _open(ws: Workspace) -> Register:
+    return Register(ws.register_url)
+
+
+@cli.command("issue")
+@click.argument("batch_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@workspace_option
+@series_option
+@click.option("--date", "date_text", metavar="YYYY-MM-DD",
+              help="Issue date (default: today, Vietnam time); not earlier than the last issued document.")
+def issue_command(batch_dir: Path, workspace: Path, series: str, date_text: str | None) -> None:
+    """Give numbers (cấp số) to a draft batch and write the issued letters to output/<year>/.
+
+    Numbers are taken in one transaction and committed only when every file is written; a failed or
+    interrupted run consumes no number. Running it again on the same batch is idempotent: letters
+    that already have a number are listed and not issued twice.
+
+    \b
+    Example:
+        congvan issue output/drafts/20261122-093012-a1b2c3
+        congvan issue output/drafts/20261122-093012-a1b2c3 --date 2026-11-23
+    """
+    ws = load_workspace(workspace)
+    with _open(ws) as register:
+        result = issue_batch(batch_dir, register=register, output_dir=ws.output_dir,
+                             organ=ws.agency.issuer_abbreviation, issued_on=_parse_date(date_text), series=series)
+    for moved in result.moved_aside:
+        click.echo(f"Cảnh báo: tệp chưa vào sổ (lần cấp số trước bị gián đoạn) đã chuyển sang {moved}", err=True)
+    for letter in result.letters:
+        state = "đã cấp trước đó" if letter.already else "cấp số"
+        click.echo(f"{letter.number_symbol}\t{state}\t{letter.unit}\t{letter.path}")
+    click.echo(f"Lô {result.batch_id}: cấp số mới {len(result.new)} văn bản, "
+               f"{len(result.already)} văn bản đã có số.")
+
+
+@cli.group("register")
+def register_group() -> None:
+    """The outgoing-document register (sổ văn bản đi): numbers, reservations, archive, audit.
+
+    \b
+    Example:
+        congvan register list --year 2026
+        congvan register reserve --trich-yeu "V/v báo cáo công tác CCHC quý IV"
+        congvan register verify
+    """
+
+
+@register_group.command("reserve")
+@workspace_option
+@series_option
+@click.option("--trich-yeu", required=True, help="Subject (trích yếu) of the document.")
+@click.option("--loai", default=CONG_VAN, show_default=True, help="Document type (Phụ lục III), e.g. \"Quyết định\".")
+@click.option("--nguoi-ky", default=None, help="Signer's name (default: [nguoi_ky] of congvan.toml).")
+@click.option("--noi-nhan", multiple=True, help="Recipient; repeat for several.")
+@click.option("--ghi-chu", default="", help="Note (ghi chú).")
+def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, nguoi_ky: str | None,
+                    noi_nhan: tuple[str, ...], ghi_chu: str) -> None:
+    """Take the next number by hand for a document made elsewhere, and print it.
+
+    \b
+    Example:
+        congvan register reserve --trich-yeu "V/v báo cáo công tác CCHC quý IV"
+        congvan register reserve --loai "Quyết định" --trich-yeu "Về việc kiện toàn Tổ CCHC" --nguoi-ky "Lê Văn An"
+    """
+    ws = load_workspace(workspace)
+    type_name = canonical_type_name(loai)
+    subject = nfc(trich_yeu).strip()
+    if type_name == CONG_VAN:
+        subject = re.sub(r"^V/v\s+", "", subject, flags=re.IGNORECASE)
+    if not subject:
+        raise RegisterError("trích yếu không được để trống (--trich-yeu).")
+    by_hand = nguoi_ky is not None
+    doc = NewDocument(
+        code_notation=document_symbol(type_name, ws.agency.issuer_abbreviation, ws.agency.drafting_unit),
+        type_name=type_name, subject=subject, organ_name=ws.agency.issuer,
+        signer_authority="" if by_hand else ws.signer.authority,
+        signer_position="" if by_hand else ws.signer.position,
+        signer_name=nfc(nguoi_ky).strip() if by_hand else ws.signer.name,
+        recipients=[nfc(r).strip() for r in noi_nhan], note=nfc(ghi_chu).strip(),
+    )
+    with _open(ws) as register:
+        record = register.reserve(doc, organ=ws.agency.issuer_abbreviation, series=series)
+    click.echo(record.number_symbol)
+
+
+@register_group.command("set-next")
+@click.argument("number", type=click.IntRange(min=1))
+@workspace_option
+@series_option
+@click.option("--year", type=int, default=None, help="Year (default: this year).")
+def set_next_command(number: int, workspace: Path, series: str, year: int | None) -> None:
+    """Make NUMBER the next number of the year (e.g. the office is already at 5236: set-next 5237).
+
+    Refused when NUMBER is not above every number already in the register for that year.
+
+    \b
+    Example:
+        congvan register set-next 5237
+        congvan register set-next 1 --year 2027
+    """
+    ws = load_workspace(workspace)
+    year = year or today().year
+    with _open(ws) as register:
+        register.set_next(ws.agency.issuer_abbreviation, year, number, series)
+    click.echo(f"Số tiếp theo năm {year}: {number:02d}")
+
+
+@register_group.command("void")
+@click.argument("number")
+@workspace_option
+@series_option
+@click.option("--ly-do", required=True, help="Reason for the withdrawal (lý do thu hồi).")
+@click.option("--year", type=int, default=None, help="Year of the number (default: this year).")
+def void_command(number: str, workspace: Path, series: str, ly_do: str, year: int | None) -> None:
+    """Withdraw (thu hồi) a number: it stays in the register, marked, with the reason and the time.
+
+    \b
+    Example:
+        congvan register void 05 --ly-do "Sai tên đơn vị nhận, thay bằng văn bản số 07/SNV-CCHC"
+    """
+    ws = load_workspace(workspace)
+    with _open(ws) as register:
+        record = register.void(ws.agency.issuer_abbreviation, year or today().year, _parse_number(number), ly_do,
+                               series)
+    click.echo(f"Đã thu hồi số {record.number_symbol} lúc {record.voided_at}: {record.void_reason}")
+
+
+@register_group.command("list")
+@workspace_option
+@click.option("--year", type=int, default=None, help="Only this year.")
+@click.option("--unit", default=None, help="Only letters to units whose name contains this text.")
+@click.option("--text", default=None, help="Only rows whose number, subject, unit, signer or note contain this.")
+def list_command(workspace: Path, year: int | None, unit: str | None, text: str | None) -> None:
+    """List the register, in number order.
+
+    \b
+    Example:
+        congvan register list --year 2026
+        congvan register list --unit "Nha Trang" --text "hài lòng"
+    """
+    ws = load_workspace(workspace)
+    with _open(ws) as register:
+        records = register.records(organ=ws.agency.issuer_abbreviation, year=year, unit=unit, text=text)
+    for record in records:
+        flag = "THU HỒI" if record.voided_at else ("lấy số" if record.status == "reserved" else "")
+        click.echo("\t".join((record.number_symbol, record.issued_date.strftime("%d/%m/%Y"), flag,
+                              record.unit or "", type_and_subject(record))))
+    click.echo(f"{len(records)} văn bản.", err=True)
+
+
+@register_group.command("show")
+@click.argument("number")
+@workspace_option
+@series_option
+@click.option("--year", type=int, default=None, help="Year of the number (default: this year).")
+def show_command(number: str, workspace: Path, series: str, year: int | None) -> None:
+    """Show every field kept for one number.
+
+    \b
+    Example:
+        congvan register show 05
+        congvan register show 05/SNV-CCHC --year 2026
+    """
+    ws = load_workspace(workspace)
+    with _open(ws) as register:
+        record = register.get(ws.agency.issuer_abbreviation, year or today().year, _parse_number(number), series)
+    for label, value in _show_lines(record):
+        click.echo(f"{label}: {value}")
+
+
+def _show_lines(r: Record) -> list[tuple[str, object]]:
+    return [
+        ("Số, ký hiệu", r.number_symbol), ("Ngày", r.issued_date.strftime("%d/%m/%Y")),
+        ("Tên loại", r.type_name), ("Trích yếu", subject_line(r)), ("Cơ quan ban hành", r.organ_name),
+        ("Người ký", r.signer_info), ("Nơi nhận", "; ".join(r.recipients)),
+        ("Bản lưu", r.archive_copy), ("Số lượng bản", r.issued_amount or ""), ("Số trang", r.page_amount or ""),
+        ("Trạng thái", "thu hồi" if r.voided_at else ("lấy số bằng tay" if r.status == "reserved" else "đã cấp số")),
+        ("Ghi chú", remarks(r).replace("\n", "; ")), ("Đơn vị", r.unit or ""), ("Lô bản nháp", r.batch_id or ""),
+        ("Tệp", r.file_path or ""), ("SHA-256", r.sha256 or ""), ("SHA-256 mẫu", r.template_sha256 or ""),
+        ("Phiên bản congvan", r.tool_version), ("Ghi sổ lúc", r.created_at),
+    ]
+
+
+@register_group.command("export")
+@workspace_option
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Printable Sổ đăng ký văn bản đi (Phụ lục IV).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Phụ lục VI fields as JSON.")
+@click.option("--xml", "xml_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Phụ lục VI fields as XML.")
+@click.option("--year", type=int, default=None, help="Only this year (default: all years).")
+def export_command(workspace: Path, xlsx_path: Path | None, json_path: Path | None, xml_path: Path | None,
+                   year: int | None) -> None:
+    """Export the register to .xlsx (to print and bind), .json and/or .xml.
+
+    \b
+    Example:
+        congvan register export --xlsx so_van_ban_di_2026.xlsx --year 2026
+        congvan register export --json so_di.json --xml so_di.xml
+    """
+    if not (xlsx_path or json_path or xml_path):
+        raise click.UsageError("chọn ít nhất một trong --xlsx, --json, --xml.")
+    ws = load_workspace(workspace)
+    with _open(ws) as register:
+        records = register.records(organ=ws.agency.issuer_abbreviation, year=year)
+    if xlsx_path:
+        export_xlsx(records, xlsx_path, organ_name=ws.agency.issuer, parent_name=ws.agency.parent, title_year=year)
+    if json_path:
+        export_json(records, json_path)
+    if xml_path:
+        export_xml(records, xml_path)
+    written = ", ".join(str(p) for p in (xlsx_path, json_path, xml_path) if p)
+    click.echo(f"Đã xuất {len(records)} văn bản: {written}")
+
+
+@register_group.command("verify")
+@workspace_option
+@click.option("--year", type=int, default=None, help="Only this year.")
+def verify_command(workspace: Path, year: int | None) -> None:
+    """Re-hash every issued file and report missing or altered ones (exit code 1 when any).
+
+    \b
+    Example:
+        congvan register verify
+        congvan register verify --year 2026
+    """
+    ws = load_workspace(workspace)
+    with _open(ws) as register:
+        report = register.verify(ws.output_dir, organ=ws.agency.issuer_abbreviation, year=year)
+    for record in report.missing:
+        click.echo(f"THIẾU\t{record.number_symbol}\t{ws.output_dir / (record.file_path or '')}")
+    for record in report.altered:
+        click.echo(f"BỊ SỬA\t{record.number_symbol}\t{ws.output_dir / (record.file_path or '')}")
+    for path in report.unregistered:
+        click.echo(f"Cảnh báo: tệp không có trong sổ: {path}", err=True)
+    if not report.ok:
+        click.echo(f"Lỗi: {len(report.missing)} tệp thiếu, {len(report.altered)} tệp bị sửa "
+                   f"trên {report.checked} tệp đã kiểm tra.", err=True)
+        sys.exit(1)
+    click.echo(f"Đã kiểm tra {report.checked} tệp: tất cả khớp với sổ.")

@@ -1,0 +1,645 @@
+"""The outgoing-document register (sổ văn bản đi): storage, numbering, reservations, voiding, verification.
+
+Storage goes through SQLAlchemy Core. By default the register is an SQLite file in the workspace
+(WAL journal, `synchronous=FULL`, every write in a `BEGIN IMMEDIATE` transaction, so one writer at a
+time across processes); an office that shares one register points it at PostgreSQL, where every write
+transaction first takes a transaction-scoped advisory lock. Either way, allocating numbers, writing the
+files and inserting the rows happen under one lock and one transaction: numbers are consecutive, never
+duplicated, and a failed transaction consumes none.
+
+The schema is versioned: `schema_version` holds the number of applied migrations and `MIGRATIONS` is
+the ordered list of migration functions; `Register` applies the missing ones when it opens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from congvan import __version__
+from congvan.errors import RegisterError
+from congvan.files import sha256_file
+from congvan.vietnamese import document_number, fold, nfc
+
+VIETNAM_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
+DEFAULT_SERIES = "chung"
+LANGUAGE = "Tiếng Việt"
+CONG_VAN = "Công văn"
+STATUS_ISSUED = "issued"
+STATUS_RESERVED = "reserved"
+
+# NĐ 30/2020 Phụ lục III: abbreviations of the document types (công văn and thư công have none).
+TYPE_ABBREVIATIONS: dict[str, str] = {
+    "Nghị quyết": "NQ", "Quyết định": "QĐ", "Chỉ thị": "CT", "Quy chế": "QC", "Quy định": "QyĐ",
+    "Thông cáo": "TC", "Thông báo": "TB", "Hướng dẫn": "HD", "Chương trình": "CTr", "Kế hoạch": "KH",
+    "Phương án": "PA", "Đề án": "ĐA", "Dự án": "DA", "Báo cáo": "BC", "Biên bản": "BB", "Tờ trình": "TTr",
+    "Hợp đồng": "HĐ", "Công điện": "CĐ", "Bản ghi nhớ": "BGN", "Bản thỏa thuận": "BTT",
+    "Giấy ủy quyền": "GUQ", "Giấy mời": "GM", "Giấy giới thiệu": "GGT", "Giấy nghỉ phép": "GNP",
+    "Phiếu gửi": "PG", "Phiếu chuyển": "PC", "Phiếu báo": "PB", "Bản sao y": "SY", "Bản trích sao": "TrS",
+    "Bản sao lục": "SL",
+}
+NO_ABBREVIATION = ("Công văn", "Thư công")
+
+
+def now() -> dt.datetime:
+    """Return the current time in Vietnam (UTC+7, no daylight saving)."""
+    return dt.datetime.now(VIETNAM_TZ).replace(microsecond=0)
+
+
+def today() -> dt.date:
+    """Return today's date in Vietnam."""
+    return now().date()
+
+
+def _type_key(type_name: str) -> str:
+    # "thoả"/"thỏa", "uỷ"/"ủy": both tone placements are in use; compare on one.
+    key = fold(type_name)
+    for old, new in (("oả", "ỏa"), ("oà", "òa"), ("oá", "óa"), ("uỷ", "ủy"), ("uý", "úy")):
+        key = key.replace(old, new)
+    return key
+
+
+_ABBREVIATION_BY_KEY = {_type_key(name): abbr for name, abbr in TYPE_ABBREVIATIONS.items()}
+_CANONICAL_BY_KEY = {_type_key(name): name for name in (*TYPE_ABBREVIATIONS, *NO_ABBREVIATION)}
+
+
+def canonical_type_name(type_name: str) -> str:
+    """Return the NĐ 30 spelling of a type name ("quyết định" -> "Quyết định"); raise on an unknown type."""
+    key = _type_key(type_name)
+    if key in ("sao y", "trích sao", "sao lục"):
+        key = _type_key("bản " + key)
+    if key not in _CANONICAL_BY_KEY:
+        known = ", ".join([*NO_ABBREVIATION, *TYPE_ABBREVIATIONS])
+        raise RegisterError(
+            f"loại văn bản '{type_name}' không có trong Phụ lục III NĐ 30/2020. Dùng một trong: {known}.")
+    return _CANONICAL_BY_KEY[key]
+
+
+def document_symbol(type_name: str, issuer_abbreviation: str, drafting_unit: str = "") -> str:
+    """Return the ký hiệu: công văn `<cơ quan>-<đơn vị>` ("SNV-CCHC"), typed documents `<loại>-<cơ quan>` ("QĐ-SNV")."""
+    name = canonical_type_name(type_name)
+    if not issuer_abbreviation:
+        raise RegisterError("thiếu chữ viết tắt tên cơ quan ban hành (co_quan.viet_tat).")
+    if name in NO_ABBREVIATION:
+        return f"{issuer_abbreviation}-{drafting_unit}" if drafting_unit else issuer_abbreviation
+    return f"{TYPE_ABBREVIATIONS[name]}-{issuer_abbreviation}"
+
+
+# -- schema and migrations --
+
+
+def _migration_1(conn: Connection) -> None:
+    """Create the register: documents (Phụ lục IV + VI + audit columns), counters."""
+    meta = sa.MetaData()
+    sa.Table(
+        "documents", meta,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("organ", sa.String(30), nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("series", sa.String(30), nullable=False),
+        sa.Column("number", sa.Integer, nullable=False),
+        sa.Column("code_number", sa.String(11), nullable=False),
+        sa.Column("code_notation", sa.String(30), nullable=False),
+        sa.Column("status", sa.String(10), nullable=False),
+        sa.Column("issued_date", sa.Date, nullable=False),
+        sa.Column("type_name", sa.String(100), nullable=False),
+        sa.Column("subject", sa.String(500), nullable=False),
+        sa.Column("organ_name", sa.String(200), nullable=False),
+        sa.Column("language", sa.String(30), nullable=False),
+        sa.Column("page_amount", sa.Integer),
+        sa.Column("signer_authority", sa.String(100), nullable=False),
+        sa.Column("signer_position", sa.String(100), nullable=False),
+        sa.Column("signer_name", sa.String(50), nullable=False),
+        sa.Column("recipients", sa.Text, nullable=False),
+        sa.Column("distribution", sa.Text, nullable=False),
+        sa.Column("archive_copy", sa.String(200), nullable=False),
+        sa.Column("priority", sa.Integer, nullable=False),
+        sa.Column("issued_amount", sa.Integer),
+        sa.Column("due_date", sa.Date),
+        sa.Column("sent_date", sa.Date),
+        sa.Column("receipt", sa.String(200)),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("batch_id", sa.String(64)),
+        sa.Column("letter_index", sa.Integer),
+        sa.Column("unit", sa.String(200)),
+        sa.Column("file_path", sa.String(500)),
+        sa.Column("sha256", sa.String(64)),
+        sa.Column("template_sha256", sa.String(64)),
+        sa.Column("draft_sha256", sa.String(64)),
+        sa.Column("context_json", sa.Text),
+        sa.Column("tool_version", sa.String(40), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("voided_at", sa.String(40)),
+        sa.Column("void_reason", sa.Text),
+        sa.UniqueConstraint("organ", "year", "series", "number", name="uq_documents_number"),
+        sa.UniqueConstraint("batch_id", "letter_index", name="uq_documents_draft"),
+    )
+    sa.Table(
+        "counters", meta,
+        sa.Column("organ", sa.String(30), primary_key=True),
+        sa.Column("year", sa.Integer, primary_key=True),
+        sa.Column("series", sa.String(30), primary_key=True),
+        sa.Column("next_number", sa.Integer, nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    meta.create_all(conn)
+
+
+def _migration_2(conn: Connection) -> None:
+    """Index the columns `register list` filters on, and file paths for `verify` and issuing."""
+    conn.execute(sa.text("CREATE INDEX ix_documents_year_unit ON documents (year, unit)"))
+    conn.execute(sa.text("CREATE INDEX ix_documents_file_path ON documents (file_path)"))
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2]
+
+_meta = sa.MetaData()
+schema_version = sa.Table(
+    "schema_version", _meta,
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("applied_at", sa.String(40), nullable=False),
+    sa.Column("tool_version", sa.String(40), nullable=False),
+)
+documents = sa.Table("documents", _meta)
+counters = sa.Table("counters", _meta)
+
+
+def _reflect_columns() -> None:
+    # The query-side table objects mirror the schema after every migration (kept by hand, tested).
+    cols = {
+        "id": sa.Integer, "organ": sa.String, "year": sa.Integer, "series": sa.String, "number": sa.Integer,
+        "code_number": sa.String, "code_notation": sa.String, "status": sa.String, "issued_date": sa.Date,
+        "type_name": sa.String, "subject": sa.String, "organ_name": sa.String, "language": sa.String,
+        "page_amount": sa.Integer, "signer_authority": sa.String, "signer_position": sa.String,
+        "signer_name": sa.String, "recipients": sa.Text, "distribution": sa.Text, "archive_copy": sa.String,
+        "priority": sa.Integer, "issued_amount": sa.Integer, "due_date": sa.Date, "sent_date": sa.Date,
+        "receipt": sa.String, "note": sa.Text, "batch_id": sa.String, "letter_index": sa.Integer,
+        "unit": sa.String, "file_path": sa.String, "sha256": sa.String, "template_sha256": sa.String,
+        "draft_sha256": sa.String, "context_json": sa.Text, "tool_version": sa.String,
+        "created_at": sa.String, "voided_at": sa.String, "void_reason": sa.Text,
+    }
+    for name, type_ in cols.items():
+        documents.append_column(sa.Column(name, type_, primary_key=name == "id"))
+    for name, type_ in {"organ": sa.String, "year": sa.Integer, "series": sa.String,
+                        "next_number": sa.Integer, "updated_at": sa.String}.items():
+        counters.append_column(sa.Column(name, type_, primary_key=name in ("organ", "year", "series")))
+
+
+_reflect_columns()
+
+
+# -- records --
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row of the register: a number given to a document (issued here, reserved by hand, maybe voided)."""
+
+    id: int
+    organ: str
+    year: int
+    series: str
+    number: int
+    code_number: str
+    code_notation: str
+    status: str
+    issued_date: dt.date
+    type_name: str
+    subject: str
+    organ_name: str
+    language: str
+    page_amount: int | None
+    signer_authority: str
+    signer_position: str
+    signer_name: str
+    recipients: list[str]
+    distribution: list[str]
+    archive_copy: str
+    priority: int
+    issued_amount: int | None
+    due_date: dt.date | None
+    sent_date: dt.date | None
+    receipt: str | None
+    note: str
+    batch_id: str | None
+    letter_index: int | None
+    unit: str | None
+    file_path: str | None
+    sha256: str | None
+    template_sha256: str | None
+    draft_sha256: str | None
+    context_json: str | None
+    tool_version: str
+    created_at: str
+    voided_at: str | None
+    void_reason: str | None
+
+    @property
+    def number_symbol(self) -> str:
+        """Return "05/SNV-CCHC"."""
+        return f"{self.code_number}/{self.code_notation}"
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def signer_info(self) -> str:
+        """Return the signature block in one line: "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Trần Văn Minh"."""
+        return " ".join(part for part in (self.signer_authority, self.signer_position, self.signer_name) if part)
+
+    @property
+    def context(self) -> dict[str, Any] | None:
+        """Return the rendered context the file was made from (None for a number reserved by hand)."""
+        return json.loads(self.context_json) if self.context_json else None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Record:
+        values = dict(row._mapping)
+        values["recipients"] = json.loads(values["recipients"] or "[]")
+        values["distribution"] = json.loads(values["distribution"] or "[]")
+        for key in ("issued_date", "due_date", "sent_date"):
+            if isinstance(values[key], str):
+                values[key] = dt.date.fromisoformat(values[key])
+        return cls(**{f.name: values[f.name] for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """What the caller knows about a document that gets a number (the register adds number and dates)."""
+
+    code_notation: str
+    type_name: str
+    subject: str
+    organ_name: str
+    signer_authority: str = ""
+    signer_position: str = ""
+    signer_name: str = ""
+    recipients: Sequence[str] = ()
+    distribution: Sequence[str] = ()
+    archive_copy: str = ""
+    priority: int = 0
+    issued_amount: int | None = None
+    page_amount: int | None = None
+    due_date: dt.date | None = None
+    note: str = ""
+    batch_id: str | None = None
+    letter_index: int | None = None
+    unit: str | None = None
+    file_path: str | None = None
+    sha256: str | None = None
+    template_sha256: str | None = None
+    draft_sha256: str | None = None
+    context_json: str | None = None
+    status: str = STATUS_ISSUED
+    language: str = LANGUAGE
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """Result of `Register.verify`: files that are missing or whose SHA-256 changed, and stray files."""
+
+    checked: int
+    missing: list[Record]
+    altered: list[Record]
+    unregistered: list[Path]
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.altered
+
+
+# -- engine --
+
+
+def normalize_url(url: str) -> sa.URL:
+    """Return the SQLAlchemy URL for a register: `postgresql://` uses psycopg 3; SQLite folders are created."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError as err:
+        raise RegisterError(f"địa chỉ sổ văn bản không hợp lệ: {url!r} ({err}).") from err
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        return parsed
+    raise RegisterError(f"sổ văn bản chỉ hỗ trợ SQLite hoặc PostgreSQL, không hỗ trợ '{backend}' ({url}).")
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = sa.create_engine(parsed, connect_args={"timeout": 120}, poolclass=sa.pool.NullPool)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA busy_timeout = 120000")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            write = conn.get_execution_options().get("congvan_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    return sa.create_engine(parsed, pool_pre_ping=True, poolclass=sa.pool.NullPool)
+
+
+# -- the register --
+
+
+class Register:
+    """An open register. Use as a context manager or call `close()`."""
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self.url = url
+        self.engine = _make_engine(url)
+        self.dialect = self.engine.dialect.name
+        try:
+            if migrate:
+                self.migrate()
+        except sa.exc.OperationalError as err:
+            self.engine.dispose()
+            raise RegisterError(f"không mở được sổ văn bản đi {self.display_url}: {err.orig}") from err
+
+    @property
+    def display_url(self) -> str:
+        """Return the URL without its password."""
+        return normalize_url(self.url).render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions --
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """Yield a connection inside a transaction that holds the register's write lock until commit."""
+        with self.engine.connect().execution_options(congvan_write=True) as conn, conn.begin():
+            if self.dialect == "postgresql":
+                conn.execute(sa.text(
+                    "SELECT pg_advisory_xact_lock(hashtext(current_database() || '/' || current_schema()"
+                    " || '/congvan-register'))"
+                ))
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """Yield a connection in a read transaction."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    # -- migrations --
+
+    def schema_version(self) -> int:
+        """Return the number of migrations applied (0 for an empty database)."""
+        with self.read() as conn:
+            return _current_version(conn)
+
+    def migrate(self, target: int | None = None) -> int:
+        """Apply the missing migrations up to `target` (default: all); return the resulting version."""
+        target = len(MIGRATIONS) if target is None else target
+        with self.write() as conn:
+            version = _current_version(conn)
+            if version > len(MIGRATIONS):
+                raise RegisterError(
+                    f"sổ văn bản {self.display_url} có lược đồ phiên bản {version}, mới hơn phiên bản "
+                    f"{len(MIGRATIONS)} mà congvan {__version__} biết. Hãy cập nhật congvan."
+                )
+            if version == 0 and not sa.inspect(conn).has_table("schema_version"):
+                schema_version.create(conn)
+            for step in range(version, target):
+                MIGRATIONS[step](conn)
+                conn.execute(schema_version.delete())
+                conn.execute(schema_version.insert().values(
+                    version=step + 1, applied_at=now().isoformat(), tool_version=__version__))
+                version = step + 1
+            return version
+
+    # -- numbering --
+
+    def next_number(self, conn: Connection, organ: str, year: int, series: str = DEFAULT_SERIES) -> int:
+        """Return the next free number of a series (call inside `write()` to be sure it stays free)."""
+        highest = conn.execute(
+            sa.select(sa.func.max(documents.c.number)).where(
+                documents.c.organ == organ, documents.c.year == year, documents.c.series == series)
+        ).scalar()
+        counter = conn.execute(
+            sa.select(counters.c.next_number).where(
+                counters.c.organ == organ, counters.c.year == year, counters.c.series == series)
+        ).scalar()
+        return max(counter or 1, (highest or 0) + 1)
+
+    def peek_next(self, organ: str, year: int, series: str = DEFAULT_SERIES) -> int:
+        """Return the number the next document would get now (informational, not reserved)."""
+        with self.read() as conn:
+            return self.next_number(conn, organ, year, series)
+
+    def check_date_order(self, conn: Connection, organ: str, date: dt.date, series: str = DEFAULT_SERIES) -> None:
+        """Refuse a date earlier than the last one of the series: numbers and dates follow issuing order."""
+        last = conn.execute(
+            sa.select(sa.func.max(documents.c.issued_date)).where(
+                documents.c.organ == organ, documents.c.year == date.year, documents.c.series == series)
+        ).scalar()
+        if isinstance(last, str):
+            last = dt.date.fromisoformat(last)
+        if last is not None and date < last:
+            raise RegisterError(
+                f"ngày {date.isoformat()} sớm hơn ngày của văn bản cấp số gần nhất ({last.isoformat()}); "
+                "số và ngày văn bản phải theo thứ tự ban hành (NĐ 30/2020, Điều 15)."
+            )
+
+    def insert(self, conn: Connection, doc: NewDocument, *, organ: str, number: int, date: dt.date,
+               series: str = DEFAULT_SERIES) -> Record:
+        """Insert one row with `number` (caller holds `write()` and has checked the number is next)."""
+        values = {
+            "organ": organ, "year": date.year, "series": series, "number": number,
+            "code_number": document_number(number), "code_notation": doc.code_notation,
+            "status": doc.status, "issued_date": date, "type_name": doc.type_name, "subject": nfc(doc.subject),
+            "organ_name": doc.organ_name, "language": doc.language, "page_amount": doc.page_amount,
+            "signer_authority": doc.signer_authority, "signer_position": doc.signer_position,
+            "signer_name": doc.signer_name,
+            "recipients": json.dumps(list(doc.recipients), ensure_ascii=False),
+            "distribution": json.dumps(list(doc.distribution), ensure_ascii=False),
+            "archive_copy": doc.archive_copy, "priority": doc.priority, "issued_amount": doc.issued_amount,
+            "due_date": doc.due_date, "sent_date": None, "receipt": None, "note": doc.note,
+            "batch_id": doc.batch_id, "letter_index": doc.letter_index, "unit": doc.unit,
+            "file_path": doc.file_path, "sha256": doc.sha256, "template_sha256": doc.template_sha256,
+            "draft_sha256": doc.draft_sha256, "context_json": doc.context_json, "tool_version": __version__,
+            "created_at": now().isoformat(), "voided_at": None, "void_reason": None,
+        }
+        try:
+            new_id = conn.execute(documents.insert().values(**values).returning(documents.c.id)).scalar_one()
+        except sa.exc.IntegrityError as err:
+            raise RegisterError(
+                f"số {document_number(number)}/{doc.code_notation} năm {date.year} đã có trong sổ ({err.orig})."
+            ) from err
+        return Record.from_row(conn.execute(sa.select(documents).where(documents.c.id == new_id)).one())
+
+    def advance_counter(self, conn: Connection, organ: str, year: int, next_number: int,
+                        series: str = DEFAULT_SERIES) -> None:
+        """Store `next_number` as the next number of the series (inside `write()`)."""
+        where = (counters.c.organ == organ, counters.c.year == year, counters.c.series == series)
+        exists = conn.execute(sa.select(counters.c.next_number).where(*where)).first()
+        stamp = now().isoformat()
+        if exists is None:
+            conn.execute(counters.insert().values(organ=organ, year=year, series=series,
+                                                  next_number=next_number, updated_at=stamp))
+        else:
+            conn.execute(counters.update().where(*where).values(next_number=next_number, updated_at=stamp))
+
+    def reserve(self, doc: NewDocument, *, organ: str, date: dt.date | None = None,
+                series: str = DEFAULT_SERIES) -> Record:
+        """Take the next number for a document made elsewhere (lấy số bằng tay) and return its row."""
+        date = date or today()
+        doc = NewDocument(**{**{f.name: getattr(doc, f.name) for f in fields(NewDocument)},
+                             "status": STATUS_RESERVED})
+        with self.write() as conn:
+            self.check_date_order(conn, organ, date, series)
+            number = self.next_number(conn, organ, date.year, series)
+            record = self.insert(conn, doc, organ=organ, number=number, date=date, series=series)
+            self.advance_counter(conn, organ, date.year, number + 1, series)
+            return record
+
+    def set_next(self, organ: str, year: int, number: int, series: str = DEFAULT_SERIES) -> int:
+        """Make `number` the next number of the year; refuse to go back to or below a number in the register."""
+        if number < 1:
+            raise RegisterError("số tiếp theo phải từ 1 trở lên.")
+        with self.write() as conn:
+            highest = conn.execute(
+                sa.select(sa.func.max(documents.c.number)).where(
+                    documents.c.organ == organ, documents.c.year == year, documents.c.series == series)
+            ).scalar()
+            if highest is not None and number <= highest:
+                raise RegisterError(
+                    f"năm {year} đã cấp đến số {document_number(highest)}; số tiếp theo phải lớn hơn "
+                    f"{document_number(highest)} (không được lùi lại, không cấp trùng số)."
+                )
+            self.advance_counter(conn, organ, year, number, series)
+        return number
+
+    def void(self, organ: str, year: int, number: int, reason: str,
+             series: str = DEFAULT_SERIES) -> Record:
+        """Mark a number as withdrawn (thu hồi): the row stays, with the reason and the time."""
+        reason = nfc(reason).strip()
+        if not reason:
+            raise RegisterError("phải ghi lý do thu hồi (--ly-do).")
+        with self.write() as conn:
+            record = self._get(conn, organ, year, number, series)
+            if record.voided:
+                raise RegisterError(f"số {record.number_symbol} đã bị thu hồi lúc {record.voided_at}.")
+            conn.execute(documents.update().where(documents.c.id == record.id)
+                         .values(voided_at=now().isoformat(), void_reason=reason))
+            return self._get(conn, organ, year, number, series)
+
+    # -- queries --
+
+    def _get(self, conn: Connection, organ: str, year: int, number: int, series: str) -> Record:
+        row = conn.execute(sa.select(documents).where(
+            documents.c.organ == organ, documents.c.year == year, documents.c.series == series,
+            documents.c.number == number)).first()
+        if row is None:
+            raise RegisterError(
+                f"không có số {document_number(number)} năm {year} (sổ '{series}') trong sổ văn bản đi.")
+        return Record.from_row(row)
+
+    def get(self, organ: str, year: int, number: int, series: str = DEFAULT_SERIES) -> Record:
+        """Return one row; raise `RegisterError` when the number is not in the register."""
+        with self.read() as conn:
+            return self._get(conn, organ, year, number, series)
+
+    def records(self, *, organ: str | None = None, year: int | None = None, unit: str | None = None,
+                text: str | None = None, series: str | None = None) -> list[Record]:
+        """Return rows in register order; `unit` and `text` match case-insensitively (Vietnamese aware)."""
+        query = sa.select(documents)
+        if organ is not None:
+            query = query.where(documents.c.organ == organ)
+        if year is not None:
+            query = query.where(documents.c.year == year)
+        if series is not None:
+            query = query.where(documents.c.series == series)
+        query = query.order_by(documents.c.organ, documents.c.year, documents.c.series, documents.c.number)
+        with self.read() as conn:
+            rows = [Record.from_row(row) for row in conn.execute(query)]
+        if unit:
+            wanted = fold(unit)
+            rows = [r for r in rows if r.unit and wanted in fold(r.unit)]
+        if text:
+            wanted = fold(text)
+            rows = [r for r in rows if wanted in fold(" ".join(
+                (r.number_symbol, r.type_name, r.subject, r.unit or "", r.signer_info, r.note,
+                 " ".join(r.recipients), r.void_reason or "")))]
+        return rows
+
+    def batch_records(self, conn: Connection, batch_id: str) -> dict[int, Record]:
+        """Return the rows already issued from a draft batch, by letter index."""
+        rows = conn.execute(sa.select(documents).where(documents.c.batch_id == batch_id))
+        return {row.letter_index: Record.from_row(row) for row in rows}
+
+    def registered_paths(self, conn: Connection, paths: Sequence[str]) -> set[str]:
+        """Return which of `paths` (relative to the output folder) belong to rows of the register."""
+        if not paths:
+            return set()
+        rows = conn.execute(sa.select(documents.c.file_path).where(documents.c.file_path.in_(list(paths))))
+        return {row.file_path for row in rows}
+
+    # -- audit --
+
+    def verify(self, output_dir: Path, *, organ: str | None = None, year: int | None = None) -> VerifyReport:
+        """Re-hash every stored file; report missing and altered ones, and .docx files the register lacks."""
+        output_dir = Path(output_dir)
+        records = [r for r in self.records(organ=organ, year=year) if r.file_path]
+        missing: list[Record] = []
+        altered: list[Record] = []
+        for record in records:
+            path = output_dir / record.file_path
+            if not path.is_file():
+                missing.append(record)
+            elif sha256_file(path) != record.sha256:
+                altered.append(record)
+        known = {r.file_path for r in records}
+        years = {str(year)} if year is not None else {r.file_path.split("/")[0] for r in records}
+        if year is None and output_dir.is_dir():
+            years |= {p.name for p in output_dir.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)}
+        stray = sorted(
+            path for name in years for path in (output_dir / name).glob("*.docx")
+            if f"{name}/{path.name}" not in known and ISSUED_NAME_RE.match(path.name)
+        )
+        return VerifyReport(checked=len(records), missing=missing, altered=altered, unregistered=stray)
+
+
+ISSUED_NAME_RE = re.compile(r"^(\d{2,})-[A-Za-z0-9-]+_.*\.docx$")
+
+
+def _current_version(conn: Connection) -> int:
+    if not sa.inspect(conn).has_table("schema_version"):
+        return 0
+    return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+
+
+def open_register(url: str) -> Register:
+    """Open (and migrate) the register at `url`: `sqlite:///path` or `postgresql://user@host/db`."""
+    return Register(url)
