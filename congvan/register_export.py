@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,9 @@ def export_xlsx(records: Sequence[Record], path: Path, *, organ_name: str = "", 
             cell.font = Font(name=FONT, size=11, strike=bool(records[offset].voided_at) and column == 1)
             cell.alignment = wrap_top
             cell.border = border
+        # LibreOffice does not grow rows for wrapped text on its own: give each row its height.
+        sheet.row_dimensions[row].height = 15 * max(_wrapped_lines(value, width)
+                                                    for value, (_, width) in zip(values, REGISTER_COLUMNS, strict=True))
 
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW + 1}"
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 2, column=1)
@@ -143,6 +147,14 @@ def export_xlsx(records: Sequence[Record], path: Path, *, organ_name: str = "", 
     workbook.save(buffer)
     atomic_write(Path(path), buffer.getvalue())
     return Path(path)
+
+
+def _wrapped_lines(value: Any, width: float) -> int:
+    """Estimate how many lines `value` takes in a column `width` characters wide (Times New Roman 11)."""
+    if value is None or value == "":
+        return 1
+    per_line = max(1, int(width * 1.1))
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(value).split("\n"))
 
 
 def phu_luc_vi(record: Record) -> dict[str, Any]:
