@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -178,3 +181,36 @@ def test_rendered_template_if_present(tmp_path: Path) -> None:
     out.write_bytes(render_file(template, context))
     errors = _errors(check_docx(out))
     assert errors == [], [f"{f.rule_id}: {f.found}" for f in errors]
+
+
+ROUND_TRIP = {
+    "clean_base.docx": set(),
+    "clean_nha_trang_000.docx": set(),
+    "fault_tieu_ngu_no_rule.docx": {"ND30-TIEUNGU-RULE"},
+    "fault_page_number_first_page.docx": {"ND30-PAGENUM-FIRST"},
+    "fault_font_normal_style_theme.docx": {"ND30-FONT"},
+    "fault_kinh_gui_list_end.docx": {"ND30-KINHGUI-LIST"},
+}
+
+
+@pytest.mark.soffice
+def test_same_result_after_libreoffice_resave(tmp_path: Path) -> None:
+    """A .docx re-written by LibreOffice (other styles, field and drawing markup) gives the same errors."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (soffice) is required when CI=true")
+        pytest.skip("LibreOffice (soffice) not installed")
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ROUND_TRIP:
+        shutil.copy(FIXTURES / name, src / name)
+    out = tmp_path / "out"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
+         "docx:MS Word 2007 XML", "--outdir", str(out), *sorted(str(p) for p in src.iterdir())],
+        check=True, capture_output=True, timeout=300,
+    )
+    for name, rules in ROUND_TRIP.items():
+        errors = {f.rule_id for f in _errors(check_docx(out / name))}
+        assert errors == rules, name
