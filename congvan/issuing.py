@@ -285,7 +285,12 @@ def issue_batch(batch_dir: Path, *, register: Register | str, output_dir: Path, 
     manifest, drafts = load_batch(batch_dir)
     batch_dir = Path(batch_dir)
     output_dir = Path(output_dir)
-    organ = organ or str(manifest.get("issuer_abbreviation") or "")
+    drafted_for = str(manifest.get("issuer_abbreviation") or "")
+    if organ and drafted_for and organ != drafted_for:
+        raise RegisterError(
+            f"{batch_dir / 'manifest.json'}: lô bản nháp soạn cho cơ quan '{drafted_for}', "
+            f"không cấp số theo sổ của '{organ}'.")
+    organ = organ or drafted_for
     if not organ:
         raise RegisterError(f"{batch_dir / 'manifest.json'}: thiếu 'issuer_abbreviation' (cơ quan cấp số).")
     date = issued_on or today()

@@ -169,6 +169,13 @@ def test_unregistered_file_in_the_way_is_moved_aside_not_overwritten(tmp_path: P
     assert "Số: 01/SNV-CCHC" in docx_lines(stale)
 
 
+def test_batch_drafted_for_another_body_is_refused(tmp_path: Path, register_url: str) -> None:
+    output = tmp_path / "output"
+    with pytest.raises(RegisterError, match="soạn cho cơ quan 'SNV'"):
+        issue_batch(make_batch(output / "drafts", UNITS[:1]), register=register_url, output_dir=output,
+                    organ="UBND", issued_on=DAY)
+
+
 def test_date_may_not_go_back_within_a_series(tmp_path: Path, register_url: str) -> None:
     output = tmp_path / "output"
     issue_batch(make_batch(output / "drafts", UNITS[:1]), register=register_url, output_dir=output, issued_on=DAY)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import multiprocessing.synchronize
 import os
 import shutil
 import subprocess
@@ -90,6 +92,32 @@ def test_register_newer_than_the_tool_is_refused(register_url: str) -> None:
         conn.execute(sa.text("UPDATE schema_version SET version = 99"))
     with pytest.raises(RegisterError, match="phiên bản 99"):
         Register(register_url)
+
+
+def _open_and_reserve(url: str, start: multiprocessing.synchronize.Event, results: multiprocessing.Queue) -> None:
+    try:
+        start.wait(60)
+        with Register(url) as register:
+            results.put(("ok", register.reserve(hand_doc(), organ="SNV", date=DAY).number))
+    except BaseException as err:
+        results.put(("error", repr(err)))
+
+
+def test_processes_opening_a_new_register_together_migrate_it_once(register_url: str) -> None:
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Event(), context.Queue()
+    processes = [context.Process(target=_open_and_reserve, args=(register_url, start, results)) for _ in range(4)]
+    for process in processes:
+        process.start()
+    start.set()
+    outcomes = sorted(results.get(timeout=120) for _ in processes)
+    for process in processes:
+        process.join(30)
+    assert outcomes == [("ok", 1), ("ok", 2), ("ok", 3), ("ok", 4)]
+    with Register(register_url) as register:
+        assert register.schema_version() == 2
+        with register.read() as conn:
+            assert conn.execute(sa.text("SELECT COUNT(*) FROM schema_version")).scalar() == 1
 
 
 # -- reserve, set-next, void --
