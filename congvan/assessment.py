@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 
 from congvan.config import AssessmentSettings
 from congvan.errors import DataError
 from congvan.models import CriterionResult, ResultTable, TableResult, Unit, UnitAssessment, unit_key
+
+
+def round_half_up(value: float, decimals: int) -> float:
+    """Return `value` rounded half up as people do by hand (78.615 -> 78.62), not Python's banker's rounding."""
+    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def verdict(gap: float, very_low_margin: float) -> str:
@@ -67,19 +73,19 @@ def assess(tables: Sequence[ResultTable], units: Sequence[str], settings: Assess
 
 def _assess_table(table: ResultTable, settings: AssessmentSettings, digits: int) -> dict[str, TableResult]:
     names = table.units()
-    overall = {name: round(overall_score(table.scores[name]), digits) for name in names}
+    overall = {name: round_half_up(overall_score(table.scores[name]), digits) for name in names}
     overall_values = [overall[name] for name in names]
     overall_ranks = dict(zip(names, competition_ranks(overall_values), strict=True))
-    overall_average = round(fmean(overall_values), digits)
+    overall_average = round_half_up(fmean(overall_values), digits)
 
     per_criterion: dict[str, dict[str, CriterionResult]] = {name: {} for name in names}
     for criterion in table.spec.criteria:
-        values = [round(table.scores[name][criterion.code], digits) for name in names]
+        values = [round_half_up(table.scores[name][criterion.code], digits) for name in names]
         ranks = competition_ranks(values)
-        average = round(fmean(values), digits)
+        average = round_half_up(fmean(values), digits)
         target = settings.target_for(criterion.code, criterion.target)
         for name, value, rank in zip(names, values, ranks, strict=True):
-            gap = round(value - target, digits)
+            gap = round_half_up(value - target, digits)
             per_criterion[name][criterion.code] = CriterionResult(
                 criterion=criterion, score=value, target=target, gap=gap,
                 verdict=verdict(gap, settings.very_low_margin), rank=rank, rank_of=len(names), average=average)
