@@ -68,14 +68,19 @@ def format_percent(value: float | int | Decimal, decimals: int = 2, *, keep_zero
 
 
 def parse_number(text: str) -> float:
-    """Parse "72,27", "72.27", "72,27 %", "1.234,5" into a float; raise ValueError if it is not a number."""
+    """Parse "72,27", "72.27", "72,27 %", "1.234,5", "1.500.000" into a float; raise ValueError otherwise.
+
+    A single dot without a comma is a decimal point ("72.27"), as spreadsheets export it.
+    """
     cleaned = squash(text).replace("%", "").replace(" ", "").replace("\u00a0", "")
     if not cleaned:
         raise ValueError("ô trống")
     if "," in cleaned:
         cleaned = cleaned.replace(".", "").replace(",", ".")
     elif cleaned.count(".") > 1:
-        raise ValueError(f"không phải số: {text!r}")
+        if not re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", cleaned):
+            raise ValueError(f"không phải số: {text!r}")
+        cleaned = cleaned.replace(".", "")  # "1.500.000": dots group thousands
     if not re.fullmatch(r"[+-]?\d+(\.\d+)?", cleaned):
         raise ValueError(f"không phải số: {text!r}")
     return float(cleaned)
