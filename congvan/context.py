@@ -167,7 +167,8 @@ def _section(number: int, table: TableResult, subject: str, base: dict[str, Any]
             "dat": result.meets_target,
             "xep_hang": values["xep_hang"],
             "trung_binh": values["trung_binh"],
-            "nhan_xet": snippets.fill(result.criterion.remarks[result.verdict], values, where + f", nhan_xet.{result.verdict}"),
+            "nhan_xet": snippets.fill(result.criterion.remarks[result.verdict], values,
+                                      where + f", nhan_xet.{result.verdict}"),
             "chi_dao": [snippets.fill(p, values, where + f", chi_dao.{result.verdict}")
                         for p in result.criterion.directives[result.verdict]],
         }

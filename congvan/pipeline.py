@@ -74,10 +74,10 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     """Read and check every input and return the template and the letters to write (no side effects)."""
     catalog = sources.load_catalog(workspace.catalog)
     tables = sources.load_results(options.data or workspace.results, catalog, convert_legacy=workspace.convert_legacy)
-    names = sources.all_units(tables)
-    names = _select(names, options.units)
+    every_unit = sources.all_units(tables)
+    names = _select(every_unit, options.units)
     assessments = assess(tables, names, workspace.assessment)
-    rules = recipients.load_rules(workspace.recipients_dir, [t.code for t in catalog.tables], names)
+    rules = recipients.load_rules(workspace.recipients_dir, [t.code for t in catalog.tables], every_unit)
 
     warnings = [f"'{a.unit.name}' không có trong bảng {', '.join(a.missing_from)}: thư bỏ qua phần này."
                 for a in assessments if a.missing_from]
@@ -116,7 +116,7 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
     batch = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     rendered: Iterable[tuple[PlannedLetter, bytes]] = ((letter, template.render(letter.context)) for letter in letters)
     if options.dry_run:
-        for letter, _data in rendered:  # render everything so template errors surface, write nothing
+        for _letter, _data in rendered:  # render everything so template errors surface, write nothing
             if progress:
                 progress(1)
         return BuildReport(batch, None, letters, warnings, template.sha256)

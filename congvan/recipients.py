@@ -90,7 +90,8 @@ def load_rules(folder: Path, known_tables: Iterable[str], known_units: Iterable[
     return rules
 
 
-def for_unit(rules: RecipientRules, unit_name: str, short_tables: Iterable[str], values: Mapping[str, Any]) -> Recipients:
+def for_unit(rules: RecipientRules, unit_name: str, short_tables: Iterable[str],
+             values: Mapping[str, Any]) -> Recipients:
     """Return the recipients of one unit's letter: defaults, groups expanded, additions, names filled in."""
     addressees = [*rules.addressees]
     distribution = [*rules.distribution]

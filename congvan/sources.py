@@ -336,7 +336,8 @@ def _check_fraction_columns(scores: dict[str, dict[str, float]], columns: dict[s
     for code, col in columns.items():
         if all(unit[code] <= 1 for unit in scores.values()):
             raise DataError("mọi giá trị đều ≤ 1: có vẻ là tỷ lệ (0,72) nhưng ô không định dạng phần trăm. "
-                            "Định dạng ô là % trong Excel, hoặc nhập 72,27.", cell_location(path, sheet, None, headers[col]))
+                            "Định dạng ô là % trong Excel, hoặc nhập 72,27.",
+                            cell_location(path, sheet, None, headers[col]))
 
 
 def all_units(tables: Iterable[ResultTable]) -> list[str]:
