@@ -252,3 +252,34 @@ def _style_font(paragraph) -> str | None:
             return style.font.name
         style = style.base_style
     return None
+
+
+def test_build_then_issue_numbers_every_letter_in_order(workspace):
+    result = run(workspace, "--issue", "--date", "2026-01-05")
+    assert result.exit_code == 0, result.output
+    issued = sorted((workspace / "output" / "2026").glob("*.docx"))
+    assert len(issued) == len(UNITS)
+    texts = {path.name: all_text(docx.Document(str(path))) for path in issued}
+    numbers = sorted(int(name.split("-", 1)[0]) for name in texts)
+    assert numbers == list(range(1, len(UNITS) + 1))
+    first = next(text for name, text in texts.items() if name.startswith("01-"))
+    assert "Số: 01/SNV-CCHC" in first and "Khánh Hòa, ngày 05 tháng 01 năm 2026" in first
+    listing = CliRunner().invoke(cli, ["register", "list", "-w", str(workspace), "--year", "2026"])
+    assert listing.exit_code == 0 and "05/SNV-CCHC" in listing.output
+
+
+def test_every_letter_build_writes_passes_lint_with_zero_errors(workspace):
+    from congvan.layout import check_docx
+
+    assert run(workspace, "--issue", "--date", "2026-03-09").exit_code == 0
+    files = [p for p in batch_dir(workspace).glob("*.docx") if p.name != "template.docx"]
+    files += list((workspace / "output" / "2026").glob("*.docx"))
+    assert len(files) == 2 * len(UNITS)
+    for path in files:
+        errors = [f for f in check_docx(path) if f.severity == "error"]
+        assert errors == [], (path.name, errors)
+
+
+def test_issue_and_dry_run_do_not_mix(workspace):
+    result = run(workspace, "--issue", "--dry-run")
+    assert result.exit_code == 2 and not (workspace / "output" / "drafts").exists()

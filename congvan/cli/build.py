@@ -8,8 +8,11 @@ from pathlib import Path
 import click
 
 from congvan.cli.main import cli
+from congvan.cli.register import echo_issue_result, parse_date
 from congvan.config import load_workspace
+from congvan.issuing import issue_batch
 from congvan.pipeline import BuildOptions, build, plan
+from congvan.register import Register
 from congvan.scaffold import init_workspace
 
 
@@ -24,8 +27,11 @@ from congvan.scaffold import init_workspace
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for draft batches. Default: output/drafts.")
 @click.option("--dry-run", is_flag=True, help="Check everything and render in memory; write nothing.")
+@click.option("--issue", "issue", is_flag=True,
+              help="Then issue the batch at once (cấp số, like `congvan issue`), for letters already signed.")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="With --issue: the issue date (default: today).")
 def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None, units: tuple[str, ...],
-                  out: Path | None, dry_run: bool) -> None:
+                  out: Path | None, dry_run: bool, issue: bool, date_text: str | None) -> None:
     """Write one draft công văn per unit into output/drafts/<batch>/.
 
     Reads the results workbook(s), judges every criterion against its target, and renders one letter
@@ -37,7 +43,11 @@ def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None
         congvan build
         congvan build --unit "Phường Nha Trang" --unit "Xã Cam Lâm"
         congvan build --data data/ket_qua_2025.xlsx --dry-run
+        congvan build --issue --date 2026-11-25
     """
+    if issue and dry_run:
+        raise click.UsageError("--issue và --dry-run không dùng cùng nhau.")
+    issued_on = parse_date(date_text)
     ws = load_workspace(workspace)
     options = BuildOptions(data=data, template=template, units=units, out=out, dry_run=dry_run)
     planned = plan(ws, options)  # read and check everything before showing any progress
@@ -53,6 +63,11 @@ def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None
         return
     short = sum(1 for letter in report.letters if letter.weaknesses)
     click.echo(f"Đã tạo {len(report.letters)} văn bản nháp ({short} đơn vị có tiêu chí chưa đạt) tại {report.folder}")
+    if issue and report.folder is not None:
+        with Register(ws.register_url) as register:
+            result = issue_batch(report.folder, register=register, output_dir=ws.output_dir,
+                                 organ=ws.agency.issuer_abbreviation, issued_on=issued_on)
+        echo_issue_result(result)
 
 
 @cli.command("init")

@@ -12,7 +12,7 @@ import click
 from congvan.cli.main import cli
 from congvan.config import Workspace, load_workspace
 from congvan.errors import RegisterError
-from congvan.issuing import issue_batch
+from congvan.issuing import IssueResult, issue_batch
 from congvan.register import (
     CONG_VAN,
     DEFAULT_SERIES,
@@ -33,7 +33,7 @@ series_option = click.option("--series", default=DEFAULT_SERIES, show_default=Tr
                              help="Number series (sổ) within the issuing body and year.")
 
 
-def _parse_date(value: str | None) -> dt.date | None:
+def parse_date(value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
@@ -75,7 +75,12 @@ def issue_command(batch_dir: Path, workspace: Path, series: str, date_text: str 
     ws = load_workspace(workspace)
     with _open(ws) as register:
         result = issue_batch(batch_dir, register=register, output_dir=ws.output_dir,
-                             organ=ws.agency.issuer_abbreviation, issued_on=_parse_date(date_text), series=series)
+                             organ=ws.agency.issuer_abbreviation, issued_on=parse_date(date_text), series=series)
+    echo_issue_result(result)
+
+
+def echo_issue_result(result: IssueResult) -> None:
+    """Print what an issue did: one line per letter, then a summary."""
     for moved in result.moved_aside:
         click.echo(f"Cảnh báo: tệp chưa vào sổ (lần cấp số trước bị gián đoạn) đã chuyển sang {moved}", err=True)
     for letter in result.letters:
