@@ -213,7 +213,7 @@ def _summary(table: TableResult, subject: str, base: dict[str, Any], overall: st
     opening = (f"Năm {year}, Chỉ số hài lòng chung của {subject} đạt {overall}, xếp thứ {rank} "
                f"(Chỉ số chung của {table.rank_of} đơn vị là {average}).")
     if total == 1:
-        return opening
+        return ""  # the one criterion's own sentence (nhan_xet) already says all of this
     if weak_count == 0:
         return f"{opening} Cả {total}/{total} tiêu chí đều đạt hoặc vượt chỉ tiêu giao."
     if weak_count == total:

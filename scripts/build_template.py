@@ -287,7 +287,9 @@ def build_body(document: Document) -> None:
 
     add_tag(document, "{%p for b in bang %}")
     add_paragraph(document, "{{ b.so }}. {{ b.tieu_de }}", bold=True, keep_next=True)
+    add_tag(document, "{%p if b.tong_quan %}")
     add_paragraph(document, "{{ b.tong_quan }}")
+    add_tag(document, "{%p endif %}")
     add_tag(document, "{%p for g in b.nhom %}")
     add_tag(document, "{%p if g.tieu_de %}")
     add_paragraph(document, "{{ g.nhan }} {{ g.tieu_de }}", bold=True, italic=True, keep_next=True)
