@@ -204,13 +204,13 @@ class _Cell:
 def _read_grid(grid: list[list[_Cell]], spec: TableSpec, path: str, sheet: str | None,
                convert_legacy: bool) -> ResultTable:
     where = cell_location(path, sheet)
-    header_row = _find_header_row(grid, spec, convert_legacy, path, sheet)
+    _decode_legacy(grid, convert_legacy, path, sheet)
+    header_row = _find_header_row(grid, spec)
     if header_row is None:
         raise DataError(
             "không tìm thấy dòng tiêu đề có cột đơn vị (" + " / ".join(f"'{h}'" for h in spec.unit_headers)
             + f") trong {HEADER_SEARCH_ROWS} dòng đầu.", where)
-    headers = [_header_text(cell.value, convert_legacy, path, sheet, header_row + 1, index)
-               for index, cell in enumerate(grid[header_row])]
+    headers = [_header_text(cell.value) for cell in grid[header_row]]
     columns = _map_columns(headers, spec, path, sheet, header_row + 1)
     unit_col = columns.pop("__unit__")
 
@@ -225,7 +225,7 @@ def _read_grid(grid: list[list[_Cell]], spec: TableSpec, path: str, sheet: str |
                 raise DataError("dòng có điểm nhưng thiếu tên đơn vị.",
                                 cell_location(path, sheet, offset, headers[unit_col]))
             continue
-        name = _text_cell(raw_name, convert_legacy, cell_location(path, sheet, offset, headers[unit_col]))
+        name = _text_cell(raw_name)
         if vn.fold(name) in SUMMARY_ROWS or vn.fold(name).startswith(("trung bình", "bình quân", "tổng")):
             continue
         key = unit_key(name)
@@ -245,15 +245,12 @@ def _read_grid(grid: list[list[_Cell]], spec: TableSpec, path: str, sheet: str |
     return ResultTable(spec=spec, source=where, scores=scores, rows=rows)
 
 
-def _find_header_row(grid: list[list[_Cell]], spec: TableSpec, convert_legacy: bool, path: str,
-                     sheet: str | None) -> int | None:
+def _find_header_row(grid: list[list[_Cell]], spec: TableSpec) -> int | None:
     wanted = {vn.fold(h) for h in spec.unit_headers}
     for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        for col, cell in enumerate(row):
-            if isinstance(cell.value, str):
-                text = _header_text(cell.value, convert_legacy, path, sheet, index + 1, col)
-                if vn.fold(text) in wanted:
-                    return index
+        for cell in row:
+            if isinstance(cell.value, str) and vn.fold(cell.value) in wanted:
+                return index
     return None
 
 
@@ -288,24 +285,43 @@ def _map_columns(headers: list[str], spec: TableSpec, path: str, sheet: str | No
     return columns
 
 
-def _header_text(value: Any, convert_legacy: bool, path: str, sheet: str | None, row: int, col: int) -> str:
-    if value is None:
-        return ""
-    return _text_cell(value, convert_legacy, cell_location(path, sheet, row, f"#{col + 1}"))
+def _header_text(value: Any) -> str:
+    return "" if value is None else vn.squash(str(value))
 
 
-def _text_cell(value: Any, convert_legacy: bool, where: str) -> str:
-    text = vn.squash(str(value))
-    detect = getattr(vn, "detect_legacy_encoding", None)
-    if detect is not None:
-        encoding = detect(text)
-        if encoding:
+def _text_cell(value: Any) -> str:
+    return vn.squash(str(value))
+
+
+def _decode_legacy(grid: list[list[_Cell]], convert_legacy: bool, path: str, sheet: str | None) -> None:
+    """Find TCVN3/VNI text in the table's cells; convert it in place, or stop naming the first such cell."""
+    texts = [cell.value for row in grid for cell in row if isinstance(cell.value, str)]
+    encoding = vn.detect_legacy_encoding_many(texts)
+    if encoding is None:
+        return
+    for row_index, row in enumerate(grid, start=1):
+        for col_index, cell in enumerate(row):
+            if not (isinstance(cell.value, str) and vn.may_be_legacy(cell.value)):
+                continue
+            converted = vn.legacy_to_unicode(cell.value, encoding)
+            if converted == cell.value:
+                continue
             if not convert_legacy:
                 raise DataError(
-                    f"văn bản '{text}' có vẻ mã {encoding.upper()} cũ, không phải Unicode. Chuyển mã tệp sang "
-                    "Unicode, hoặc đặt 'chuyen_ma_cu = true' trong [du_lieu] của congvan.toml.", where)
-            text = vn.squash(vn.legacy_to_unicode(text, encoding))
-    return text
+                    f"văn bản '{vn.squash(cell.value)}' là mã {encoding.upper()} cũ (đọc là '{vn.squash(converted)}'), "
+                    "không phải Unicode. Chuyển mã tệp sang Unicode (ví dụ bằng Unikey), hoặc đặt "
+                    "'chuyen_ma_cu = true' trong [du_lieu] của congvan.toml.",
+                    cell_location(path, sheet, row_index, _column_letter(col_index)))
+            cell.value = converted
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _score(cell: _Cell, where: str) -> float:

@@ -348,10 +348,15 @@ def detect_legacy_encoding(text: str) -> str | None:
     return None if best is None or tie else best[1]
 
 
+def may_be_legacy(text: str) -> bool:
+    """Return True when `text` could be legacy-encoded: it has non-ASCII characters but no Unicode-only letter."""
+    return bool(text) and not text.isascii() and not _UNICODE_ONLY.search(text)
+
+
 def detect_legacy_encoding_many(texts: Iterable[str]) -> str | None:
     """Return the legacy encoding of a whole column or sheet: the evidence of all its legacy-looking cells
     pooled, so that short cells ("Löu", VNI or TCVN3?) are decided by their neighbours."""
-    pooled = [text for text in texts if text and not text.isascii() and not _UNICODE_ONLY.search(text)]
+    pooled = [text for text in texts if may_be_legacy(text)]
     return detect_legacy_encoding("\n".join(pooled)) if pooled else None
 
 

@@ -179,3 +179,29 @@ def test_catalog_errors_name_the_key(tmp_path):
     path.write_text(CATALOG.replace('rat_thap = ["d"]', ""), encoding="utf-8")
     with pytest.raises(DataError, match="tiêu chí thứ 1.*chi_dao.*thiếu văn bản cho kết luận 'rat_thap'"):
         load_catalog(path)
+
+
+LEGACY = Path(__file__).parent / "fixtures" / "legacy"
+# the catalog cut before its second criterion: one table, one criterion ("Tiếp cận dịch vụ")
+ONE_CRITERION = CATALOG[:CATALOG.index("[[bang.tieu_chi]]", CATALOG.index("[[bang.tieu_chi]]") + 1)]
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+def test_legacy_encoded_names_stop_with_the_cell_named(tmp_path, encoding):
+    catalog_path = tmp_path / "tieu_chi.toml"
+    catalog_path.write_text(ONE_CRITERION, encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_results([LEGACY / f"{encoding}.xlsx"], load_catalog(catalog_path))
+    message = str(info.value)
+    assert f"{encoding}.xlsx" in message and "sheet 'UBND cấp xã'" in message and "dòng " in message
+    assert f"mã {encoding.upper()} cũ" in message and "chuyen_ma_cu" in message
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+def test_legacy_encoded_names_are_converted_when_asked(tmp_path, encoding):
+    catalog_path = tmp_path / "tieu_chi.toml"
+    catalog_path.write_text(ONE_CRITERION, encoding="utf-8")
+    (table,) = load_results([LEGACY / f"{encoding}.xlsx"], load_catalog(catalog_path), convert_legacy=True)
+    assert table.scores == {"Phường Nha Trang": {"tiep_can": 72.27}, "Phường Cam Ranh": {"tiep_can": 80.0},
+                            "Xã Cam Lâm": {"tiep_can": 90.0}, "Xã Diên Khánh": {"tiep_can": 60.5},
+                            "Đặc khu Trường Sa": {"tiep_can": 85.0}}
