@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from bisect import bisect_right
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 
@@ -29,7 +30,8 @@ def verdict(gap: float, very_low_margin: float) -> str:
 
 def competition_ranks(values: Sequence[float]) -> list[int]:
     """Return the rank of each value, highest first, ties sharing a rank ("1, 2, 2, 4")."""
-    return [1 + sum(1 for other in values if other > value) for value in values]
+    ordered = sorted(values)
+    return [1 + len(ordered) - bisect_right(ordered, value) for value in values]
 
 
 def overall_score(scores: dict[str, float]) -> float:

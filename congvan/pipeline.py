@@ -127,10 +127,11 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
     partial.mkdir(parents=True)
     try:
         entries = []
+        # The hidden folder is the unit of atomicity: its files are written plainly, synced once, then renamed.
         for letter, data in rendered:
-            atomic_write(partial / f"{letter.stem}.docx", data)
-            context_bytes = json.dumps(letter.context, ensure_ascii=False, indent=1).encode("utf-8")
-            atomic_write(partial / f"{letter.stem}.json", context_bytes)
+            (partial / f"{letter.stem}.docx").write_bytes(data)
+            context_bytes = json.dumps(letter.context, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            (partial / f"{letter.stem}.json").write_bytes(context_bytes)
             entries.append(_manifest_entry(letter, data))
             if progress:
                 progress(1)
@@ -138,6 +139,7 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
         manifest = _manifest(workspace, batch, now, template, entries, warnings)
         atomic_write(partial / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
         atomic_write(partial / "manifest.csv", _manifest_csv(letters))
+        os.sync()
         os.rename(partial, final)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)

@@ -30,6 +30,8 @@ from congvan.files import sha256_file
 
 _PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _TAG_RE = re.compile(r"<[^>]+>")
+_LISTING_CHARS = re.compile("[\n\t\a\f]")
+_PARAGRAPH_RE = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 
 
 def make_environment() -> jinja2.Environment:
@@ -61,6 +63,7 @@ class LetterTemplate:
                 self._compiled[info.filename] = self._compile(info.filename, source)
         if "word/document.xml" not in self._compiled:
             raise TemplateError(f"{self.path}: tệp không có word/document.xml, không phải mẫu .docx.")
+        self._base = self._base_zip()
 
     # -- public API --
 
@@ -92,7 +95,8 @@ class LetterTemplate:
                 raise TemplateError(self._describe(name, err)) from err
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-            xml = self._patcher.resolve_listing(xml)
+            if _LISTING_CHARS.search(xml):
+                xml = self._resolve_listing(xml)
             data = xml.encode("utf-8")
             try:
                 etree.fromstring(data)
@@ -123,11 +127,27 @@ class LetterTemplate:
         kind = "biến chưa được định nghĩa" if isinstance(err, jinja2.UndefinedError) else "lỗi mẫu"
         return f"{where}: {kind}: {err}{snippet}"
 
-    def _zip(self, rendered: Mapping[str, bytes]) -> bytes:
+    def _resolve_listing(self, xml: str) -> str:
+        """Apply docxtpl's \\n \\t \\a \\f handling to the paragraphs that hold such a character only."""
+        return _PARAGRAPH_RE.sub(
+            lambda m: self._patcher.resolve_listing(m.group(0)) if _LISTING_CHARS.search(m.group(0)) else m.group(0),
+            xml)
+
+    def _base_zip(self) -> bytes:
+        """Compress the members no letter changes once; each letter appends its rendered parts to a copy."""
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
             for info, data in self._members:
-                archive.writestr(_copy_info(info), rendered.get(info.filename, data))
+                if info.filename not in self._compiled:
+                    archive.writestr(_copy_info(info), data)
+        return buffer.getvalue()
+
+    def _zip(self, rendered: Mapping[str, bytes]) -> bytes:
+        buffer = io.BytesIO(self._base)
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+            for info, _data in self._members:
+                if info.filename in rendered:
+                    archive.writestr(_copy_info(info), rendered[info.filename])
         return buffer.getvalue()
 
 
