@@ -80,7 +80,7 @@ def run(n: int, repeat: int) -> None:
             assert ours_text == naive_text, "congvan and docxtpl disagree on the text of a letter"
     o, v = statistics.median(ours), statistics.median(naive)
     print(f"N={n} letters, median of {repeat} runs (min–max)")
-    print(f"| method | wall s | letters/s | ms/letter |\n|---|---|---|---|")
+    print("| method | wall s | letters/s | ms/letter |\n|---|---|---|---|")
     print(f"| congvan build (read+assess+render+write batch) | {o:.3f} ({min(ours):.3f}–{max(ours):.3f}) "
           f"| {n / o:,.0f} | {1000 * o / n:.2f} |")
     print(f"| naive docxtpl loop (render+save only) | {v:.3f} ({min(naive):.3f}–{max(naive):.3f}) "
