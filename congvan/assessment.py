@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from bisect import bisect_right
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 
