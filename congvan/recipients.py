@@ -7,7 +7,6 @@ recipients added when a unit falls short in a given table. `bo_sung.csv` adds re
 from __future__ import annotations
 
 import csv
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 from congvan import snippets
 from congvan import vietnamese as vn
 from congvan.errors import DataError, cell_location
+from congvan.files import read_toml
 from congvan.models import unit_key
 
 LIST_FILE = "noi_nhan.toml"
@@ -50,12 +50,7 @@ class Recipients:
 def load_rules(folder: Path, known_tables: Iterable[str], known_units: Iterable[str]) -> RecipientRules:
     """Read `folder/noi_nhan.toml` and, if present, `folder/bo_sung.csv`."""
     path = folder / LIST_FILE
-    try:
-        raw = tomllib.loads(vn.nfc(path.read_text(encoding="utf-8")))
-    except FileNotFoundError as err:
-        raise DataError("không tìm thấy danh sách nơi nhận.", str(path)) from err
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise DataError(f"tệp TOML không hợp lệ: {err}", str(path)) from err
+    raw = read_toml(path, "không tìm thấy danh sách nơi nhận.")
 
     groups = {name: tuple(_items(value, f"{path}, [nhom].{name}")) for name, value in _table(raw, "nhom", path).items()}
     known_tables = set(known_tables)

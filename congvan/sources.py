@@ -5,7 +5,6 @@ Every error names the file, sheet, row and column, and what was expected there.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import pandas as pd
 
 from congvan import vietnamese as vn
 from congvan.errors import DataError, cell_location
+from congvan.files import read_toml
 from congvan.models import VERDICTS, Catalog, Criterion, ResultTable, TableSpec, unit_key
 
 # Columns a results table may carry besides the unit and the criteria.
@@ -30,12 +30,7 @@ HEADER_SEARCH_ROWS = 20
 
 def load_catalog(path: Path) -> Catalog:
     """Read the criteria catalog at `path` (see data/tieu_chi.toml) and return it."""
-    try:
-        raw = tomllib.loads(vn.nfc(path.read_text(encoding="utf-8")))
-    except FileNotFoundError as err:
-        raise DataError("không tìm thấy danh mục tiêu chí.", str(path)) from err
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise DataError(f"tệp TOML không hợp lệ: {err}", str(path)) from err
+    raw = read_toml(path, "không tìm thấy danh mục tiêu chí.")
     remarks = _verdict_texts(raw.get("nhan_xet"), f"{path}, [nhan_xet]", single=True)
     tables_raw = raw.get("bang")
     if not isinstance(tables_raw, list) or not tables_raw:
