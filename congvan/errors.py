@@ -42,6 +42,18 @@ class LayoutFileError(CongvanError):
     """Raised when a file given to the layout checker is not a readable .docx."""
 
 
+class PdfError(CongvanError):
+    """Raised when LibreOffice is missing or did not turn some .docx files into valid PDFs.
+
+    `failed` maps each file that failed to the reason; `converted` lists the PDFs that were written.
+    """
+
+    def __init__(self, message: str, failed: dict | None = None, converted: list | None = None) -> None:
+        self.failed = dict(failed or {})
+        self.converted = list(converted or [])
+        super().__init__(message)
+
+
 def cell_location(path: object, sheet: str | None = None, row: int | None = None, column: str | None = None) -> str:
     """Return "file, sheet 'S', row R, column 'C'" with only the parts that are known."""
     parts = [str(path)]

@@ -1,0 +1,376 @@
+"""Turn issued .docx letters into PDF (văn bản điện tử) with LibreOffice, in chunks and in parallel.
+
+Starting soffice costs about 0.9 s, while one soffice given many files costs 0.05–0.11 s per letter
+(shared/docs/measurements.md). So the files are split into chunks, each chunk is one soffice call with
+its own private profile (concurrent soffice sharing a profile fail silently), and up to `workers` calls
+run at once. soffice converts into a temporary folder; every PDF is checked (exists, not empty, starts
+with `%PDF`, ends with `%%EOF`) and only then moved into place atomically, so no partial PDF is ever
+left. soffice can exit 0 without writing anything, so success is judged by the files, not the exit code.
+A call that runs past its timeout is killed with its whole process group.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from congvan.errors import OutputError, PdfError
+from congvan.files import atomic_write
+
+INSTALL_HINT = "hãy cài LibreOffice: sudo apt-get install libreoffice-writer-nogui fonts-liberation2"
+_STDERR_TAIL = 800
+_NOISE = ("failed to launch javaldx", "java may not function correctly")
+
+
+def find_soffice(soffice: str | None = None) -> str:
+    """Return the soffice executable to run: `soffice` if given, else `soffice` or `libreoffice` on PATH."""
+    if soffice:
+        found = shutil.which(soffice)
+        if not found:
+            raise PdfError(f"không tìm thấy chương trình LibreOffice '{soffice}'; {INSTALL_HINT}.")
+        return found
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise PdfError(f"không tìm thấy LibreOffice (soffice) để tạo PDF; {INSTALL_HINT}.")
+
+
+def collect_docx(paths: Iterable[Path]) -> list[Path]:
+    """Expand `paths` (.docx files or folders, not recursive) into the letters to convert, in order.
+
+    A folder gives its .docx files sorted by name, skipping `template.docx`, hidden files and Word's
+    `~$` lock files. A file named explicitly must exist and end in .docx.
+    """
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.is_file() and _is_letter(p))
+        elif not path.exists():
+            raise PdfError(f"{path}: không tìm thấy tệp hoặc thư mục.")
+        elif path.suffix.lower() != ".docx":
+            raise PdfError(f"{path}: chỉ chuyển được tệp .docx.")
+        else:
+            found.append(path)
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def _is_letter(path: Path) -> bool:
+    name = path.name
+    return (path.suffix.lower() == ".docx" and name.lower() != "template.docx"
+            and not name.startswith((".", "~$")))
+
+
+def pdf_target(source: Path, out_dir: Path | None = None) -> Path:
+    """Return where the PDF of `source` goes: `out_dir/<stem>.pdf`, or beside the .docx."""
+    folder = Path(out_dir) if out_dir is not None else Path(source).parent
+    return folder / (Path(source).stem + ".pdf")
+
+
+def convert_to_pdf(files: Sequence[Path], out_dir: Path | None = None, *, workers: int | None = None,
+                   chunk_size: int = 100, timeout_per_file: float = 20, soffice: str | None = None,
+                   progress: Callable[[int], object] | None = None, overwrite: bool = False) -> list[Path]:
+    """Convert `files` (.docx) to PDF; return the PDF paths in the order of `files`.
+
+    PDFs go to `out_dir` (default: beside each .docx). Existing PDFs are never replaced unless
+    `overwrite=True` (raises `OutputError` before converting anything). `progress(n)` is called from
+    this thread with the number of letters each finished chunk held. Raises `PdfError` naming every file
+    that did not give a valid PDF, after writing all the good ones.
+    """
+    sources = [Path(f) for f in files]
+    if not sources:
+        return []
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    missing = [s for s in sources if not s.is_file()]
+    if missing:
+        raise PdfError("không tìm thấy tệp: " + ", ".join(map(str, missing)))
+    targets = [pdf_target(s, out_dir) for s in sources]
+    _check_targets(sources, targets, overwrite)
+    program = find_soffice(soffice)
+    workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
+
+    jobs = list(zip(sources, targets, strict=True))
+    chunks = _chunks(jobs, min(chunk_size, math.ceil(len(jobs) / workers)))
+    failed: dict[Path, str] = {}
+    stderr_tails: list[str] = []
+    written: set[Path] = set()
+    with tempfile.TemporaryDirectory(prefix="congvan-pdf-") as tmp:
+        runner = _Runner(program, Path(tmp), min(workers, len(chunks)), timeout_per_file)
+        pool = ThreadPoolExecutor(max_workers=runner.workers, thread_name_prefix="congvan-soffice")
+        try:
+            pending: set[Future[_ChunkResult]] = {pool.submit(runner.run, i, c) for i, c in enumerate(chunks)}
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    result = future.result()
+                    for source, target, pdf in result.ready:
+                        try:
+                            atomic_write(target, pdf.read_bytes(), overwrite=overwrite)
+                            written.add(source)
+                        except (OSError, OutputError) as err:
+                            failed[source] = f"không ghi được {target}: {err}"
+                    failed.update(result.failed)
+                    if result.failed and result.stderr:
+                        stderr_tails.append(result.stderr)
+                    if progress is not None:
+                        progress(len(result.ready) + len(result.failed))
+        except BaseException:
+            runner.cancel()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            runner.close()
+    if failed:
+        converted = [t for s, t in jobs if s in written]
+        failed = {s: failed[s] for s, _t in jobs if s in failed}  # in the order given
+        lines = [f"- {source}: {reason}" for source, reason in failed.items()]
+        message = (f"không tạo được PDF cho {len(failed)}/{len(jobs)} tệp "
+                   f"(đã tạo {len(converted)} tệp PDF):\n" + "\n".join(lines))
+        tail = "\n".join(stderr_tails)[-_STDERR_TAIL:].strip()
+        if tail:
+            message += f"\nLibreOffice báo (stderr, phần cuối):\n{tail}"
+        raise PdfError(message, failed=failed, converted=converted)
+    return targets
+
+
+def _check_targets(sources: list[Path], targets: list[Path], overwrite: bool) -> None:
+    seen: dict[Path, Path] = {}
+    clashes = []
+    for source, target in zip(sources, targets, strict=True):
+        key = target.resolve()
+        if key in seen:
+            clashes.append(f"{seen[key]} và {source} cùng ra {target}")
+        seen[key] = source
+    if clashes:
+        raise OutputError("hai tệp cùng tên sẽ ghi đè lên nhau: " + "; ".join(clashes))
+    existing = [t for t in targets if t.exists()]
+    if existing and not overwrite:
+        shown = ", ".join(map(str, existing[:5])) + (f" và {len(existing) - 5} tệp khác" if len(existing) > 5 else "")
+        raise OutputError(f"đã có tệp PDF, không ghi đè văn bản đã ban hành: {shown}. "
+                          "Dùng --overwrite (overwrite=True) nếu thật sự muốn tạo lại.")
+
+
+def _chunks(jobs: list[tuple[Path, Path]], size: int) -> list[list[tuple[Path, Path]]]:
+    return [jobs[i:i + size] for i in range(0, len(jobs), size)]
+
+
+@dataclass
+class _ChunkResult:
+    ready: list[tuple[Path, Path, Path]] = field(default_factory=list)  # (source, target, converted pdf)
+    failed: dict[Path, str] = field(default_factory=dict)
+    stderr: str = ""
+
+
+class _Runner:
+    """Runs one soffice per chunk; hands each running call a private profile from a pool of `workers`."""
+
+    def __init__(self, program: str, tmp: Path, workers: int, timeout_per_file: float) -> None:
+        self.program = program
+        self.tmp = tmp
+        self.workers = max(1, workers)
+        self.timeout_per_file = timeout_per_file
+        self._profiles: queue.Queue[Path] = queue.Queue()
+        for i in range(self.workers):
+            self._profiles.put(tmp / f"profile-{i}")
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[bytes]] = set()
+        self._cancelled = False
+
+    def run(self, index: int, chunk: list[tuple[Path, Path]]) -> _ChunkResult:
+        """Convert one chunk: link its files under numbered names, run soffice, check every PDF."""
+        result = _ChunkResult()
+        work = self.tmp / f"chunk-{index:05d}"
+        in_dir, out_dir = work / "in", work / "out"
+        in_dir.mkdir(parents=True)
+        out_dir.mkdir()
+        names: list[tuple[Path, Path, Path]] = []
+        for i, (source, target) in enumerate(chunk):
+            problem = _docx_problem(source)
+            if problem:
+                result.failed[source] = problem
+                continue
+            link = in_dir / f"{i:05d}.docx"  # numbered: no name clashes, no name soffice could misread
+            try:
+                link.symlink_to(source.resolve())
+            except OSError:
+                shutil.copyfile(source, link)
+            names.append((source, target, link))
+        if not names:
+            return result
+        profile = self._profiles.get()
+        try:
+            timeout = self.timeout_per_file * (len(names) + 1)  # one extra share for start-up
+            status, stderr = self._soffice(profile, [n[2] for n in names], out_dir, work, timeout)
+            if status == "timeout":
+                shutil.rmtree(profile, ignore_errors=True)  # a killed soffice may leave its profile locked
+        finally:
+            self._profiles.put(profile)
+        result.stderr = stderr
+        for source, target, link in names:
+            pdf = out_dir / (link.stem + ".pdf")
+            if status == "timeout":
+                result.failed[source] = (f"LibreOffice chạy quá {timeout:g} giây, đã bị dừng "
+                                         f"(cả nhóm {len(names)} tệp cùng lượt)")
+            elif status == "cancelled":
+                result.failed[source] = "đã hủy"
+            else:
+                problem = _pdf_problem(pdf)
+                if problem:
+                    result.failed[source] = problem + (f" (soffice trả mã {status})" if status else "")
+                else:
+                    result.ready.append((source, target, pdf))
+        return result
+
+    def _soffice(self, profile: Path, inputs: list[Path], out_dir: Path, work: Path,
+                 timeout: float) -> tuple[int | str, str]:
+        """Run soffice; return (exit status or "timeout"/"cancelled", cleaned stderr tail)."""
+        args = [self.program, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--invisible",
+                "--norestore", "--nolockcheck", "--nodefault", "--nofirststartwizard",
+                "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out_dir), *map(str, inputs)]
+        with open(work / "stdout.txt", "wb") as out, open(work / "stderr.txt", "wb") as err:
+            with self._lock:
+                if self._cancelled:
+                    return "cancelled", ""
+                proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                        start_new_session=True, cwd=work)
+                self._running.add(proc)
+            try:
+                timed_out = _wait(proc, timeout)
+            finally:
+                _kill_group(proc)
+                with self._lock:
+                    self._running.discard(proc)
+        text = (work / "stderr.txt").read_bytes().decode("utf-8", "replace")
+        lines = [line for line in text.splitlines() if line.strip() and not any(n in line for n in _NOISE)]
+        tail = "\n".join(lines)[-_STDERR_TAIL:]
+        if timed_out:
+            return "timeout", tail
+        return proc.returncode, tail
+
+    def cancel(self) -> None:
+        """Stop queued chunks from starting and kill the soffice calls that run (Ctrl-C, errors)."""
+        with self._lock:
+            self._cancelled = True
+            running = list(self._running)
+        for proc in running:
+            _signal_group(proc.pid, signal.SIGKILL)
+
+    def close(self) -> None:
+        """Delete the private profiles (the temporary folder holding them goes with the caller's `with`)."""
+        while not self._profiles.empty():
+            shutil.rmtree(self._profiles.get(), ignore_errors=True)
+
+
+def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Wait for `proc` to exit without reaping it (its group id stays ours); return True on timeout."""
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            if os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                return False
+        except ChildProcessError:
+            return False
+        if time.monotonic() >= deadline:
+            return True
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill what is left of `proc`'s process group, then reap `proc`.
+
+    The other members are killed first and the leader gets a moment to reap them itself: this machine's
+    PID 1 does not reap orphans, so children orphaned by killing the leader first would stay as zombies.
+    """
+    members = [pid for pid in _group_members(proc.pid) if pid != proc.pid]
+    for pid in members:
+        _signal_pid(pid, signal.SIGKILL)
+    if members:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=2)
+    if proc.returncode is None:
+        _signal_group(proc.pid, signal.SIGKILL)  # the leader is not reaped yet: its group id is still ours
+    else:
+        # Reaped already: only signal processes we saw in the group, never a reused group id.
+        for pid in _group_members(proc.pid):
+            _signal_pid(pid, signal.SIGKILL)
+    proc.wait()
+
+
+def _group_members(pgid: int) -> list[int]:
+    """Return the live processes in process group `pgid` (Linux /proc; empty elsewhere)."""
+    members = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return members
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) > 2 and int(fields[2]) == pgid and fields[0] != b"Z":
+            members.append(int(entry))
+    return members
+
+
+def _signal_pid(pid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, sig)
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def _docx_problem(path: Path) -> str | None:
+    """Return why `path` is not a .docx soffice can convert, or None (a quick zip check, no parse)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "word/document.xml" not in archive.namelist():
+                return "tệp không có word/document.xml, không phải văn bản .docx"
+    except (OSError, zipfile.BadZipFile) as err:
+        return f"không phải tệp .docx hợp lệ ({err})"
+    return None
+
+
+def _pdf_problem(pdf: Path) -> str | None:
+    """Return what is wrong with the PDF soffice should have written, or None if it looks whole."""
+    try:
+        size = pdf.stat().st_size
+    except FileNotFoundError:
+        return "LibreOffice không tạo ra tệp PDF"
+    if size == 0:
+        return "tệp PDF rỗng"
+    with open(pdf, "rb") as handle:
+        head = handle.read(5)
+        handle.seek(max(0, size - 1024))
+        tail = handle.read()
+    if head != b"%PDF-":
+        return "tệp tạo ra không phải PDF"
+    if b"%%EOF" not in tail:
+        return "tệp PDF bị cắt cụt (không có %%EOF)"
+    return None
