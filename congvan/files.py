@@ -14,6 +14,15 @@ from typing import Any
 from congvan.errors import DataError, OutputError
 
 
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()
+
+
 def read_toml(path: Path, missing: str) -> dict[str, Any]:
     """Return the TOML document at `path` with every string NFC; raise `DataError` naming the file.
 
@@ -57,6 +66,7 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), _FILE_MODE)  # mkstemp makes 0600; give the usual rw-r--r-- (umask)
             os.fsync(handle.fileno())
         if overwrite:
             os.replace(tmp_name, path)
