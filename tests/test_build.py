@@ -283,3 +283,21 @@ def test_every_letter_build_writes_passes_lint_with_zero_errors(workspace):
 def test_issue_and_dry_run_do_not_mix(workspace):
     result = run(workspace, "--issue", "--dry-run")
     assert result.exit_code == 2 and not (workspace / "output" / "drafts").exists()
+
+
+def test_an_issued_letter_is_recreated_byte_for_byte_from_the_register(workspace, tmp_path):
+    assert run(workspace, "--issue", "--date", "2026-04-02").exit_code == 0
+    out = tmp_path / "lai.docx"
+    args = ["register", "recreate", "03", "--year", "2026", "-w", str(workspace), "--out", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "trùng khớp từng byte" in result.output
+    (issued,) = (workspace / "output" / "2026").glob("03-SNV-CCHC_*.docx")
+    assert out.read_bytes() == issued.read_bytes()
+    assert CliRunner().invoke(cli, args).exit_code == 1  # never overwrites
+    other = tmp_path / "mau-khac.docx"
+    document = docx.Document(str(workspace / "templates_docx" / "cong_van_chi_dao.docx"))
+    document.add_paragraph("thêm")
+    document.save(str(other))
+    result = CliRunner().invoke(cli, [*args[:-1], str(tmp_path / "b.docx"), "--template", str(other)])
+    assert result.exit_code == 1 and "không phải mẫu đã dùng khi cấp số" in result.output

@@ -12,7 +12,9 @@ import click
 from congvan.cli.main import cli
 from congvan.config import Workspace, load_workspace
 from congvan.errors import RegisterError
+from congvan.files import atomic_write, sha256_bytes
 from congvan.issuing import IssueResult, issue_batch
+from congvan.recreate import recreate_letter
 from congvan.register import (
     CONG_VAN,
     DEFAULT_SERIES,
@@ -296,3 +298,35 @@ def verify_command(workspace: Path, year: int | None) -> None:
                    f"trên {report.checked} tệp đã kiểm tra.", err=True)
         sys.exit(1)
     click.echo(f"Đã kiểm tra {report.checked} tệp: tất cả khớp với sổ.")
+
+
+@register_group.command("recreate")
+@click.argument("number")
+@workspace_option
+@series_option
+@click.option("--year", type=int, default=None, help="Year of the number (default: this year).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the re-created .docx (never overwrites).")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="Template with the recorded SHA-256, if the draft batch folder is gone.")
+def recreate_command(number: str, workspace: Path, series: str, year: int | None, out: Path,
+                     template: Path | None) -> None:
+    """Re-create an issued letter from the context and template hash kept in the register.
+
+    Prints whether the result is byte-for-byte the registered file (same SHA-256): an audit that the
+    archived letter is exactly what was issued.
+
+    \b
+    Example:
+        congvan register recreate 05 --year 2026 --out /tmp/05-ban-tao-lai.docx
+    """
+    ws = load_workspace(workspace)
+    with _open(ws) as register:
+        record = register.get(ws.agency.issuer_abbreviation, year or today().year, _parse_number(number), series)
+    data = recreate_letter(record, ws.drafts_dir, template)
+    atomic_write(out, data, overwrite=False)
+    same = sha256_bytes(data) == record.sha256
+    verdict = "trùng khớp từng byte với bản đã cấp số" if same else "KHÁC bản đã cấp số"
+    click.echo(f"{record.number_symbol}: đã tạo lại {out} — {verdict}.")
+    if not same:
+        sys.exit(1)
