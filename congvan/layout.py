@@ -1,8 +1,9 @@
 """NĐ 30 layout checker: read any .docx and report where it departs from docs/nd30-format.md.
 
 This module reads a .docx into a small model (paragraphs in document order with their effective run
-formatting, section page setup, header parts); `congvan.layout_rules` holds the checks. The public
-entry point is `check_docx(path) -> list[Finding]`.
+formatting, section page setup, header parts); `congvan.layout_locate` finds the components;
+`congvan.layout_header_rules` and `congvan.layout_rules` hold the checks.
+The public entry point is `check_docx(path) -> list[Finding]`.
 
 Effective formatting of a run is resolved the way Word does for the properties we check:
 run rPr → run character style chain → paragraph style chain (or the default paragraph style) →

@@ -159,7 +159,8 @@ def test_help_ends_with_example() -> None:
 
 def test_every_rule_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
-    source = (Path(__file__).parent.parent / "congvan" / "layout_rules.py").read_text(encoding="utf-8")
+    source = "".join(path.read_text(encoding="utf-8")
+                     for path in (Path(__file__).parent.parent / "congvan").glob("layout*.py"))
     rules = set(re.findall(r'"(ND30-[A-Z0-9-]+)"', source))
     rules |= {f"ND30-MARGIN-{side}" for side in ("TOP", "BOTTOM", "LEFT", "RIGHT")}
     assert len(rules) > 50
