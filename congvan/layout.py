@@ -1,7 +1,8 @@
 """NĐ 30 layout checker: read any .docx and report where it departs from docs/nd30-format.md.
 
 This module reads a .docx into a small model (paragraphs in document order with their effective run
-formatting, section page setup, header parts); `congvan.layout_locate` finds the components;
+formatting, section page setup, header parts); `congvan.layout_model` holds that model, `congvan.layout_styles` resolves
+styles, `congvan.layout_locate` finds the components;
 `congvan.layout_header_rules` and `congvan.layout_rules` hold the checks.
 The public entry point is `check_docx(path) -> list[Finding]`.
 
@@ -15,344 +16,28 @@ from __future__ import annotations
 import contextlib
 import re
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 
 from congvan.errors import LayoutFileError
-from congvan.vietnamese import nfc
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS = {"w": W_NS, "a": A_NS, "r": R_NS}
-_W = f"{{{W_NS}}}"
-
-WORD_DEFAULT_FONT = "Times New Roman"  # what Word uses when no rFonts is set anywhere
-WORD_DEFAULT_SIZE = 10.0  # pt, when no w:sz is set anywhere
-
-_OFF = {"0", "false", "off", "none"}
-
-
-def _w(name: str) -> str:
-    return _W + name
-
-
-def _val(element: etree._Element | None, attr: str = "val") -> str | None:
-    if element is None:
-        return None
-    return element.get(_w(attr))
-
-
-def _on(element: etree._Element | None) -> bool | None:
-    """Value of a toggle property element (<w:b/>, <w:b w:val="0"/>), None when absent."""
-    if element is None:
-        return None
-    value = element.get(_w("val"))
-    return value is None or value.lower() not in _OFF
-
-
-# -- findings --
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One departure from NĐ 30: which rule, how serious, where, what was found and what is wanted."""
-
-    rule_id: str
-    severity: str  # "error" | "warning"
-    component: str
-    found: str
-    expected: str
-    location: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        """Return the finding as a plain dict (for JSON output)."""
-        return {
-            "rule_id": self.rule_id,
-            "severity": self.severity,
-            "component": self.component,
-            "found": self.found,
-            "expected": self.expected,
-            "location": self.location,
-        }
-
-
-# -- formatting --
-
-
-@dataclass(frozen=True)
-class RunFormat:
-    """Effective formatting of one run."""
-
-    font_ascii: str
-    font_hansi: str
-    size: float  # pt
-    bold: bool
-    italic: bool
-    underline: bool
-    caps: bool
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A piece of text with one effective formatting (part of a run)."""
-
-    text: str
-    fmt: RunFormat
-
-    @property
-    def shown(self) -> str:
-        """The text as displayed (upper-cased when the run has the caps property)."""
-        return self.text.upper() if self.fmt.caps else self.text
-
-
-@dataclass
-class Segment:
-    """Text between tabs and line breaks inside a paragraph, with its pieces."""
-
-    pieces: list[Piece]
-
-    @property
-    def text(self) -> str:
-        """Displayed text, NFC."""
-        return nfc("".join(p.shown for p in self.pieces))
-
-    def inked(self) -> list[Piece]:
-        """Pieces that show some non-space character."""
-        return [p for p in self.pieces if p.text.strip()]
-
-    def sizes(self) -> list[float]:
-        """Distinct effective sizes of the inked pieces, sorted."""
-        return sorted({p.fmt.size for p in self.inked()})
-
-    def all_bold(self) -> bool:
-        return bool(self.inked()) and all(p.fmt.bold for p in self.inked())
-
-    def any_bold(self) -> bool:
-        return any(p.fmt.bold for p in self.inked())
-
-    def all_italic(self) -> bool:
-        return bool(self.inked()) and all(p.fmt.italic for p in self.inked())
-
-    def any_italic(self) -> bool:
-        return any(p.fmt.italic for p in self.inked())
-
-
-@dataclass
-class Para:
-    """One paragraph of the body (top level or inside a table cell), in document order."""
-
-    index: int  # 1-based, counting every paragraph of the body, tables included
-    element: Any
-    pieces: list[Piece]
-    alignment: str  # left, center, right, both
-    cell: Any = None  # the w:tc element holding it, None at top level
-    table: Any = None  # the top-level w:tbl holding it
-    column: int = -1  # column of the cell in its row
-    row: Any = None  # the w:tr element
-    border_bottom: bool = False
-    border_top: bool = False
-    has_drawing: bool = False
-    size_for_estimate: float = 13.0
-    line_factor: float = 1.0
-    space_pt: float = 0.0
-    segments: list[Segment] = field(default_factory=list)
-    page_field: bool = False
-    page_field_size: float | None = None
-
-    @property
-    def text(self) -> str:
-        """Displayed text with tabs kept, NFC."""
-        return nfc("".join(p.shown for p in self.pieces))
-
-    @property
-    def plain(self) -> str:
-        """Displayed text, white space collapsed, trimmed."""
-        return re.sub(r"\s+", " ", self.text).strip()
-
-    def lines(self) -> list[Segment]:
-        """The paragraph split at line breaks (tabs kept)."""
-        out: list[Segment] = [Segment([])]
-        for piece in self.pieces:
-            if piece.text == "\n":
-                out.append(Segment([]))
-            else:
-                out[-1].pieces.append(piece)
-        return [line for line in out if line.text.strip()]
-
-    def whole(self) -> Segment:
-        """The paragraph as one segment."""
-        return Segment(self.pieces)
-
-    def where(self) -> str:
-        """Human location: "đoạn 12 «Số: 05/…»"."""
-        excerpt = self.plain
-        if len(excerpt) > 50:
-            excerpt = excerpt[:47] + "…"
-        return f"đoạn {self.index} «{excerpt}»" if excerpt else f"đoạn {self.index}"
-
-
-@dataclass
-class Section:
-    """Page setup of one section (values in twips) and its page-number headers."""
-
-    number: int
-    width: int | None
-    height: int | None
-    orient: str | None
-    top: int | None
-    bottom: int | None
-    left: int | None
-    right: int | None
-    title_page: bool
-    default_header: list[Para] | None
-    first_header: list[Para] | None
-    default_footer: list[Para] | None
-
-
-@dataclass
-class DocModel:
-    """Everything the rules look at."""
-
-    path: Path
-    paras: list[Para]
-    sections: list[Section]
-    header_paras: list[Para]  # every paragraph of every header/footer part (for the font rule)
-    top_tables: list[Any]
-    explicit_page_breaks: int = 0
-
-
-class StyleSheet:
-    """Resolves effective run and paragraph properties through styles and docDefaults."""
-
-    def __init__(self, styles_root: etree._Element | None, theme_root: etree._Element | None) -> None:
-        self.styles: dict[str, etree._Element] = {}
-        self.default_para: str | None = None
-        self.default_char: str | None = None
-        self.defaults_rpr = None
-        self.defaults_ppr = None
-        if styles_root is not None:
-            for style in styles_root.iter(_w("style")):
-                sid = style.get(_w("styleId"))
-                if sid is None:
-                    continue
-                self.styles[sid] = style
-                if style.get(_w("default")) in ("1", "true", "on"):
-                    kind = style.get(_w("type"))
-                    if kind == "paragraph":
-                        self.default_para = sid
-                    elif kind == "character":
-                        self.default_char = sid
-            self.defaults_rpr = styles_root.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
-            self.defaults_ppr = styles_root.find("w:docDefaults/w:pPrDefault/w:pPr", NS)
-        self.theme_fonts: dict[str, str] = {}
-        if theme_root is not None:
-            for kind in ("major", "minor"):
-                latin = theme_root.find(f".//a:{kind}Font/a:latin", NS)
-                if latin is not None and latin.get("typeface"):
-                    self.theme_fonts[kind] = latin.get("typeface")
-
-    def _chain(self, style_id: str | None) -> list[etree._Element]:
-        chain: list[etree._Element] = []
-        seen: set[str] = set()
-        while style_id and style_id in self.styles and style_id not in seen:
-            seen.add(style_id)
-            style = self.styles[style_id]
-            chain.append(style)
-            based = style.find("w:basedOn", NS)
-            style_id = _val(based)
-        return chain
-
-    def rpr_levels(self, run_rpr: etree._Element | None, para_style: str | None) -> list[etree._Element]:
-        """rPr elements from the most to the least specific."""
-        levels: list[etree._Element] = []
-        if run_rpr is not None:
-            levels.append(run_rpr)
-            char_style = _val(run_rpr.find("w:rStyle", NS))
-            for style in self._chain(char_style or self.default_char):
-                rpr = style.find("w:rPr", NS)
-                if rpr is not None:
-                    levels.append(rpr)
-        elif self.default_char:
-            for style in self._chain(self.default_char):
-                rpr = style.find("w:rPr", NS)
-                if rpr is not None:
-                    levels.append(rpr)
-        for style in self._chain(para_style or self.default_para):
-            rpr = style.find("w:rPr", NS)
-            if rpr is not None:
-                levels.append(rpr)
-        if self.defaults_rpr is not None:
-            levels.append(self.defaults_rpr)
-        return levels
-
-    def ppr_levels(self, para_ppr: etree._Element | None) -> list[etree._Element]:
-        """pPr elements from the most to the least specific."""
-        levels: list[etree._Element] = []
-        style_id = None
-        if para_ppr is not None:
-            levels.append(para_ppr)
-            style_id = _val(para_ppr.find("w:pStyle", NS))
-        for style in self._chain(style_id or self.default_para):
-            ppr = style.find("w:pPr", NS)
-            if ppr is not None:
-                levels.append(ppr)
-        if self.defaults_ppr is not None:
-            levels.append(self.defaults_ppr)
-        return levels
-
-    def _font(self, levels: list[etree._Element], slot: str) -> str:
-        for rpr in levels:
-            fonts = rpr.find("w:rFonts", NS)
-            if fonts is None:
-                continue
-            theme = fonts.get(_w(f"{slot}Theme"))
-            if theme:
-                kind = "major" if theme.startswith("major") else "minor"
-                return self.theme_fonts.get(kind, theme)
-            name = fonts.get(_w(slot))
-            if name:
-                return name
-        return WORD_DEFAULT_FONT
-
-    def run_format(self, run_rpr: etree._Element | None, para_style: str | None) -> RunFormat:
-        """Effective formatting of a run with direct properties `run_rpr` in a paragraph of `para_style`."""
-        levels = self.rpr_levels(run_rpr, para_style)
-
-        def first(tag: str) -> etree._Element | None:
-            for rpr in levels:
-                found = rpr.find(f"w:{tag}", NS)
-                if found is not None:
-                    return found
-            return None
-
-        size = _val(first("sz"))
-        try:
-            size_pt = float(size) / 2 if size else WORD_DEFAULT_SIZE
-        except ValueError:
-            size_pt = WORD_DEFAULT_SIZE
-        underline = _val(first("u"))
-        return RunFormat(
-            font_ascii=self._font(levels, "ascii"),
-            font_hansi=self._font(levels, "hAnsi"),
-            size=size_pt,
-            bold=bool(_on(first("b"))),
-            italic=bool(_on(first("i"))),
-            underline=underline is not None and underline != "none",
-            caps=bool(_on(first("caps"))),
-        )
-
-    def para_property(self, para_ppr: etree._Element | None, path: str) -> etree._Element | None:
-        """First element at `path` (e.g. "w:jc") along the paragraph's pPr levels."""
-        for ppr in self.ppr_levels(para_ppr):
-            found = ppr.find(path, NS)
-            if found is not None:
-                return found
-        return None
-
+from congvan.layout_model import (
+    NS,
+    R_NS,
+    W_NS,
+    DocModel,
+    Finding,
+    Para,
+    Piece,
+    RunFormat,
+    Section,
+    Segment,
+    w_tag,
+    xml_on,
+    xml_val,
+)
+from congvan.layout_rules import run_rules
+from congvan.layout_styles import StyleSheet
 
 # -- reading --
 
@@ -419,10 +104,10 @@ def _iter_run_items(paragraph: etree._Element):
 
     kind is "text", "tab" or "break". Field instructions and deleted text are skipped.
     """
-    for run in paragraph.iter(_w("r")):
+    for run in paragraph.iter(w_tag("r")):
         # skip runs of a nested paragraph (text boxes) – they belong to that paragraph
         owner = run.getparent()
-        while owner is not None and owner.tag != _w("p"):
+        while owner is not None and owner.tag != w_tag("p"):
             owner = owner.getparent()
         if owner is not paragraph:
             continue
@@ -434,7 +119,7 @@ def _iter_run_items(paragraph: etree._Element):
             elif tag in ("tab", "ptab"):
                 yield rpr, "tab", "\t"
             elif tag in ("br", "cr"):
-                if child.get(_w("type")) in (None, "textWrapping"):
+                if child.get(w_tag("type")) in (None, "textWrapping"):
                     yield rpr, "break", "\n"
             elif tag == "noBreakHyphen":
                 yield rpr, "text", "-"
@@ -460,7 +145,7 @@ class _Reader:
 
     def make_para(self, element: etree._Element, *, count: bool = True) -> Para:
         ppr = element.find("w:pPr", NS)
-        style_id = _val(ppr.find("w:pStyle", NS)) if ppr is not None else None
+        style_id = xml_val(ppr.find("w:pStyle", NS)) if ppr is not None else None
         pieces: list[Piece] = []
         segments: list[Segment] = [Segment([])]
         cache: dict[int, RunFormat] = {}
@@ -474,14 +159,14 @@ class _Reader:
                 segments[-1].pieces.append(piece)
             else:
                 segments.append(Segment([]))
-        for br in element.iter(_w("br")):
-            if br.get(_w("type")) == "page":
+        for br in element.iter(w_tag("br")):
+            if br.get(w_tag("type")) == "page":
                 self.page_breaks += 1
-        if self.sheet.para_property(ppr, "w:pageBreakBefore") is not None and _on(
+        if self.sheet.para_property(ppr, "w:pageBreakBefore") is not None and xml_on(
             self.sheet.para_property(ppr, "w:pageBreakBefore")
         ):
             self.page_breaks += 1
-        jc = _val(self.sheet.para_property(ppr, "w:jc")) or "left"
+        jc = xml_val(self.sheet.para_property(ppr, "w:jc")) or "left"
         jc = {"start": "left", "end": "right", "distribute": "both"}.get(jc, jc)
         bottom = ppr.find("w:pBdr/w:bottom", NS) if ppr is not None else None
         top = ppr.find("w:pBdr/w:top", NS) if ppr is not None else None
@@ -493,13 +178,13 @@ class _Reader:
         spacing = self.sheet.para_property(ppr, "w:spacing")
         line_factor, space_pt = 1.0, 0.0
         if spacing is not None:
-            line = spacing.get(_w("line"))
-            if line and (spacing.get(_w("lineRule")) in (None, "auto")):
+            line = spacing.get(w_tag("line"))
+            if line and (spacing.get(w_tag("lineRule")) in (None, "auto")):
                 with contextlib.suppress(ValueError):
                     line_factor = max(0.8, int(line) / 240)
             for attr in ("before", "after"):
                 with contextlib.suppress(ValueError):
-                    space_pt += int(spacing.get(_w(attr)) or 0) / 20
+                    space_pt += int(spacing.get(w_tag(attr)) or 0) / 20
         page_field, page_field_size = self._page_field(element, style_id)
         if count:
             self.counter += 1
@@ -522,12 +207,12 @@ class _Reader:
 
     def _page_field(self, element: etree._Element, style_id: str | None) -> tuple[bool, float | None]:
         """Whether the paragraph holds a PAGE field, and the size of the run that holds it."""
-        for simple in element.iter(_w("fldSimple")):
-            if _PAGE_RE.match(simple.get(_w("instr")) or ""):
+        for simple in element.iter(w_tag("fldSimple")):
+            if _PAGE_RE.match(simple.get(w_tag("instr")) or ""):
                 run = simple.find("w:r", NS)
                 rpr = run.find("w:rPr", NS) if run is not None else None
                 return True, self.sheet.run_format(rpr, style_id).size
-        for instr in element.iter(_w("instrText")):
+        for instr in element.iter(w_tag("instrText")):
             if _PAGE_RE.match(instr.text or ""):
                 run = instr.getparent()
                 return True, self.sheet.run_format(run.find("w:rPr", NS), style_id).size
@@ -547,7 +232,7 @@ class _Reader:
                     col = 0
                     for tc in tr.findall("w:tc", NS):
                         self.walk(tc, out, cell=tc, table=top, column=col if table is None else column, row=tr)
-                        span = _val(tc.find("w:tcPr/w:gridSpan", NS))
+                        span = xml_val(tc.find("w:tcPr/w:gridSpan", NS))
                         col += int(span) if span and span.isdigit() else 1
             elif tag in ("sdt", "customXml", "smartTag"):
                 content = child.find("w:sdtContent", NS) if tag == "sdt" else child
@@ -563,11 +248,11 @@ class _Reader:
             return None
         if root is None:
             return None
-        return [self.make_para(p, count=False) for p in root.iter(_w("p"))]
+        return [self.make_para(p, count=False) for p in root.iter(w_tag("p"))]
 
     def sections(self) -> list[Section]:
         body = self.document.find("w:body", NS)
-        sect_prs = [p for p in body.iter(_w("sectPr"))]
+        sect_prs = [p for p in body.iter(w_tag("sectPr"))]
         result: list[Section] = []
         previous: dict[str, list[Para] | None] = {"default": None, "first": None, "footer": None}
         for number, sect in enumerate(sect_prs, start=1):
@@ -575,15 +260,15 @@ class _Reader:
             margins = sect.find("w:pgMar", NS)
 
             def twips(element: etree._Element | None, attr: str) -> int | None:
-                value = _val(element, attr)
+                value = xml_val(element, attr)
                 try:
                     return abs(int(float(value))) if value is not None else None
                 except ValueError:
                     return None
 
-            refs = {ref.get(_w("type"), "default"): ref.get(f"{{{R_NS}}}id")
+            refs = {ref.get(w_tag("type"), "default"): ref.get(f"{{{R_NS}}}id")
                     for ref in sect.findall("w:headerReference", NS)}
-            foot_refs = {ref.get(_w("type"), "default"): ref.get(f"{{{R_NS}}}id")
+            foot_refs = {ref.get(w_tag("type"), "default"): ref.get(f"{{{R_NS}}}id")
                          for ref in sect.findall("w:footerReference", NS)}
             default = self.part_paras(refs.get("default")) if "default" in refs else previous["default"]
             first = self.part_paras(refs.get("first")) if "first" in refs else previous["first"]
@@ -595,12 +280,12 @@ class _Reader:
                 number=number,
                 width=twips(size, "w"),
                 height=twips(size, "h"),
-                orient=_val(size, "orient"),
+                orient=xml_val(size, "orient"),
                 top=twips(margins, "top"),
                 bottom=twips(margins, "bottom"),
                 left=twips(margins, "left"),
                 right=twips(margins, "right"),
-                title_page=bool(_on(title)),
+                title_page=bool(xml_on(title)),
                 default_header=default,
                 first_header=first,
                 default_footer=footer,
@@ -613,7 +298,7 @@ class _Reader:
             if re.search(r"word/(header|footer)\d*\.xml$", target):
                 root = _read_zip_part(self.archive, target)
                 if root is not None:
-                    paras.extend(self.make_para(p, count=False) for p in root.iter(_w("p")))
+                    paras.extend(self.make_para(p, count=False) for p in root.iter(w_tag("p")))
         return paras
 
     def model(self) -> DocModel:
@@ -634,7 +319,7 @@ class _Reader:
 def _is_border(element: etree._Element | None) -> bool:
     if element is None:
         return False
-    return (element.get(_w("val")) or "nil") not in ("nil", "none")
+    return (element.get(w_tag("val")) or "nil") not in ("nil", "none")
 
 
 def read_docx(path: Path | str) -> DocModel:
@@ -654,8 +339,6 @@ def read_docx(path: Path | str) -> DocModel:
 
 def check_docx(path: Path | str) -> list[Finding]:
     """Check one .docx against NĐ 30 (docs/nd30-format.md); return the findings, errors first."""
-    from congvan.layout_rules import run_rules
-
     model = read_docx(path)
     findings = run_rules(model)
     order = {"error": 0, "warning": 1}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from congvan.layout import NS, DocModel, Para, Segment
 from congvan.layout_locate import (
     A4,
     BODY_WORDS,
@@ -32,6 +31,7 @@ from congvan.layout_locate import (
     sizes_text,
     squash,
 )
+from congvan.layout_model import NS, DocModel, Para, Segment
 from congvan.vietnamese import nfc
 
 # -- rules --

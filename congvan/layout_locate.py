@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from congvan.layout import DocModel, Finding, Para, Segment
+from congvan.layout_model import DocModel, Finding, Para, Segment
 from congvan.vietnamese import nfc
 
 ERROR = "error"

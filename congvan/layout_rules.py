@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import re
 
-from congvan.layout import NS, DocModel, Finding, Para, Section, Segment
 from congvan.layout_header_rules import (
     check_agency,
     check_date,
@@ -39,6 +38,7 @@ from congvan.layout_locate import (
     sizes_text,
     squash,
 )
+from congvan.layout_model import NS, DocModel, Finding, Para, Section, Segment
 
 
 def _lines_after(model: DocModel, para: Para) -> list[tuple[Para, Segment]]:
