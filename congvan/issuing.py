@@ -31,13 +31,13 @@ from lxml import etree
 from congvan.context import with_number
 from congvan.errors import OutputError, RegisterError
 from congvan.files import atomic_write, sha256_bytes, sha256_file
-from congvan.register import (
+from congvan.register import Register
+from congvan.register_records import (
     CONG_VAN,
     DEFAULT_SERIES,
     ISSUED_NAME_RE,
     NewDocument,
     Record,
-    Register,
     canonical_type_name,
     today,
 )

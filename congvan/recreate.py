@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from congvan.errors import RegisterError
-from congvan.register import Record
+from congvan.register_records import Record
 from congvan.render import LetterTemplate
 
 

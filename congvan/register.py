@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -29,296 +29,18 @@ from sqlalchemy.engine import Connection, Engine
 from congvan import __version__
 from congvan.errors import RegisterError
 from congvan.files import sha256_file
-from congvan.vietnamese import document_number, fold, nfc
-
-VIETNAM_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
-DEFAULT_SERIES = "chung"
-LANGUAGE = "Tiếng Việt"
-CONG_VAN = "Công văn"
-STATUS_ISSUED = "issued"
-STATUS_RESERVED = "reserved"
-
-# NĐ 30/2020 Phụ lục III: abbreviations of the document types (công văn and thư công have none).
-TYPE_ABBREVIATIONS: dict[str, str] = {
-    "Nghị quyết": "NQ", "Quyết định": "QĐ", "Chỉ thị": "CT", "Quy chế": "QC", "Quy định": "QyĐ",
-    "Thông cáo": "TC", "Thông báo": "TB", "Hướng dẫn": "HD", "Chương trình": "CTr", "Kế hoạch": "KH",
-    "Phương án": "PA", "Đề án": "ĐA", "Dự án": "DA", "Báo cáo": "BC", "Biên bản": "BB", "Tờ trình": "TTr",
-    "Hợp đồng": "HĐ", "Công điện": "CĐ", "Bản ghi nhớ": "BGN", "Bản thỏa thuận": "BTT",
-    "Giấy ủy quyền": "GUQ", "Giấy mời": "GM", "Giấy giới thiệu": "GGT", "Giấy nghỉ phép": "GNP",
-    "Phiếu gửi": "PG", "Phiếu chuyển": "PC", "Phiếu báo": "PB", "Bản sao y": "SY", "Bản trích sao": "TrS",
-    "Bản sao lục": "SL",
-}
-NO_ABBREVIATION = ("Công văn", "Thư công")
-
-
-def now() -> dt.datetime:
-    """Return the current time in Vietnam (UTC+7, no daylight saving)."""
-    return dt.datetime.now(VIETNAM_TZ).replace(microsecond=0)
-
-
-def today() -> dt.date:
-    """Return today's date in Vietnam."""
-    return now().date()
-
-
-def _type_key(type_name: str) -> str:
-    # "thoả"/"thỏa", "uỷ"/"ủy": both tone placements are in use; compare on one.
-    key = fold(type_name)
-    for old, new in (("oả", "ỏa"), ("oà", "òa"), ("oá", "óa"), ("uỷ", "ủy"), ("uý", "úy")):
-        key = key.replace(old, new)
-    return key
-
-
-_ABBREVIATION_BY_KEY = {_type_key(name): abbr for name, abbr in TYPE_ABBREVIATIONS.items()}
-_CANONICAL_BY_KEY = {_type_key(name): name for name in (*TYPE_ABBREVIATIONS, *NO_ABBREVIATION)}
-
-
-def canonical_type_name(type_name: str) -> str:
-    """Return the NĐ 30 spelling of a type name ("quyết định" -> "Quyết định"); raise on an unknown type."""
-    key = _type_key(type_name)
-    if key in ("sao y", "trích sao", "sao lục"):
-        key = _type_key("bản " + key)
-    if key not in _CANONICAL_BY_KEY:
-        known = ", ".join([*NO_ABBREVIATION, *TYPE_ABBREVIATIONS])
-        raise RegisterError(
-            f"loại văn bản '{type_name}' không có trong Phụ lục III NĐ 30/2020. Dùng một trong: {known}.")
-    return _CANONICAL_BY_KEY[key]
-
-
-def document_symbol(type_name: str, issuer_abbreviation: str, drafting_unit: str = "") -> str:
-    """Return the ký hiệu: công văn `<cơ quan>-<đơn vị>` ("SNV-CCHC"), typed documents `<loại>-<cơ quan>` ("QĐ-SNV")."""
-    name = canonical_type_name(type_name)
-    if not issuer_abbreviation:
-        raise RegisterError("thiếu chữ viết tắt tên cơ quan ban hành (co_quan.viet_tat).")
-    if name in NO_ABBREVIATION:
-        return f"{issuer_abbreviation}-{drafting_unit}" if drafting_unit else issuer_abbreviation
-    return f"{TYPE_ABBREVIATIONS[name]}-{issuer_abbreviation}"
-
-
-# -- schema and migrations --
-
-
-def _migration_1(conn: Connection) -> None:
-    """Create the register: documents (Phụ lục IV + VI + audit columns), counters."""
-    meta = sa.MetaData()
-    sa.Table(
-        "documents", meta,
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("organ", sa.String(30), nullable=False),
-        sa.Column("year", sa.Integer, nullable=False),
-        sa.Column("series", sa.String(30), nullable=False),
-        sa.Column("number", sa.Integer, nullable=False),
-        sa.Column("code_number", sa.String(11), nullable=False),
-        sa.Column("code_notation", sa.String(30), nullable=False),
-        sa.Column("status", sa.String(10), nullable=False),
-        sa.Column("issued_date", sa.Date, nullable=False),
-        sa.Column("type_name", sa.String(100), nullable=False),
-        sa.Column("subject", sa.String(500), nullable=False),
-        sa.Column("organ_name", sa.String(200), nullable=False),
-        sa.Column("language", sa.String(30), nullable=False),
-        sa.Column("page_amount", sa.Integer),
-        sa.Column("signer_authority", sa.String(100), nullable=False),
-        sa.Column("signer_position", sa.String(100), nullable=False),
-        sa.Column("signer_name", sa.String(50), nullable=False),
-        sa.Column("recipients", sa.Text, nullable=False),
-        sa.Column("distribution", sa.Text, nullable=False),
-        sa.Column("archive_copy", sa.String(200), nullable=False),
-        sa.Column("priority", sa.Integer, nullable=False),
-        sa.Column("issued_amount", sa.Integer),
-        sa.Column("due_date", sa.Date),
-        sa.Column("sent_date", sa.Date),
-        sa.Column("receipt", sa.String(200)),
-        sa.Column("note", sa.Text, nullable=False),
-        sa.Column("batch_id", sa.String(64)),
-        sa.Column("letter_index", sa.Integer),
-        sa.Column("unit", sa.String(200)),
-        sa.Column("file_path", sa.String(500)),
-        sa.Column("sha256", sa.String(64)),
-        sa.Column("template_sha256", sa.String(64)),
-        sa.Column("draft_sha256", sa.String(64)),
-        sa.Column("context_json", sa.Text),
-        sa.Column("tool_version", sa.String(40), nullable=False),
-        sa.Column("created_at", sa.String(40), nullable=False),
-        sa.Column("voided_at", sa.String(40)),
-        sa.Column("void_reason", sa.Text),
-        sa.UniqueConstraint("organ", "year", "series", "number", name="uq_documents_number"),
-        sa.UniqueConstraint("batch_id", "letter_index", name="uq_documents_draft"),
-    )
-    sa.Table(
-        "counters", meta,
-        sa.Column("organ", sa.String(30), primary_key=True),
-        sa.Column("year", sa.Integer, primary_key=True),
-        sa.Column("series", sa.String(30), primary_key=True),
-        sa.Column("next_number", sa.Integer, nullable=False),
-        sa.Column("updated_at", sa.String(40), nullable=False),
-    )
-    meta.create_all(conn)
-
-
-def _migration_2(conn: Connection) -> None:
-    """Index the columns `register list` filters on, and file paths for `verify` and issuing."""
-    conn.execute(sa.text("CREATE INDEX ix_documents_year_unit ON documents (year, unit)"))
-    conn.execute(sa.text("CREATE INDEX ix_documents_file_path ON documents (file_path)"))
-
-
-MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2]
-
-_meta = sa.MetaData()
-schema_version = sa.Table(
-    "schema_version", _meta,
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("applied_at", sa.String(40), nullable=False),
-    sa.Column("tool_version", sa.String(40), nullable=False),
+from congvan.register_records import (
+    DEFAULT_SERIES,
+    ISSUED_NAME_RE,
+    STATUS_RESERVED,
+    NewDocument,
+    Record,
+    VerifyReport,
+    now,
+    today,
 )
-documents = sa.Table("documents", _meta)
-counters = sa.Table("counters", _meta)
-
-
-def _reflect_columns() -> None:
-    # The query-side table objects mirror the schema after every migration (kept by hand, tested).
-    cols = {
-        "id": sa.Integer, "organ": sa.String, "year": sa.Integer, "series": sa.String, "number": sa.Integer,
-        "code_number": sa.String, "code_notation": sa.String, "status": sa.String, "issued_date": sa.Date,
-        "type_name": sa.String, "subject": sa.String, "organ_name": sa.String, "language": sa.String,
-        "page_amount": sa.Integer, "signer_authority": sa.String, "signer_position": sa.String,
-        "signer_name": sa.String, "recipients": sa.Text, "distribution": sa.Text, "archive_copy": sa.String,
-        "priority": sa.Integer, "issued_amount": sa.Integer, "due_date": sa.Date, "sent_date": sa.Date,
-        "receipt": sa.String, "note": sa.Text, "batch_id": sa.String, "letter_index": sa.Integer,
-        "unit": sa.String, "file_path": sa.String, "sha256": sa.String, "template_sha256": sa.String,
-        "draft_sha256": sa.String, "context_json": sa.Text, "tool_version": sa.String,
-        "created_at": sa.String, "voided_at": sa.String, "void_reason": sa.Text,
-    }
-    for name, type_ in cols.items():
-        documents.append_column(sa.Column(name, type_, primary_key=name == "id"))
-    for name, type_ in {"organ": sa.String, "year": sa.Integer, "series": sa.String,
-                        "next_number": sa.Integer, "updated_at": sa.String}.items():
-        counters.append_column(sa.Column(name, type_, primary_key=name in ("organ", "year", "series")))
-
-
-_reflect_columns()
-
-
-# -- records --
-
-
-@dataclass(frozen=True)
-class Record:
-    """One row of the register: a number given to a document (issued here, reserved by hand, maybe voided)."""
-
-    id: int
-    organ: str
-    year: int
-    series: str
-    number: int
-    code_number: str
-    code_notation: str
-    status: str
-    issued_date: dt.date
-    type_name: str
-    subject: str
-    organ_name: str
-    language: str
-    page_amount: int | None
-    signer_authority: str
-    signer_position: str
-    signer_name: str
-    recipients: list[str]
-    distribution: list[str]
-    archive_copy: str
-    priority: int
-    issued_amount: int | None
-    due_date: dt.date | None
-    sent_date: dt.date | None
-    receipt: str | None
-    note: str
-    batch_id: str | None
-    letter_index: int | None
-    unit: str | None
-    file_path: str | None
-    sha256: str | None
-    template_sha256: str | None
-    draft_sha256: str | None
-    context_json: str | None
-    tool_version: str
-    created_at: str
-    voided_at: str | None
-    void_reason: str | None
-
-    @property
-    def number_symbol(self) -> str:
-        """Return "05/SNV-CCHC"."""
-        return f"{self.code_number}/{self.code_notation}"
-
-    @property
-    def voided(self) -> bool:
-        return self.voided_at is not None
-
-    @property
-    def signer_info(self) -> str:
-        """Return the signature block in one line: "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Trần Văn Minh"."""
-        return " ".join(part for part in (self.signer_authority, self.signer_position, self.signer_name) if part)
-
-    @property
-    def context(self) -> dict[str, Any] | None:
-        """Return the rendered context the file was made from (None for a number reserved by hand)."""
-        return json.loads(self.context_json) if self.context_json else None
-
-    @classmethod
-    def from_row(cls, row: Any) -> Record:
-        values = dict(row._mapping)
-        values["recipients"] = json.loads(values["recipients"] or "[]")
-        values["distribution"] = json.loads(values["distribution"] or "[]")
-        for key in ("issued_date", "due_date", "sent_date"):
-            if isinstance(values[key], str):
-                values[key] = dt.date.fromisoformat(values[key])
-        return cls(**{f.name: values[f.name] for f in fields(cls)})
-
-
-@dataclass(frozen=True)
-class NewDocument:
-    """What the caller knows about a document that gets a number (the register adds number and dates)."""
-
-    code_notation: str
-    type_name: str
-    subject: str
-    organ_name: str
-    signer_authority: str = ""
-    signer_position: str = ""
-    signer_name: str = ""
-    recipients: Sequence[str] = ()
-    distribution: Sequence[str] = ()
-    archive_copy: str = ""
-    priority: int = 0
-    issued_amount: int | None = None
-    page_amount: int | None = None
-    due_date: dt.date | None = None
-    note: str = ""
-    batch_id: str | None = None
-    letter_index: int | None = None
-    unit: str | None = None
-    file_path: str | None = None
-    sha256: str | None = None
-    template_sha256: str | None = None
-    draft_sha256: str | None = None
-    context_json: str | None = None
-    status: str = STATUS_ISSUED
-    language: str = LANGUAGE
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    """Result of `Register.verify`: files that are missing or whose SHA-256 changed, and stray files."""
-
-    checked: int
-    missing: list[Record]
-    altered: list[Record]
-    unregistered: list[Path]
-
-    @property
-    def ok(self) -> bool:
-        return not self.missing and not self.altered
-
+from congvan.register_schema import MIGRATIONS, counters, current_version, documents, schema_version
+from congvan.vietnamese import document_number, fold, nfc
 
 # -- engine --
 
@@ -417,13 +139,13 @@ class Register:
     def schema_version(self) -> int:
         """Return the number of migrations applied (0 for an empty database)."""
         with self.read() as conn:
-            return _current_version(conn)
+            return current_version(conn)
 
     def migrate(self, target: int | None = None) -> int:
         """Apply the missing migrations up to `target` (default: all); return the resulting version."""
         target = len(MIGRATIONS) if target is None else target
         with self.write() as conn:
-            version = _current_version(conn)
+            version = current_version(conn)
             if version > len(MIGRATIONS):
                 raise RegisterError(
                     f"sổ văn bản {self.display_url} có lược đồ phiên bản {version}, mới hơn phiên bản "
@@ -629,15 +351,6 @@ class Register:
             if f"{name}/{path.name}" not in known and ISSUED_NAME_RE.match(path.name)
         )
         return VerifyReport(checked=len(records), missing=missing, altered=altered, unregistered=stray)
-
-
-ISSUED_NAME_RE = re.compile(r"^(\d{2,})-[A-Za-z0-9-]+_.*\.docx$")
-
-
-def _current_version(conn: Connection) -> int:
-    if not sa.inspect(conn).has_table("schema_version"):
-        return 0
-    return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
 
 
 def open_register(url: str) -> Register:

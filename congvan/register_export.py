@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from congvan.files import atomic_write
-from congvan.register import CONG_VAN, STATUS_RESERVED, Record
+from congvan.register_records import CONG_VAN, STATUS_RESERVED, Record
 
 # Phụ lục IV, mục I: the 10 columns of the sổ đăng ký văn bản đi, with print widths (characters).
 REGISTER_COLUMNS: list[tuple[str, float]] = [

@@ -15,17 +15,17 @@ from congvan.errors import RegisterError
 from congvan.files import atomic_write, sha256_bytes
 from congvan.issuing import IssueResult, issue_batch
 from congvan.recreate import recreate_letter
-from congvan.register import (
+from congvan.register import Register
+from congvan.register_export import export_json, export_xlsx, export_xml, remarks, subject_line, type_and_subject
+from congvan.register_records import (
     CONG_VAN,
     DEFAULT_SERIES,
     NewDocument,
     Record,
-    Register,
     canonical_type_name,
     document_symbol,
     today,
 )
-from congvan.register_export import export_json, export_xlsx, export_xml, remarks, subject_line, type_and_subject
 from congvan.vietnamese import nfc
 
 workspace_option = click.option(
