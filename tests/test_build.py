@@ -301,3 +301,15 @@ def test_an_issued_letter_is_recreated_byte_for_byte_from_the_register(workspace
     document.save(str(other))
     result = CliRunner().invoke(cli, [*args[:-1], str(tmp_path / "b.docx"), "--template", str(other)])
     assert result.exit_code == 1 and "không phải mẫu đã dùng khi cấp số" in result.output
+
+
+def test_catalog_order_when_configured(workspace):
+    config = workspace / "congvan.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('thu_tu = "nhom"', 'thu_tu = "danh_muc"'),
+                      encoding="utf-8")
+    assert run(workspace).exit_code == 0
+    lines = body_text(letter(workspace, "phuong-nha-trang"))
+    order = [line.split("Đối với tiêu chí", 1)[1].strip() for line in lines if "Đối với tiêu chí" in line]
+    assert order == ["Tiếp cận dịch vụ", "Điều kiện tiếp đón, phục vụ", "Thủ tục hành chính", "Sự phục vụ của công chức",
+                     "Kết quả, tiến độ giải quyết công việc", "Tiếp nhận, xử lý phản ánh, kiến nghị"]
+    assert not any(line.startswith(("a) ", "b) ")) for line in lines)
