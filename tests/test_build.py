@@ -15,7 +15,7 @@ from docx.shared import Mm
 
 from congvan.cli import cli
 from congvan.files import sha256_file
-from tests.conftest import HEALTH, UNITS, standard_sheets, write_workbook
+from tests.conftest import CRITERIA_HEADERS, HEALTH, UNITS, standard_sheets, write_workbook
 
 
 def run(workspace: Path, *args: str):
@@ -310,6 +310,5 @@ def test_catalog_order_when_configured(workspace):
     assert run(workspace).exit_code == 0
     lines = body_text(letter(workspace, "phuong-nha-trang"))
     order = [line.split("Đối với tiêu chí", 1)[1].strip() for line in lines if "Đối với tiêu chí" in line]
-    assert order == ["Tiếp cận dịch vụ", "Điều kiện tiếp đón, phục vụ", "Thủ tục hành chính", "Sự phục vụ của công chức",
-                     "Kết quả, tiến độ giải quyết công việc", "Tiếp nhận, xử lý phản ánh, kiến nghị"]
+    assert order == CRITERIA_HEADERS
     assert not any(line.startswith(("a) ", "b) ")) for line in lines)
