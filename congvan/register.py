@@ -277,6 +277,20 @@ class Register:
                          .values(voided_at=now().isoformat(), void_reason=reason))
             return self._get(conn, organ, year, number, series)
 
+    def mark_sent(self, organ: str, year: int, number: int, sent_date: dt.date, receipt: str = "",
+                  series: str = DEFAULT_SERIES) -> Record:
+        """Record when a document was handed over or sent (ngày chuyển) and who signed for it (ký nhận)."""
+        with self.write() as conn:
+            record = self._get(conn, organ, year, number, series)
+            if record.voided:
+                raise RegisterError(f"số {record.number_symbol} đã bị thu hồi, không chuyển đi được.")
+            if sent_date < record.issued_date:
+                raise RegisterError(f"ngày chuyển {sent_date:%d/%m/%Y} trước ngày văn bản "
+                                    f"{record.issued_date:%d/%m/%Y} của số {record.number_symbol}.")
+            conn.execute(documents.update().where(documents.c.id == record.id)
+                         .values(sent_date=sent_date, receipt=nfc(receipt).strip() or None))
+            return self._get(conn, organ, year, number, series)
+
     # -- queries --
 
     def _get(self, conn: Connection, organ: str, year: int, number: int, series: str) -> Record:

@@ -399,3 +399,28 @@ def test_register_url_env_overrides_workspace(tmp_path: Path, monkeypatch: pytes
     assert code == 0 and out.strip() == "01/SNV-CCHC"
     assert (root / "output" / "so_van_ban_di.sqlite").is_file()
     assert os.environ.get("CONGVAN_REGISTER_URL") is None
+
+
+def test_mark_sent_fills_the_sent_date_and_receipt_columns(register_url: str) -> None:
+    with Register(register_url) as register:
+        register.reserve(hand_doc(), organ="SNV", date=DAY)
+        register.reserve(hand_doc("việc khác"), organ="SNV", date=DAY)
+        sent = register.mark_sent("SNV", 2026, 1, DAY + dt.timedelta(days=1), "  Nguyễn Văn B  ")
+        assert (sent.sent_date, sent.receipt) == (DAY + dt.timedelta(days=1), "Nguyễn Văn B")
+        assert register.get("SNV", 2026, 2).sent_date is None
+        with pytest.raises(RegisterError, match="trước ngày văn bản"):
+            register.mark_sent("SNV", 2026, 2, DAY - dt.timedelta(days=1))
+        register.void("SNV", 2026, 2, "nhầm")
+        with pytest.raises(RegisterError, match="đã bị thu hồi"):
+            register.mark_sent("SNV", 2026, 2, DAY)
+
+
+def test_cli_send_records_date_and_receipt_shown_in_the_register(cli_workspace: Path) -> None:
+    ws = str(cli_workspace)
+    batch = make_batch(cli_workspace / "output" / "drafts", UNITS[:2])
+    assert run(["issue", str(batch), "-w", ws, "--date", "2026-11-23"])[0] == 0
+    code, out, _ = run(["register", "send", "01", "02", "-w", ws, "--year", "2026", "--ngay", "2026-11-24",
+                        "--ky-nhan", "Gửi qua Hệ thống quản lý văn bản"])
+    assert code == 0 and out.count("ngày chuyển 24/11/2026, ký nhận: Gửi qua Hệ thống quản lý văn bản") == 2
+    code, out, _ = run(["register", "show", "01", "-w", ws, "--year", "2026"])
+    assert code == 0 and "24/11/2026" in out and "Gửi qua Hệ thống quản lý văn bản" in out

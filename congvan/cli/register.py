@@ -184,6 +184,31 @@ def void_command(number: str, workspace: Path, series: str, ly_do: str, year: in
     click.echo(f"Đã thu hồi số {record.number_symbol} lúc {record.voided_at}: {record.void_reason}")
 
 
+@register_group.command("send")
+@click.argument("numbers", nargs=-1, required=True)
+@workspace_option
+@series_option
+@click.option("--year", type=int, default=None, help="Year of the numbers (default: this year).")
+@click.option("--ngay", "date_text", metavar="YYYY-MM-DD", help="Date sent (ngày chuyển; default: today).")
+@click.option("--ky-nhan", default="", help="Who signed for it (ký nhận), or how it was sent.")
+def send_command(numbers: tuple[str, ...], workspace: Path, series: str, year: int | None, date_text: str | None,
+                 ky_nhan: str) -> None:
+    """Record that documents were sent (ngày chuyển, ký nhận columns of the register).
+
+    \b
+    Example:
+        congvan register send 05 06 07 --ngay 2026-11-24 --ky-nhan "Gửi qua Hệ thống quản lý văn bản"
+    """
+    ws = load_workspace(workspace)
+    sent = parse_date(date_text) or today()
+    with _open(ws) as register:
+        for number in numbers:
+            record = register.mark_sent(ws.agency.issuer_abbreviation, year or today().year, _parse_number(number),
+                                        sent, ky_nhan, series)
+            click.echo(f"{record.number_symbol}: ngày chuyển {record.sent_date:%d/%m/%Y}"
+                       + (f", ký nhận: {record.receipt}" if record.receipt else ""))
+
+
 @register_group.command("list")
 @workspace_option
 @click.option("--year", type=int, default=None, help="Only this year.")
@@ -233,6 +258,7 @@ def _show_lines(r: Record) -> list[tuple[str, object]]:
         ("Tên loại", r.type_name), ("Trích yếu", subject_line(r)), ("Cơ quan ban hành", r.organ_name),
         ("Người ký", r.signer_info), ("Nơi nhận", "; ".join(r.recipients)),
         ("Bản lưu", r.archive_copy), ("Số lượng bản", r.issued_amount or ""), ("Số trang", r.page_amount or ""),
+        ("Ngày chuyển", r.sent_date.strftime("%d/%m/%Y") if r.sent_date else ""), ("Ký nhận", r.receipt or ""),
         ("Trạng thái", "thu hồi" if r.voided_at else ("lấy số bằng tay" if r.status == "reserved" else "đã cấp số")),
         ("Ghi chú", remarks(r).replace("\n", "; ")), ("Đơn vị", r.unit or ""), ("Lô bản nháp", r.batch_id or ""),
         ("Tệp", r.file_path or ""), ("SHA-256", r.sha256 or ""), ("SHA-256 mẫu", r.template_sha256 or ""),
