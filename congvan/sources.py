@@ -169,7 +169,8 @@ def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool) -> list[R
         spec = _match_table(sheet.title, catalog)
         if spec is None:
             continue
-        grid = [[_Cell(cell.value, cell.number_format) for cell in row] for row in sheet.iter_rows()]
+        grid = [[_Cell(cell.value, cell.number_format, cell.font.name if cell.font else None) for cell in row]
+                for row in sheet.iter_rows()]
         tables.append(_read_grid(grid, spec, str(path), sheet.title, convert_legacy))
     return tables
 
@@ -189,11 +190,12 @@ def _read_csv(path: Path, catalog: Catalog, convert_legacy: bool) -> ResultTable
 
 
 class _Cell:
-    __slots__ = ("value", "number_format")
+    __slots__ = ("value", "number_format", "font")
 
-    def __init__(self, value: Any, number_format: str | None) -> None:
+    def __init__(self, value: Any, number_format: str | None, font: str | None = None) -> None:
         self.value = value
         self.number_format = number_format or "General"
+        self.font = font
 
 
 def _read_grid(grid: list[list[_Cell]], spec: TableSpec, path: str, sheet: str | None,
@@ -291,14 +293,16 @@ def _text_cell(value: Any) -> str:
 def _decode_legacy(grid: list[list[_Cell]], convert_legacy: bool, path: str, sheet: str | None) -> None:
     """Find TCVN3/VNI text in the table's cells; convert it in place, or stop naming the first such cell."""
     texts = [cell.value for row in grid for cell in row if isinstance(cell.value, str)]
-    encoding = vn.detect_legacy_encoding_many(texts)
-    if encoding is None:
-        return
+    by_text = vn.detect_legacy_encoding_many(texts)
     for row_index, row in enumerate(grid, start=1):
         for col_index, cell in enumerate(row):
             if not (isinstance(cell.value, str) and vn.may_be_legacy(cell.value)):
                 continue
-            converted = vn.legacy_to_unicode(cell.value, encoding)
+            # A .VnTime / VNI-Times font says it outright, even for a cell too short to tell by its text.
+            encoding = vn.legacy_font_encoding(cell.font) or by_text
+            if encoding is None:
+                continue
+            converted = vn.legacy_to_unicode(cell.value, encoding, uppercase=vn.legacy_font_is_uppercase(cell.font))
             if converted == cell.value:
                 continue
             if not convert_legacy:

@@ -205,3 +205,24 @@ def test_legacy_encoded_names_are_converted_when_asked(tmp_path, encoding):
     assert table.scores == {"Phường Nha Trang": {"tiep_can": 72.27}, "Phường Cam Ranh": {"tiep_can": 80.0},
                             "Xã Cam Lâm": {"tiep_can": 90.0}, "Xã Diên Khánh": {"tiep_can": 60.5},
                             "Đặc khu Trường Sa": {"tiep_can": 85.0}}
+
+
+def test_a_legacy_font_decides_cells_too_short_to_tell_by_their_text(tmp_path):
+    import openpyxl
+    from openpyxl.styles import Font
+
+    catalog_path = tmp_path / "tieu_chi.toml"
+    catalog_path.write_text(ONE_CRITERION, encoding="utf-8")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "UBND cấp xã"
+    sheet.append(["Đơn vị", "Tiếp cận dịch vụ"])
+    sheet.append(["Löu", 80.0])  # VNI for "Lưu": valid-looking either way, only the font tells
+    sheet["A2"].font = Font(name="VNI-Times")
+    sheet.append(["Xã Cam Lâm", 90.0])
+    path = tmp_path / "kq.xlsx"
+    workbook.save(path)
+    with pytest.raises(DataError, match="dòng 2, cột 'A'.*mã VNI cũ"):
+        load_results([path], load_catalog(catalog_path))
+    (table,) = load_results([path], load_catalog(catalog_path), convert_legacy=True)
+    assert set(table.scores) == {"Lưu", "Xã Cam Lâm"}
