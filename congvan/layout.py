@@ -1,8 +1,8 @@
 """NĐ 30 layout checker: read any .docx and report where it departs from docs/nd30-format.md.
 
 This module reads a .docx into a small model (paragraphs in document order with their effective run
-formatting, section page setup, header parts); `congvan.layout_model` holds that model, `congvan.layout_styles` resolves
-styles, `congvan.layout_locate` finds the components;
+formatting, section page setup, header parts) and runs the rules. `congvan.layout_model` holds that
+model, `congvan.layout_styles` resolves styles, `congvan.layout_locate` finds the components,
 `congvan.layout_header_rules` and `congvan.layout_rules` hold the checks.
 The public entry point is `check_docx(path) -> list[Finding]`.
 
@@ -22,9 +22,12 @@ from lxml import etree
 
 from congvan.errors import LayoutFileError
 from congvan.layout_model import (
+    A_NS,
     NS,
     R_NS,
     W_NS,
+    WORD_DEFAULT_FONT,
+    WORD_DEFAULT_SIZE,
     DocModel,
     Finding,
     Para,
@@ -38,6 +41,12 @@ from congvan.layout_model import (
 )
 from congvan.layout_rules import run_rules
 from congvan.layout_styles import StyleSheet
+
+# The names below were defined here before the split; keep them importable from `congvan.layout`.
+__all__ = [
+    "A_NS", "NS", "R_NS", "W_NS", "WORD_DEFAULT_FONT", "WORD_DEFAULT_SIZE", "DocModel", "Finding", "Para",
+    "Piece", "RunFormat", "Section", "Segment", "StyleSheet", "check_docx", "read_docx"
+]
 
 # -- reading --
 

@@ -30,17 +30,33 @@ from congvan import __version__
 from congvan.errors import RegisterError
 from congvan.files import sha256_file
 from congvan.register_records import (
+    CONG_VAN,
     DEFAULT_SERIES,
     ISSUED_NAME_RE,
+    LANGUAGE,
+    NO_ABBREVIATION,
+    STATUS_ISSUED,
     STATUS_RESERVED,
+    TYPE_ABBREVIATIONS,
+    VIETNAM_TZ,
     NewDocument,
     Record,
     VerifyReport,
+    canonical_type_name,
+    document_symbol,
     now,
     today,
 )
 from congvan.register_schema import MIGRATIONS, counters, current_version, documents, schema_version
 from congvan.vietnamese import document_number, fold, nfc
+
+# The names below were defined here before the split; keep them importable from `congvan.register`.
+__all__ = [
+    "CONG_VAN", "DEFAULT_SERIES", "ISSUED_NAME_RE", "LANGUAGE", "MIGRATIONS", "NO_ABBREVIATION",
+    "STATUS_ISSUED", "STATUS_RESERVED", "TYPE_ABBREVIATIONS", "VIETNAM_TZ", "NewDocument", "Record",
+    "Register", "VerifyReport", "canonical_type_name", "counters", "current_version", "document_symbol",
+    "documents", "normalize_url", "now", "open_register", "schema_version", "today"
+]
 
 # -- engine --
 
