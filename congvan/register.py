@@ -55,7 +55,7 @@ __all__ = [
     "CONG_VAN", "DEFAULT_SERIES", "ISSUED_NAME_RE", "LANGUAGE", "MIGRATIONS", "NO_ABBREVIATION",
     "STATUS_ISSUED", "STATUS_RESERVED", "TYPE_ABBREVIATIONS", "VIETNAM_TZ", "NewDocument", "Record",
     "Register", "VerifyReport", "canonical_type_name", "counters", "current_version", "document_symbol",
-    "documents", "normalize_url", "now", "open_register", "schema_version", "today"
+    "documents", "normalize_url", "now", "schema_version", "today"
 ]
 
 # -- engine --
@@ -382,7 +382,3 @@ class Register:
         )
         return VerifyReport(checked=len(records), missing=missing, altered=altered, unregistered=stray)
 
-
-def open_register(url: str) -> Register:
-    """Open (and migrate) the register at `url`: `sqlite:///path` or `postgresql://user@host/db`."""
-    return Register(url)
