@@ -77,7 +77,7 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     every_unit = sources.all_units(tables)
     names = _select(every_unit, options.units)
     assessments = assess(tables, names, workspace.assessment)
-    rules = recipients.load_rules(workspace.recipients_dir, [t.code for t in catalog.tables], every_unit)
+    rules = recipients.load_workspace_rules(workspace, [t.code for t in catalog.tables], every_unit)
 
     warnings = [f"'{a.unit.name}' không có trong bảng {', '.join(a.missing_from)}: thư bỏ qua phần này."
                 for a in assessments if a.missing_from]
@@ -100,6 +100,7 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
             weaknesses=tuple(c.criterion.code for t in assessment.tables for c in t.weaknesses),
             strengths=tuple(c.criterion.code for t in assessment.tables for c in t.strengths),
         ))
+    warnings += rules.warnings  # duplicate recipients dropped while filling in the letters
     if letters:
         template.check_context(letters[0].context)
     return template, letters, warnings

@@ -35,6 +35,7 @@ class RecipientRules:
     groups: dict[str, tuple[str, ...]] = field(hash=False)
     when_short: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(hash=False)
     per_unit: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(hash=False)
+    warnings: list[str] = field(default_factory=list, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,11 @@ def load_rules(folder: Path, known_tables: Iterable[str], known_units: Iterable[
     for item in (*rules.addressees, *rules.distribution):
         _expand(item, groups, str(path))
     return rules
+
+
+def load_workspace_rules(workspace: Any, known_tables: Iterable[str], known_units: Iterable[str]) -> RecipientRules:
+    """Read the recipient lists of `workspace` (its recipients/ folder and congvan.toml defaults)."""
+    return load_rules(workspace.recipients_dir, known_tables, known_units)
 
 
 def for_unit(rules: RecipientRules, unit_name: str, short_tables: Iterable[str],
