@@ -15,6 +15,8 @@ CONFIG_NAME = "congvan.toml"
 REGISTER_URL_ENV = "CONGVAN_REGISTER_URL"
 VERDICT_ORDERS = ("nhom", "danh_muc")
 MISSING_UNIT_POLICIES = ("loi", "bo_qua")
+RECIPIENT_ORDERS = ("danh_sach", "abc")
+RECIPIENT_KEYS = ("kinh_gui", "noi_nhan", "luu", "so_ban_luu", "sap_xep")
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,17 @@ class LetterSettings:
 
 
 @dataclass(frozen=True)
+class RecipientSettings:
+    """Which named lists (recipients/*.toml) a letter goes to by default, and the archive line."""
+
+    addressees_list: str
+    distribution_list: str
+    archive: str
+    archive_copies: int
+    order: str
+
+
+@dataclass(frozen=True)
 class Workspace:
     """Everything `congvan.toml` says, with paths resolved against the workspace root."""
 
@@ -96,6 +109,7 @@ class Workspace:
     catalog: Path
     convert_legacy: bool
     register_url: str
+    recipients: RecipientSettings
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -177,6 +191,18 @@ def load_workspace(root: Path) -> Workspace:
     results = tuple(root / name for name in reader.text_list("du_lieu.ket_qua"))
     if not results:
         raise ConfigError(f"{path}: khóa 'du_lieu.ket_qua' phải liệt kê ít nhất một tệp kết quả (.xlsx hoặc .csv).")
+    unknown = sorted(set(reader.table("nguoi_nhan")) - set(RECIPIENT_KEYS))
+    if unknown:
+        raise ConfigError(f"{path}: [nguoi_nhan] không có khóa '{unknown[0]}' "
+                          f"(dùng được: {', '.join(RECIPIENT_KEYS)}).")
+    default_archive = f"VT, {agency.drafting_unit}" if agency.drafting_unit else "VT"
+    recipient_settings = RecipientSettings(
+        addressees_list=reader.text("nguoi_nhan.kinh_gui", default="kinh-gui"),
+        distribution_list=reader.text("nguoi_nhan.noi_nhan", default="noi-nhan"),
+        archive=reader.text("nguoi_nhan.luu", default=default_archive) or default_archive,
+        archive_copies=reader.integer("nguoi_nhan.so_ban_luu", 0, 99, default=2),
+        order=reader.choice("nguoi_nhan.sap_xep", RECIPIENT_ORDERS, default="danh_sach"),
+    )
     register_url = (
         os.environ.get(REGISTER_URL_ENV)
         or reader.text("register.url", default="")
@@ -192,6 +218,7 @@ def load_workspace(root: Path) -> Workspace:
         catalog=root / reader.text("du_lieu.tieu_chi", default="data/tieu_chi.toml"),
         convert_legacy=reader.boolean("du_lieu.chuyen_ma_cu", default=False),
         register_url=register_url,
+        recipients=recipient_settings,
         raw=raw,
     )
 

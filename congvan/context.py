@@ -60,10 +60,37 @@ def with_number(context: dict[str, Any], number: int, date: dt.date) -> dict[str
 # -- the whole letter --
 
 
+class UnitName(str):
+    """A unit as written mid-sentence ("phường Nha Trang"), with its parts for clerk texts: `{{ don_vi.ten_rieng }}`.
+
+    Attributes (docs/glossary.md): ten, ten_rieng, loai, ten_hoa, ubnd, ubnd_day_du.
+    """
+
+    ten: str
+    ten_rieng: str
+    loai: str
+    ten_hoa: str
+    ubnd: str
+    ubnd_day_du: str
+
+    def __new__(cls, unit: Unit) -> UnitName:
+        name = super().__new__(cls, unit.in_sentence)
+        name.ten = unit.in_sentence
+        name.ten_rieng = unit.name[len(unit.kind):].strip() if unit.kind else unit.name
+        name.loai = unit.kind
+        name.ten_hoa = unit.capitalized
+        name.ubnd = f"UBND {unit.in_sentence}"
+        name.ubnd_day_du = f"Ủy ban nhân dân {unit.in_sentence}"
+        return name
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return str, (str(self),)
+
+
 def unit_values(unit: Unit, settings: AssessmentSettings) -> dict[str, Any]:
     """Return the placeholders every clerk-written text may use about a unit."""
     return {
-        "don_vi": unit.in_sentence,
+        "don_vi": UnitName(unit),
         "nam": settings.year,
         "nam_sau": settings.year + 1,
         "chi_tieu_nam_sau": format_percent(settings.next_year_target, settings.decimals),

@@ -1,41 +1,46 @@
-"""Recipient lists: Kính gửi and Nơi nhận for each letter (recipients/noi_nhan.toml, recipients/bo_sung.csv).
+"""Kính gửi and Nơi nhận of each letter, from the named lists in recipients/ (docs/recipients.md).
 
-`noi_nhan.toml` holds the default addressees and distribution list, reusable groups (`@ten_nhom`), and
-recipients added when a unit falls short in a given table. `bo_sung.csv` adds recipients for single units.
+The defaults come from `[nguoi_nhan]` in congvan.toml (`kinh_gui`, `noi_nhan`: list names). A unit's letter
+gets those lists, the additions for tables where it falls short (`[khi_chua_dat.<bảng>]`) and its own
+rows of bo_sung.csv; placeholders are filled with the unit's fields; duplicates are dropped with a warning;
+then the NĐ 30 punctuation is applied (§3.6 Kính gửi, §3.10 Nơi nhận).
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
 from congvan import snippets
 from congvan import vietnamese as vn
-from congvan.errors import DataError, cell_location
-from congvan.files import read_toml
+from congvan.config import RecipientSettings, Workspace
+from congvan.errors import DataError
 from congvan.models import unit_key
+from congvan.recipient_files import Entry, ListFiles, NamedList, read_folder
 
-LIST_FILE = "noi_nhan.toml"
-ADDITIONS_FILE = "bo_sung.csv"
-ADDITION_HEADERS = {"don_vi": "Đơn vị", "kinh_gui": "Kính gửi", "noi_nhan": "Nơi nhận"}
+# Notes written after a recipient in practice, in their usual spelling.
+NOTES = {"b/c": "b/c", "để b/c": "để b/c", "báo cáo": "báo cáo", "để báo cáo": "để báo cáo",
+         "p/h": "p/h", "để p/h": "để p/h", "phối hợp": "phối hợp", "để phối hợp": "để phối hợp",
+         "t/h": "t/h", "để t/h": "để t/h", "thực hiện": "thực hiện", "để thực hiện": "để thực hiện",
+         "để biết": "để biết", "chỉ đạo": "chỉ đạo", "để chỉ đạo": "để chỉ đạo", "vbđt": "VBĐT"}
+_NOTE = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
 @dataclass(frozen=True)
 class RecipientRules:
-    """What recipients.toml and bo_sung.csv say, before filling in a unit's name."""
+    """The named lists and additions of a workspace, and which lists a letter uses by default."""
 
-    source: str
-    addressees: tuple[str, ...]
-    distribution: tuple[str, ...]
-    archive: str
-    archive_copies: int
-    groups: dict[str, tuple[str, ...]] = field(hash=False)
-    when_short: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(hash=False)
-    per_unit: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(hash=False)
+    files: ListFiles
+    settings: RecipientSettings
     warnings: list[str] = field(default_factory=list, hash=False, compare=False)
+
+    @property
+    def lists(self) -> dict[str, NamedList]:
+        return self.files.lists
 
 
 @dataclass(frozen=True)
@@ -48,160 +53,153 @@ class Recipients:
     archive_copies: int
 
 
-def load_rules(folder: Path, known_tables: Iterable[str], known_units: Iterable[str]) -> RecipientRules:
-    """Read `folder/noi_nhan.toml` and, if present, `folder/bo_sung.csv`."""
-    path = folder / LIST_FILE
-    raw = read_toml(path, "không tìm thấy danh sách nơi nhận.")
-
-    groups = {name: tuple(_items(value, f"{path}, [nhom].{name}")) for name, value in _table(raw, "nhom", path).items()}
-    known_tables = set(known_tables)
-    when_short = {}
-    for table, value in _table(raw, "khi_chua_dat", path).items():
-        where = f"{path}, [khi_chua_dat].{table}"
-        if table not in known_tables:
-            raise DataError(f"không có bảng mã '{table}' trong danh mục tiêu chí ({', '.join(sorted(known_tables))}).",
-                            where)
-        if not isinstance(value, dict):
-            raise DataError("cần một bảng có 'kinh_gui' và/hoặc 'noi_nhan'.", where)
-        when_short[table] = (tuple(_items(value.get("kinh_gui", []), where + ".kinh_gui")),
-                             tuple(_items(value.get("noi_nhan", []), where + ".noi_nhan")))
-    copies = raw.get("so_ban_luu", 2)
-    if isinstance(copies, bool) or not isinstance(copies, int) or not 0 <= copies <= 99:
-        raise DataError(f"'so_ban_luu' phải là số nguyên 0–99, đang là {copies!r}.", str(path))
-    archive = raw.get("luu", "VT")
-    if not isinstance(archive, str) or not archive.strip():
-        raise DataError("'luu' phải là chuỗi, ví dụ \"VT, CCHC\".", str(path))
-    rules = RecipientRules(
-        source=str(path),
-        addressees=tuple(_items(raw.get("kinh_gui"), f"{path}, kinh_gui")),
-        distribution=tuple(_items(raw.get("noi_nhan", []), f"{path}, noi_nhan")),
-        archive=vn.squash(archive),
-        archive_copies=copies,
-        groups=groups,
-        when_short=when_short,
-        per_unit=_load_additions(folder / ADDITIONS_FILE, known_units),
-    )
-    for item in (*rules.addressees, *rules.distribution):
-        _expand(item, groups, str(path))
+def load_rules(folder: Path, known_tables: Iterable[str], known_units: Iterable[str],
+               settings: RecipientSettings | None = None) -> RecipientRules:
+    """Read recipients/ and check every list: names, includes (no cycle, none missing), the default lists."""
+    settings = settings or RecipientSettings("kinh-gui", "noi-nhan", "VT", 2, "danh_sach")
+    rules = RecipientRules(read_folder(folder, known_tables, known_units), settings)
+    for named in rules.lists.values():
+        expand(rules, named.entries, (named.name,))
+    for side in (*rules.files.when_short.values(), *rules.files.per_unit.values()):
+        for entries in side:
+            expand(rules, entries, ())
+    for name, key in ((settings.addressees_list, "kinh_gui"), (settings.distribution_list, "noi_nhan")):
+        find_list(rules, name, f"congvan.toml [nguoi_nhan] {key} (hoặc --{key.replace('_', '-')})")
     return rules
 
 
-def load_workspace_rules(workspace: Any, known_tables: Iterable[str], known_units: Iterable[str]) -> RecipientRules:
-    """Read the recipient lists of `workspace` (its recipients/ folder and congvan.toml defaults)."""
-    return load_rules(workspace.recipients_dir, known_tables, known_units)
+def load_workspace_rules(workspace: Workspace, known_tables: Iterable[str], known_units: Iterable[str]
+                         ) -> RecipientRules:
+    """Read the recipient lists of `workspace` with its `[nguoi_nhan]` settings."""
+    return load_rules(workspace.recipients_dir, known_tables, known_units, workspace.recipients)
+
+
+def with_lists(workspace: Workspace, addressees: str | None = None, distribution: str | None = None) -> Workspace:
+    """Return `workspace` using other named lists for Kính gửi / Nơi nhận (`build --kinh-gui/--noi-nhan`)."""
+    settings = workspace.recipients
+    settings = replace(settings, addressees_list=addressees or settings.addressees_list,
+                       distribution_list=distribution or settings.distribution_list)
+    return replace(workspace, recipients=settings)
+
+
+def find_list(rules: RecipientRules, name: str, where: str) -> NamedList:
+    """Return the list called `name`, or raise naming `where` it was asked for and the names that exist."""
+    if name in rules.lists:
+        return rules.lists[name]
+    close = get_close_matches(name, list(rules.lists), n=1)
+    hint = f" Có phải '{close[0]}'?" if close else ""
+    raise DataError(f"không có danh sách '{name}'.{hint} Các danh sách: {', '.join(sorted(rules.lists))}.", where)
+
+
+def expand(rules: RecipientRules, entries: Sequence[Entry], chain: tuple[str, ...]) -> list[Entry]:
+    """Return `entries` with every "@name" replaced by that list's entries, depth first; refuse cycles."""
+    result = []
+    for entry in entries:
+        name = entry.include
+        if name is None:
+            result.append(entry)
+            continue
+        if name in chain:
+            loop = " → ".join((*chain[chain.index(name):], name))
+            raise DataError(f"danh sách chèn vòng tròn: {loop}.", entry.where)
+        result += expand(rules, find_list(rules, name, entry.where).entries, (*chain, name))
+    return result
+
+
+def resolve(rules: RecipientRules, entries: Sequence[Entry], values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Return (text, where) of every recipient of `entries`, includes expanded and placeholders filled."""
+    return [(snippets.fill(e.text, values, e.where), e.where) for e in expand(rules, entries, ())]
 
 
 def for_unit(rules: RecipientRules, unit_name: str, short_tables: Iterable[str],
              values: Mapping[str, Any]) -> Recipients:
-    """Return the recipients of one unit's letter: defaults, groups expanded, additions, names filled in."""
-    addressees = [*rules.addressees]
-    distribution = [*rules.distribution]
+    """Return the recipients of one unit's letter: default lists, additions, names filled in, deduplicated."""
+    settings = rules.settings
+    to_entries = list(rules.lists[settings.addressees_list].entries)
+    cc_entries = list(rules.lists[settings.distribution_list].entries)
     for table in short_tables:
-        extra_to, extra_cc = rules.when_short.get(table, ((), ()))
-        addressees += extra_to
-        distribution += extra_cc
-    extra_to, extra_cc = rules.per_unit.get(unit_key(unit_name), ((), ()))
-    addressees += extra_to
-    distribution += extra_cc
-    return Recipients(
-        addressees=tuple(_unique(_fill_all(addressees, rules, values))),
-        distribution=tuple(_unique(_fill_all(distribution, rules, values))),
-        archive=rules.archive,
-        archive_copies=rules.archive_copies,
-    )
+        extra_to, extra_cc = rules.files.when_short.get(table, ((), ()))
+        to_entries += extra_to
+        cc_entries += extra_cc
+    extra_to, extra_cc = rules.files.per_unit.get(unit_key(unit_name), ((), ()))
+    to_entries += extra_to
+    cc_entries += extra_cc
+
+    letter = f"thư gửi '{unit_name}'"
+    addressees = _unique(resolve(rules, to_entries, values), "Kính gửi", letter, rules.warnings)
+    distribution = _unique(resolve(rules, cc_entries, values), "Nơi nhận", letter, rules.warnings,
+                           covered={_key(a) for a in addressees})
+    if settings.order == "abc":
+        addressees = sorted(addressees, key=vn.sort_key)
+        distribution = sorted(distribution, key=vn.sort_key)
+    return Recipients(tuple(addressees), tuple(distribution), settings.archive, settings.archive_copies)
 
 
-def addressee_lines(addressees: tuple[str, ...]) -> list[str]:
+def addressee_lines(addressees: Sequence[str]) -> list[str]:
     """Return Kính gửi as printed: one addressee on its own; several as "- A;" … "- B."."""
-    if len(addressees) <= 1:
-        return list(addressees)
-    return [f"- {name};" for name in addressees[:-1]] + [f"- {addressees[-1]}."]
+    names = [_bare(a) for a in addressees]
+    if len(names) <= 1:
+        return names
+    return [f"- {name};" for name in names[:-1]] + [f"- {names[-1]}."]
 
 
 def distribution_lines(recipients: Recipients) -> list[str]:
     """Return the Nơi nhận items (without the leading "- "): "Như trên;" first, "Lưu: VT, … (02b)." last."""
     lines = ["Như trên;"] if recipients.addressees else []
-    lines += [f"{item.rstrip(';.')};" for item in recipients.distribution]
+    lines += [f"{_bare(item)};" for item in recipients.distribution]
     copies = f" ({recipients.archive_copies:02d}b)" if recipients.archive_copies else ""
-    lines.append(f"Lưu: {recipients.archive.rstrip('.')}{copies}.")
+    lines.append(f"Lưu: {recipients.archive.rstrip('.;')}{copies}.")
     return lines
+
+
+def split_notes(text: str) -> tuple[str, tuple[str, ...]]:
+    """Split the practice notes off a recipient: "UBND tỉnh (b/c)" -> ("UBND tỉnh", ("b/c",))."""
+    notes: list[str] = []
+    while match := _NOTE.search(text):
+        note = NOTES.get(vn.fold(match.group(1)).replace(" / ", "/"))
+        if note is None:
+            break
+        notes.insert(0, note)
+        text = text[:match.start()]
+    return text.strip(), tuple(notes)
+
+
+def join_notes(name: str, notes: Sequence[str]) -> str:
+    """Return `name` followed by its notes: "UBND tỉnh (b/c) (VBĐT)"."""
+    return " ".join([name, *(f"({n})" for n in notes)])
 
 
 # -- helpers --
 
 
-def _table(raw: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
-    value = raw.get(key, {})
-    if not isinstance(value, dict):
-        raise DataError(f"'{key}' phải là một bảng [{key}].", str(path))
-    return value
+def _bare(text: str) -> str:
+    """Return a recipient without a leading dash or trailing ";" "." that a secretary may have typed."""
+    return text.strip().lstrip("-–").strip().rstrip(";.").strip()
 
 
-def _items(value: Any, where: str) -> list[str]:
-    if value is None:
-        raise DataError("thiếu danh sách.", where)
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise DataError("phải là danh sách chuỗi không rỗng.", where)
-    for item in value:
-        snippets.check(item, where)
-    return [vn.squash(v) for v in value]
+def _key(text: str) -> str:
+    return vn.fold(split_notes(_bare(text))[0])
 
 
-def _expand(item: str, groups: Mapping[str, tuple[str, ...]], where: str) -> list[str]:
-    if not item.startswith("@"):
-        return [item]
-    name = item[1:]
-    if name not in groups:
-        raise DataError(f"nhóm '{name}' chưa được định nghĩa trong [nhom] (có: {', '.join(sorted(groups))}).", where)
-    return list(groups[name])
-
-
-def _fill_all(items: Iterable[str], rules: RecipientRules, values: Mapping[str, Any]) -> list[str]:
-    filled = []
-    for item in items:
-        for expanded in _expand(item, rules.groups, rules.source):
-            filled.append(snippets.fill(expanded, values, rules.source))
-    return filled
-
-
-def _unique(items: Iterable[str]) -> list[str]:
-    seen: set[str] = set()
-    result = []
-    for item in items:
-        key = vn.fold(item)
-        if key not in seen:
-            seen.add(key)
-            result.append(item)
-    return result
-
-
-def _load_additions(path: Path, known_units: Iterable[str]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    if not path.is_file():
-        return {}
-    known = {unit_key(u) for u in known_units}
-    try:
-        text = vn.nfc(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as err:
-        raise DataError("tệp phải mã hóa UTF-8.", str(path)) from err
-    reader = csv.reader(text.splitlines())
-    header = [vn.fold(h) for h in next(reader, [])]
-    wanted = {key: vn.fold(label) for key, label in ADDITION_HEADERS.items()}
-    if wanted["don_vi"] not in header:
-        raise DataError(f"thiếu cột '{ADDITION_HEADERS['don_vi']}'.", cell_location(path, None, 1))
-    index = {key: header.index(label) for key, label in wanted.items() if label in header}
-    additions: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    for row_number, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
+def _unique(items: Sequence[tuple[str, str]], side: str, letter: str, warnings: list[str],
+            covered: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Drop repeated recipients (case, spaces and Unicode form ignored), merging their notes; warn once each."""
+    kept: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for text, where in items:
+        name, notes = split_notes(_bare(text))
+        key = vn.fold(name)
+        if key in covered:
+            _warn(warnings, f"{where}: {side} của {letter}: bỏ '{text}' vì đã có ở Kính gửi (\"Như trên\").")
             continue
-        cells = {key: (row[i].strip() if i < len(row) else "") for key, i in index.items()}
-        unit = vn.squash(cells["don_vi"])
-        if unit_key(unit) not in known:
-            raise DataError(f"đơn vị '{unit}' không có trong bảng kết quả.",
-                            cell_location(path, None, row_number, ADDITION_HEADERS["don_vi"]))
-        to = tuple(vn.squash(p) for p in cells.get("kinh_gui", "").split(";") if p.strip())
-        cc = tuple(vn.squash(p) for p in cells.get("noi_nhan", "").split(";") if p.strip())
-        old_to, old_cc = additions.get(unit_key(unit), ((), ()))
-        additions[unit_key(unit)] = (old_to + to, old_cc + cc)
-    return additions
+        if key in kept:
+            first, first_notes = kept[key]
+            _warn(warnings, f"{where}: {side} của {letter}: bỏ '{text}' trùng với '{join_notes(first, first_notes)}'.")
+            kept[key] = (first, first_notes + tuple(n for n in notes if n not in first_notes))
+            continue
+        kept[key] = (name, notes)
+    return [join_notes(name, notes) for name, notes in kept.values()]
+
+
+def _warn(warnings: list[str], message: str) -> None:
+    if message not in warnings:
+        warnings.append(message)

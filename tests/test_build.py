@@ -223,7 +223,7 @@ def test_init_scaffolds_a_workspace_that_builds(tmp_path):
     target = tmp_path / "moi"
     result = CliRunner().invoke(cli, ["init", str(target)])
     assert result.exit_code == 0, result.output
-    for part in ("congvan.toml", "data/tieu_chi.toml", "data/ket_qua_2025.xlsx", "recipients/noi_nhan.toml",
+    for part in ("congvan.toml", "data/tieu_chi.toml", "data/ket_qua_2025.xlsx", "recipients/danh_sach.toml",
                  "templates_docx/cong_van_chi_dao.docx", "output"):
         assert (target / part).exists(), part
     assert CliRunner().invoke(cli, ["init", str(target)]).exit_code == 1  # never overwrites a workspace

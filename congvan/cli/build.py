@@ -12,6 +12,7 @@ from congvan.cli.register import echo_issue_result, parse_date
 from congvan.config import load_workspace
 from congvan.issuing import issue_batch
 from congvan.pipeline import BuildOptions, build, plan
+from congvan.recipients import with_lists
 from congvan.register import Register
 from congvan.scaffold import init_workspace
 
@@ -30,8 +31,13 @@ from congvan.scaffold import init_workspace
 @click.option("--issue", "issue", is_flag=True,
               help="Then issue the batch at once (cấp số, like `congvan issue`), for letters already signed.")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="With --issue: the issue date (default: today).")
+@click.option("--kinh-gui", "addressees", metavar="LIST",
+              help="Named list (recipients/*.toml) for Kính gửi. Default: [nguoi_nhan] kinh_gui.")
+@click.option("--noi-nhan", "distribution", metavar="LIST",
+              help="Named list for Nơi nhận. Default: [nguoi_nhan] noi_nhan.")
 def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None, units: tuple[str, ...],
-                  out: Path | None, dry_run: bool, issue: bool, date_text: str | None) -> None:
+                  out: Path | None, dry_run: bool, issue: bool, date_text: str | None, addressees: str | None,
+                  distribution: str | None) -> None:
     """Write one draft công văn per unit into output/drafts/<batch>/.
 
     Reads the results workbook(s), judges every criterion against its target, and renders one letter
@@ -44,11 +50,12 @@ def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None
         congvan build --unit "Phường Nha Trang" --unit "Xã Cam Lâm"
         congvan build --data data/ket_qua_2025.xlsx --dry-run
         congvan build --issue --date 2026-11-25
+        congvan build --kinh-gui cac-phuong-xa --noi-nhan thuong-truc
     """
     if issue and dry_run:
         raise click.UsageError("--issue và --dry-run không dùng cùng nhau.")
     issued_on = parse_date(date_text)
-    ws = load_workspace(workspace)
+    ws = with_lists(load_workspace(workspace), addressees, distribution)
     options = BuildOptions(data=data, template=template, units=units, out=out, dry_run=dry_run)
     planned = plan(ws, options)  # read and check everything before showing any progress
     letters = planned[1]

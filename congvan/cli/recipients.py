@@ -1,0 +1,93 @@
+"""`congvan recipients list/show/check`: the named recipient lists of recipients/ (see congvan.recipients)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from congvan.cli.main import cli
+from congvan.config import load_workspace
+from congvan.recipients_report import KINH_GUI, NOI_NHAN, check, list_lists, load, show_letter, show_list
+
+WORKSPACE = click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=".",
+                         show_default=True, help="Workspace folder (holds congvan.toml).")
+
+
+@cli.group("recipients")
+def recipients_group() -> None:
+    """Recipient lists (Kính gửi, Nơi nhận) kept in recipients/*.toml and recipients/bo_sung.csv.
+
+    \b
+    Example:
+        congvan recipients list
+        congvan recipients show chi-dao --unit "Phường Nha Trang"
+        congvan recipients check
+    """
+
+
+@recipients_group.command("list")
+@WORKSPACE
+def list_command(workspace: Path) -> None:
+    """Print every named list: name, number of recipients, lists it includes, where it is written.
+
+    \b
+    Example:
+        congvan recipients list
+    """
+    loaded = load(load_workspace(workspace))
+    for info in list_lists(loaded.rules):
+        includes = f"  gồm @{', @'.join(info.includes)}" if info.includes else ""
+        role = f"  [{info.role}]" if info.role else ""
+        click.echo(f"{info.name:<20} {info.size:>3} mục{role}{includes}  ({info.where})")
+
+
+@recipients_group.command("show")
+@click.argument("name", required=False)
+@WORKSPACE
+@click.option("--unit", help="Fill the list for this unit (exact name). Without NAME: that unit's whole letter.")
+@click.option("--as", "role", type=click.Choice([KINH_GUI, NOI_NHAN]),
+              help="Print the list as Kính gửi or as Nơi nhận. Default: Kính gửi for the default Kính gửi list.")
+def show_command(name: str | None, workspace: Path, unit: str | None, role: str | None) -> None:
+    """Print a list exactly as it will appear in a letter (punctuation, "- Như trên;", "- Lưu: ...").
+
+    Placeholders such as {{ don_vi }} are filled for --unit, or for the first unit of the results.
+    Without NAME, --unit prints the Kính gửi and Nơi nhận of that unit's letter, additions included.
+
+    \b
+    Example:
+        congvan recipients show chi-dao --unit "Phường Nha Trang"
+        congvan recipients show thuong-truc --as kinh-gui
+        congvan recipients show --unit "Đặc khu Trường Sa"
+    """
+    if name is None and unit is None:
+        raise click.UsageError("cần tên danh sách, hoặc --unit để xem người nhận của một thư.")
+    loaded = load(load_workspace(workspace))
+    lines = show_list(loaded, name, role, unit) if name else show_letter(loaded, unit or "")
+    for line in lines:
+        click.echo(line)
+    for warning in loaded.rules.warnings:
+        click.echo(f"Cảnh báo: {warning}", err=True)
+
+
+@recipients_group.command("check")
+@WORKSPACE
+def check_command(workspace: Path) -> None:
+    """Check every list and every unit's letter: syntax, includes, cycles, placeholders, an addressee for each.
+
+    Exits 1 if there is any error; warnings (duplicates dropped, lists never used) do not fail.
+
+    \b
+    Example:
+        congvan recipients check
+    """
+    report = check(load_workspace(workspace))
+    for warning in report.warnings:
+        click.echo(f"Cảnh báo: {warning}", err=True)
+    for error in report.errors:
+        click.echo(f"Lỗi: {error}", err=True)
+    if report.errors:
+        click.echo(f"{len(report.errors)} lỗi trong danh sách người nhận.", err=True)
+        sys.exit(1)
+    click.echo(f"Danh sách người nhận hợp lệ: {report.lists} danh sách, {report.units} đơn vị đều có người nhận.")
