@@ -107,8 +107,12 @@ def expand(rules: RecipientRules, entries: Sequence[Entry], chain: tuple[str, ..
 
 
 def resolve(rules: RecipientRules, entries: Sequence[Entry], values: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Return (text, where) of every recipient of `entries`, includes expanded and placeholders filled."""
-    return [(snippets.fill(e.text, values, e.where), e.where) for e in expand(rules, entries, ())]
+    """Return (text, where) of every recipient of `entries`, includes expanded and placeholders filled.
+
+    An entry that fills to nothing (a condition such as `{% if don_vi.loai == "xã" %}…{% endif %}`) is left out.
+    """
+    filled = [(snippets.fill(e.text, values, e.where), e.where) for e in expand(rules, entries, ())]
+    return [(text, where) for text, where in filled if text]
 
 
 def for_unit(rules: RecipientRules, unit_name: str, short_tables: Iterable[str],
