@@ -96,7 +96,8 @@ def show_list(loaded: Loaded, name: str, role: str | None = None, unit: str | No
     if role == KINH_GUI:
         lines = addressee_lines(texts)
         return [f"Kính gửi: {lines[0]}"] if len(lines) == 1 else ["Kính gửi:", *lines]
-    printed = Recipients(("x",), tuple(texts), rules.settings.archive, rules.settings.archive_copies)
+    # as in a letter that has a Kính gửi, so "- Như trên;" comes first
+    printed = Recipients(("Kính gửi",), tuple(texts), rules.settings.archive, rules.settings.archive_copies)
     return ["Nơi nhận:", *(f"- {line}" for line in distribution_lines(printed))]
 
 
