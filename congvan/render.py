@@ -7,6 +7,10 @@ a new zip that copies every other member unchanged: no python-docx parse and sav
 
 The docxtpl engine is used for its tag patching and listing resolution (`\\n`, `\\t`, `\\a`), so any
 template that works with `docxtpl` works here, but stricter: an undefined name is an error, not a blank.
+docxtpl's post-steps are reproduced where a template needs them (`{%tc %}` table grids, picture ids).
+Parts without any tag are prepared once and copied into every letter. What the fast path cannot do —
+templated document properties, text boxes, InlineImage/Subdoc values — falls back to docxtpl itself
+(`fallback_reason` says why), with the same strictness and a deterministic zip.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 import jinja2
 from docxtpl import DocxTemplate
@@ -31,13 +36,28 @@ from congvan.files import sha256_file
 _PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _TAG_RE = re.compile(r"<[^>]+>")
 _LISTING_CHARS = re.compile("[\n\t\a\f]")
-_PARAGRAPH_RE = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_JINJA_RE = re.compile(r"\{[{%#]")
+_TC_TAG_RE = re.compile(r"\{%-?\s*tc\s")
+_DOCPR_ID_RE = re.compile(r'(<wp:docPr\b[^>]*?\sid=")(\d+)(")')
+_PARAGRAPH_END = "</w:p>"
+FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+_DOCXTPL_OBJECTS = {"InlineImage", "Subdoc"}  # docxtpl.subdoc needs docxcompose, so compare names
 
 
-def make_environment() -> jinja2.Environment:
+def make_environment(finalize: Any = None) -> jinja2.Environment:
     """Return the Jinja environment used for every template: sandboxed, strict, XML-escaping."""
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
-    return env
+    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True,
+                                         finalize=finalize)
+
+
+class _NeedsDocxtpl(Exception):
+    """Raised inside a fast render when a value (InlineImage, Subdoc) needs docxtpl's document object."""
+
+
+def _refuse_docxtpl_objects(value: Any) -> Any:
+    if type(value).__name__ in _DOCXTPL_OBJECTS:
+        raise _NeedsDocxtpl(type(value).__name__)
+    return value
 
 
 class LetterTemplate:
@@ -46,7 +66,8 @@ class LetterTemplate:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.sha256 = sha256_file(self.path)
-        self.env = make_environment()
+        self.env = make_environment(finalize=_refuse_docxtpl_objects)  # fast path
+        self._docxtpl_env = make_environment()
         try:
             with zipfile.ZipFile(self.path) as archive:
                 self._members = [(info, archive.read(info.filename)) for info in archive.infolist()]
@@ -55,14 +76,21 @@ class LetterTemplate:
         self._patcher = _patcher()
         self._sources: dict[str, str] = {}
         self._compiled: dict[str, jinja2.Template] = {}
+        self._static: dict[str, bytes] = {}
         for info, data in self._members:
             if _PART_RE.match(info.filename):
                 source = self._patcher.patch_xml(data.decode("utf-8"))
-                source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
-                self._sources[info.filename] = source
-                self._compiled[info.filename] = self._compile(info.filename, source)
-        if "word/document.xml" not in self._compiled:
+                if _JINJA_RE.search(source):
+                    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+                    self._sources[info.filename] = source
+                    self._compiled[info.filename] = self._compile(info.filename, source)
+                else:  # no tag: what docxtpl would output, prepared once
+                    self._static[info.filename] = self._finish(info.filename, source)
+        if "word/document.xml" not in self._compiled and "word/document.xml" not in self._static:
             raise TemplateError(f"{self.path}: tệp không có word/document.xml, không phải mẫu .docx.")
+        raw_body = _TAG_RE.sub("", dict(self._members_by_name()).get("word/document.xml", b"").decode("utf-8"))
+        self._fix_tables = bool(_TC_TAG_RE.search(raw_body))
+        self.fallback_reason = self._find_fallback_reason()
         self._base = self._base_zip()
 
     # -- public API --
@@ -84,26 +112,39 @@ class LetterTemplate:
             )
 
     def render(self, context: Mapping[str, Any]) -> bytes:
-        """Return the bytes of a .docx rendered from `context`."""
+        """Return the bytes of a .docx rendered from `context` (the same bytes for the same context)."""
+        if self.fallback_reason:
+            return self._render_with_docxtpl(context)
         rendered: dict[str, bytes] = {}
         for name, template in self._compiled.items():
             try:
                 xml = template.render(context)
+            except _NeedsDocxtpl:
+                return self._render_with_docxtpl(context)
             except jinja2.TemplateError as err:
                 raise TemplateError(self._describe(name, err)) from err
             except (TypeError, ValueError, AttributeError, KeyError, ZeroDivisionError) as err:
                 raise TemplateError(self._describe(name, err)) from err
-            xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-            if _LISTING_CHARS.search(xml):
-                xml = self._resolve_listing(xml)
-            data = xml.encode("utf-8")
-            try:
-                etree.fromstring(data)
-            except etree.XMLSyntaxError as err:
-                raise TemplateError(f"{self.path} ({name}): kết quả không phải XML hợp lệ: {err}") from err
-            rendered[name] = data
+            xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
+            rendered[name] = self._finish(name, xml)
         return self._zip(rendered)
+
+    def _finish(self, name: str, xml: str) -> bytes:
+        """Apply docxtpl's steps after Jinja: unescape `{_{`, listings, table grids, picture ids; check XML."""
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if _LISTING_CHARS.search(xml):
+            xml = self._resolve_listing(xml)
+        if name == "word/document.xml":
+            if getattr(self, "_fix_tables", False):
+                xml = self._fixed_tables(xml)
+            if "<wp:docPr" in xml:
+                xml = _renumber_pictures(xml)
+        data = xml.encode("utf-8")
+        try:  # expat checks well-formedness (and prefixes) faster than building an lxml tree
+            expat.ParserCreate(namespace_separator=" ").Parse(data, True)
+        except expat.ExpatError as err:
+            raise TemplateError(f"{self.path} ({name}): kết quả không phải XML hợp lệ: {err}") from err
+        return data
 
     # -- helpers --
 
@@ -129,9 +170,58 @@ class LetterTemplate:
 
     def _resolve_listing(self, xml: str) -> str:
         """Apply docxtpl's \\n \\t \\a \\f handling to the paragraphs that hold such a character only."""
-        return _PARAGRAPH_RE.sub(
-            lambda m: self._patcher.resolve_listing(m.group(0)) if _LISTING_CHARS.search(m.group(0)) else m.group(0),
-            xml)
+        out: list[str] = []
+        done = 0
+        for match in _LISTING_CHARS.finditer(xml):
+            at = match.start()
+            if at < done:
+                continue
+            start = max(xml.rfind("<w:p>", done, at), xml.rfind("<w:p ", done, at))
+            end = xml.find(_PARAGRAPH_END, start) if start >= 0 else -1
+            if end < at:  # not inside a paragraph: docxtpl leaves it alone too
+                continue
+            end += len(_PARAGRAPH_END)
+            out += [xml[done:start], self._patcher.resolve_listing(xml[start:end])]
+            done = end
+        out.append(xml[done:])
+        return "".join(out)
+
+    def _fixed_tables(self, xml: str) -> str:
+        """docxtpl's fix_tables: make each table's grid match the cells a `{%tc %}` loop produced."""
+        header, sep, body = xml.partition("?>") if xml.startswith("<?xml") else ("", "", xml)
+        tree = self._patcher.fix_tables(body)
+        return header + sep + etree.tostring(tree, encoding="unicode")
+
+    def _members_by_name(self) -> list[tuple[str, bytes]]:
+        return [(info.filename, data) for info, data in self._members]
+
+    def _find_fallback_reason(self) -> str:
+        members = dict(self._members_by_name())
+        core = members.get("docProps/core.xml", b"").decode("utf-8", "replace")
+        if _JINJA_RE.search(core):
+            return "thuộc tính tài liệu (docProps/core.xml) có thẻ mẫu"
+        if any("txbxContent" in source for source in self._sources.values()):
+            return "mẫu có hộp văn bản (text box) chứa thẻ"
+        return ""
+
+    def _render_with_docxtpl(self, context: Mapping[str, Any]) -> bytes:
+        """Render through docxtpl itself (same sandboxed strict environment), then zip deterministically."""
+        document = DocxTemplate(str(self.path))
+        try:
+            document.render(dict(context), jinja_env=self._docxtpl_env, autoescape=True)
+        except jinja2.TemplateError as err:
+            raise TemplateError(f"{self.path}: lỗi mẫu: {err}") from err
+        buffer = io.BytesIO()
+        document.save(buffer)
+        order = {info.filename: i for i, (info, _data) in enumerate(self._members)}
+        with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as produced:
+            members = sorted(produced.infolist(), key=lambda i: (order.get(i.filename, len(order)), i.filename))
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+                for info in members:
+                    archive.writestr(zipfile.ZipInfo(info.filename, date_time=FIXED_DATE),
+                                     produced.read(info.filename), compress_type=zipfile.ZIP_DEFLATED)
+        return out.getvalue()
 
     def _base_zip(self) -> bytes:
         """Compress the members no letter changes once; each letter appends its rendered parts to a copy."""
@@ -139,15 +229,17 @@ class LetterTemplate:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
             for info, data in self._members:
                 if info.filename not in self._compiled:
-                    archive.writestr(_copy_info(info), data)
+                    archive.writestr(_copy_info(info), self._static.get(info.filename, data))
         return buffer.getvalue()
 
     def _zip(self, rendered: Mapping[str, bytes]) -> bytes:
         buffer = io.BytesIO(self._base)
-        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        buffer.seek(0, io.SEEK_END)
+        # level 1: a letter's parts are small, and level 6 would cost more than rendering them
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             for info, _data in self._members:
                 if info.filename in rendered:
-                    archive.writestr(_copy_info(info), rendered[info.filename])
+                    archive.writestr(_copy_info(info), rendered[info.filename], compresslevel=1)
         return buffer.getvalue()
 
 
@@ -176,6 +268,12 @@ def _template_lineno(err: BaseException) -> int | None:
             found = tb.tb_lineno
         tb = tb.tb_next
     return found
+
+
+def _renumber_pictures(xml: str) -> str:
+    """Number the pictures' `wp:docPr` ids 1001, 1002, ... as docxtpl does, so no two collide."""
+    counter = iter(range(1001, 1_000_000))
+    return _DOCPR_ID_RE.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(3)}", xml)
 
 
 def _patcher() -> DocxTemplate:
