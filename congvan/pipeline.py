@@ -11,10 +11,11 @@ import csv
 import datetime as dt
 import io
 import json
+import multiprocessing
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from congvan.render import LetterTemplate
 from congvan.vietnamese import slugify
 
 Progress = Callable[[int], None]
+PARALLEL_FROM = 200  # letters; below this, starting worker processes costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -42,21 +44,48 @@ class BuildOptions:
     out: Path | None = None
     dry_run: bool = False
     today: dt.date | None = None
+    workers: int | None = None  # processes rendering letters; None: one per CPU for large batches
 
 
 @dataclass(frozen=True)
 class PlannedLetter:
-    """One letter, fully prepared in memory before anything is written."""
+    """One letter to write: its place in the batch and the unit's assessment (the context is made later)."""
 
     index: int
     unit: str
     stem: str
-    context: dict[str, Any] = field(hash=False)
-    weaknesses: tuple[str, ...]
-    strengths: tuple[str, ...]
+    assessment: UnitAssessment = field(repr=False, compare=False)
+
+    @property
+    def weaknesses(self) -> tuple[str, ...]:
+        return tuple(c.criterion.code for t in self.assessment.tables for c in t.weaknesses)
+
+    @property
+    def strengths(self) -> tuple[str, ...]:
+        return tuple(c.criterion.code for t in self.assessment.tables for c in t.strengths)
 
 
-Plan = tuple[LetterTemplate, list[PlannedLetter], list[str]]
+@dataclass(frozen=True)
+class ContextMaker:
+    """Makes the template context of a planned letter; picklable, so worker processes get a copy."""
+
+    workspace: Workspace
+    catalog_source: str
+    rules: recipients.RecipientRules
+    today: dt.date
+
+    def __call__(self, letter: PlannedLetter) -> dict[str, Any]:
+        return _letter_context(self.workspace, self.catalog_source, letter.assessment, self.rules, self.today)
+
+
+@dataclass
+class Plan:
+    """Everything read and checked, before any letter is rendered."""
+
+    template: LetterTemplate
+    letters: list[PlannedLetter]
+    warnings: list[str]
+    contexts: ContextMaker
 
 
 @dataclass
@@ -71,7 +100,7 @@ class BuildReport:
 
 
 def plan(workspace: Workspace, options: BuildOptions) -> Plan:
-    """Read and check every input and return the template and the letters to write (no side effects)."""
+    """Read and check every input; make the first letter's context to check the template (no side effects)."""
     catalog = sources.load_catalog(workspace.catalog)
     tables = sources.load_results(options.data or workspace.results, catalog, convert_legacy=workspace.convert_legacy)
     every_unit = sources.all_units(tables)
@@ -81,45 +110,43 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
 
     warnings = [f"'{a.unit.name}' không có trong bảng {', '.join(a.missing_from)}: thư bỏ qua phần này."
                 for a in assessments if a.missing_from]
-    today = options.today or dt.date.today()
     template_path = options.template or workspace.letter.template
     if not template_path.is_file():
         raise OutputError(f"{template_path}: không tìm thấy mẫu .docx.")
     template = LetterTemplate(template_path)
+    if template.fallback_reason:
+        warnings.append(f"{template_path}: {template.fallback_reason}, nên dùng docxtpl để tạo thư (chậm hơn).")
 
-    letters = []
+    width = len(str(len(assessments)))
     used_stems: set[str] = set()
-    for index, assessment in enumerate(assessments, start=1):
-        context = _letter_context(workspace, catalog.source, assessment, rules, today)
-        stem = _unique_stem(f"{index:0{len(str(len(assessments)))}d}_{slugify(assessment.unit.name)}", used_stems)
-        letters.append(PlannedLetter(
-            index=index,
-            unit=assessment.unit.name,
-            stem=stem,
-            context=context,
-            weaknesses=tuple(c.criterion.code for t in assessment.tables for c in t.weaknesses),
-            strengths=tuple(c.criterion.code for t in assessment.tables for c in t.strengths),
-        ))
-    warnings += rules.warnings  # duplicate recipients dropped while filling in the letters
+    letters = [PlannedLetter(index, a.unit.name, _unique_stem(f"{index:0{width}d}_{slugify(a.unit.name)}", used_stems),
+                             a)
+               for index, a in enumerate(assessments, start=1)]
+    contexts = ContextMaker(workspace, catalog.source, rules, options.today or dt.date.today())
     if letters:
-        template.check_context(letters[0].context)
-    return template, letters, warnings
+        template.check_context(contexts(letters[0]))
+        rules.warnings.clear()  # the letter is made again with the others, and warns then
+    return Plan(template, letters, warnings, contexts)
 
 
 def build(workspace: Workspace, options: BuildOptions, progress: Progress | None = None,
           planned: Plan | None = None) -> BuildReport:
-    """Validate, render every letter and write the draft batch folder; return what was done.
+    """Render every letter and write the draft batch folder; return what was done.
 
-    `planned` is the result of `plan()` when the caller already has it.
+    Letters are made one by one (context, render, write), in worker processes for large batches, so
+    memory does not grow with the batch. They go into a hidden `.partial` folder that is renamed into
+    place only when all are written: any error leaves no batch behind. `planned` is `plan()`'s result
+    when the caller already has it.
     """
-    template, letters, warnings = planned or plan(workspace, options)
+    planned = planned or plan(workspace, options)
+    template, letters, warnings = planned.template, planned.letters, list(planned.warnings)
     now = dt.datetime.now().astimezone()
     batch = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
-    rendered: Iterable[tuple[PlannedLetter, bytes]] = ((letter, template.render(letter.context)) for letter in letters)
-    if options.dry_run:
-        for _letter, _data in rendered:  # render everything so template errors surface, write nothing
+    if options.dry_run:  # render everything so that every error surfaces; write nothing
+        for _entries, new_warnings in _produce(planned, None, options.workers):
+            _add_warnings(warnings, new_warnings)
             if progress:
-                progress(1)
+                progress(len(_entries))
         return BuildReport(batch, None, letters, warnings, template.sha256)
 
     drafts = (options.out or workspace.drafts_dir)
@@ -127,15 +154,13 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
     partial = drafts / f".{batch}.partial"
     partial.mkdir(parents=True)
     try:
-        entries = []
+        entries: list[dict[str, Any]] = []
         # The hidden folder is the unit of atomicity: its files are written plainly, synced once, then renamed.
-        for letter, data in rendered:
-            (partial / f"{letter.stem}.docx").write_bytes(data)
-            context_bytes = json.dumps(letter.context, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            (partial / f"{letter.stem}.json").write_bytes(context_bytes)
-            entries.append(_manifest_entry(letter, data))
+        for chunk_entries, new_warnings in _produce(planned, partial, options.workers):
+            entries += chunk_entries
+            _add_warnings(warnings, new_warnings)
             if progress:
-                progress(1)
+                progress(len(chunk_entries))
         shutil.copyfile(template.path, partial / "template.docx")
         manifest = _manifest(workspace, batch, now, template, entries, warnings)
         atomic_write(partial / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
@@ -146,6 +171,74 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
         shutil.rmtree(partial, ignore_errors=True)
         raise
     return BuildReport(batch, final, letters, warnings, template.sha256)
+
+
+# -- making letters, in this process or in workers --
+
+Chunk = tuple[list[dict[str, Any]], list[str]]  # manifest entries of the letters, new warnings
+_WORKER: dict[str, Any] = {}
+
+
+def worker_count(letters: int, requested: int | None = None) -> int:
+    """Return how many processes to render `letters` letters with: `requested`, or one per CPU when large."""
+    if requested:
+        return max(1, requested)
+    if letters < PARALLEL_FROM:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, cpus)
+
+
+def _produce(planned: Plan, folder: Path | None, requested: int | None) -> Iterator[Chunk]:
+    """Yield, in batch order, the manifest entries of each chunk of letters once it is made."""
+    letters = planned.letters
+    workers = worker_count(len(letters), requested)
+    if workers == 1 or len(letters) < 2:
+        size = 64
+        for start in range(0, len(letters), size):
+            yield _make_letters(planned.template, planned.contexts, folder, letters[start:start + size])
+        return
+    size = max(8, min(128, len(letters) // (workers * 8) or 1))
+    chunks = [letters[start:start + size] for start in range(0, len(letters), size)]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with context.Pool(workers, initializer=_init_worker,
+                      initargs=(planned.template.path, planned.contexts, folder)) as pool:
+        yield from pool.imap(_worker_chunk, chunks)
+
+
+def _init_worker(template_path: Path, contexts: ContextMaker, folder: Path | None) -> None:
+    _WORKER.update(template=LetterTemplate(template_path), contexts=contexts, folder=folder)
+
+
+def _worker_chunk(letters: list[PlannedLetter]) -> Chunk:
+    return _make_letters(_WORKER["template"], _WORKER["contexts"], _WORKER["folder"], letters)
+
+
+def _make_letters(template: LetterTemplate, contexts: ContextMaker, folder: Path | None,
+                  letters: Sequence[PlannedLetter]) -> Chunk:
+    """Make each letter: context, render, and (unless `folder` is None) write its .docx and context .json."""
+    warnings = contexts.rules.warnings
+    seen = len(warnings)
+    entries = []
+    for letter in letters:
+        context = contexts(letter)
+        data = template.render(context)
+        if folder is not None:
+            (folder / f"{letter.stem}.docx").write_bytes(data)
+            context_bytes = json.dumps(context, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            (folder / f"{letter.stem}.json").write_bytes(context_bytes)
+        entries.append(_manifest_entry(letter, context, data))
+    return entries, warnings[seen:]
+
+
+def _add_warnings(warnings: list[str], new: Iterable[str]) -> None:
+    for warning in new:
+        if warning not in warnings:
+            warnings.append(warning)
 
 
 # -- helpers --
@@ -179,8 +272,7 @@ def _unique_stem(stem: str, used: set[str]) -> str:
     return candidate
 
 
-def _manifest_entry(letter: PlannedLetter, data: bytes) -> dict[str, Any]:
-    ctx = letter.context
+def _manifest_entry(letter: PlannedLetter, ctx: dict[str, Any], data: bytes) -> dict[str, Any]:
     signer = " ".join(p for p in (ctx["ky"]["quyen_han"], ctx["ky"]["chuc_vu"], ctx["ky"]["ho_ten"]) if p)
     return {
         "index": letter.index,

@@ -31,13 +31,15 @@ from congvan.scaffold import init_workspace
 @click.option("--issue", "issue", is_flag=True,
               help="Then issue the batch at once (cấp số, like `congvan issue`), for letters already signed.")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="With --issue: the issue date (default: today).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that render letters. Default: one per CPU from 200 letters up, else 1.")
 @click.option("--kinh-gui", "addressees", metavar="LIST",
               help="Named list (recipients/*.toml) for Kính gửi. Default: [nguoi_nhan] kinh_gui.")
 @click.option("--noi-nhan", "distribution", metavar="LIST",
               help="Named list for Nơi nhận. Default: [nguoi_nhan] noi_nhan.")
 def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None, units: tuple[str, ...],
-                  out: Path | None, dry_run: bool, issue: bool, date_text: str | None, addressees: str | None,
-                  distribution: str | None) -> None:
+                  out: Path | None, dry_run: bool, issue: bool, date_text: str | None, workers: int | None,
+                  addressees: str | None, distribution: str | None) -> None:
     """Write one draft công văn per unit into output/drafts/<batch>/.
 
     Reads the results workbook(s), judges every criterion against its target, and renders one letter
@@ -56,9 +58,9 @@ def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None
         raise click.UsageError("--issue và --dry-run không dùng cùng nhau.")
     issued_on = parse_date(date_text)
     ws = with_lists(load_workspace(workspace), addressees, distribution)
-    options = BuildOptions(data=data, template=template, units=units, out=out, dry_run=dry_run)
+    options = BuildOptions(data=data, template=template, units=units, out=out, dry_run=dry_run, workers=workers)
     planned = plan(ws, options)  # read and check everything before showing any progress
-    letters = planned[1]
+    letters = planned.letters
     show = sys.stderr.isatty()
     with click.progressbar(length=len(letters), label="Đang tạo văn bản", file=sys.stderr,
                            hidden=not show) as bar:
