@@ -24,7 +24,7 @@ from congvan import __version__, recipients, sources
 from congvan.assessment import assess
 from congvan.config import Workspace
 from congvan.context import build_context, unit_values
-from congvan.errors import DataError, OutputError
+from congvan.errors import CongvanError, DataError, OutputError
 from congvan.files import atomic_write, sha256_bytes
 from congvan.models import UnitAssessment, unit_key
 from congvan.render import LetterTemplate
@@ -75,7 +75,15 @@ class ContextMaker:
     today: dt.date
 
     def __call__(self, letter: PlannedLetter) -> dict[str, Any]:
-        return _letter_context(self.workspace, self.catalog_source, letter.assessment, self.rules, self.today)
+        try:
+            return _letter_context(self.workspace, self.catalog_source, letter.assessment, self.rules, self.today)
+        except CongvanError as err:
+            raise _for_letter(err, letter) from err
+
+
+def _for_letter(err: CongvanError, letter: PlannedLetter) -> CongvanError:
+    """Return `err` prefixed with whose letter failed: the same text or template serves every unit."""
+    return type(err)(f"thư gửi '{letter.unit}': {err}")
 
 
 @dataclass
@@ -226,7 +234,10 @@ def _make_letters(template: LetterTemplate, contexts: ContextMaker, folder: Path
     entries = []
     for letter in letters:
         context = contexts(letter)
-        data = template.render(context)
+        try:
+            data = template.render(context)
+        except CongvanError as err:
+            raise _for_letter(err, letter) from err
         if folder is not None:
             (folder / f"{letter.stem}.docx").write_bytes(data)
             context_bytes = json.dumps(context, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

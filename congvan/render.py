@@ -207,6 +207,7 @@ class LetterTemplate:
     def _render_with_docxtpl(self, context: Mapping[str, Any]) -> bytes:
         """Render through docxtpl itself (same sandboxed strict environment), then zip deterministically."""
         document = DocxTemplate(str(self.path))
+        _rebind(context, document)
         try:
             document.render(dict(context), jinja_env=self._docxtpl_env, autoescape=True)
         except jinja2.TemplateError as err:
@@ -274,6 +275,18 @@ def _renumber_pictures(xml: str) -> str:
     """Number the pictures' `wp:docPr` ids 1001, 1002, ... as docxtpl does, so no two collide."""
     counter = iter(range(1001, 1_000_000))
     return _DOCPR_ID_RE.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(3)}", xml)
+
+
+def _rebind(value: Any, document: DocxTemplate, depth: int = 0) -> None:
+    """Point every InlineImage/Subdoc in `value` at `document`, the DocxTemplate that renders this letter."""
+    if type(value).__name__ in _DOCXTPL_OBJECTS:
+        value.tpl = document
+    elif depth < 8 and isinstance(value, Mapping):
+        for item in value.values():
+            _rebind(item, document, depth + 1)
+    elif depth < 8 and isinstance(value, list | tuple):
+        for item in value:
+            _rebind(item, document, depth + 1)
 
 
 def _patcher() -> DocxTemplate:
