@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import types
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -92,6 +94,7 @@ class LetterTemplate:
         self._fix_tables = bool(_TC_TAG_RE.search(raw_body))
         self.fallback_reason = self._find_fallback_reason()
         self._base = self._base_zip()
+        self._base_split: tuple[bytes, bytes, int] | None = None
 
     # -- public API --
 
@@ -131,7 +134,8 @@ class LetterTemplate:
 
     def _finish(self, name: str, xml: str) -> bytes:
         """Apply docxtpl's steps after Jinja: unescape `{_{`, listings, table grids, picture ids; check XML."""
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if "{_" in xml or "_}" in xml:
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if _LISTING_CHARS.search(xml):
             xml = self._resolve_listing(xml)
         if name == "word/document.xml":
@@ -234,14 +238,24 @@ class LetterTemplate:
         return buffer.getvalue()
 
     def _zip(self, rendered: Mapping[str, bytes]) -> bytes:
-        buffer = io.BytesIO(self._base)
-        buffer.seek(0, io.SEEK_END)
-        # level 1: a letter's parts are small, and level 6 would cost more than rendering them
-        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            for info, _data in self._members:
-                if info.filename in rendered:
-                    archive.writestr(_copy_info(info), rendered[info.filename], compresslevel=1)
-        return buffer.getvalue()
+        """Return the base zip with the rendered parts appended (level 1: small parts, speed matters)."""
+        if self._base_split is None:
+            with zipfile.ZipFile(io.BytesIO(self._base)) as base:
+                count, start = len(base.infolist()), base.start_dir
+            end = len(self._base) - 22  # end-of-directory record, no comment
+            self._base_split = (self._base[:start], self._base[start:end], count)
+        local, central, count = self._base_split
+        pieces, entries, offset = [local], [central], len(local)
+        for info, _data in self._members:
+            if info.filename in rendered:
+                head, entry = _zip_member(info, rendered[info.filename], offset)
+                pieces.append(head)
+                entries.append(entry)
+                offset += len(head)
+                count += 1
+        directory = b"".join(entries)
+        end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
+        return b"".join(pieces) + directory + end
 
 
 def render_file(template: Path, context: Mapping[str, Any]) -> bytes:
@@ -249,6 +263,22 @@ def render_file(template: Path, context: Mapping[str, Any]) -> bytes:
     letter_template = LetterTemplate(template)
     letter_template.check_context(context)
     return letter_template.render(context)
+
+
+def _zip_member(info: zipfile.ZipInfo, data: bytes, offset: int) -> tuple[bytes, bytes]:
+    """Return (local header + deflated data, central directory entry) of one member, as zipfile writes them."""
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
+    packed = compressor.compress(data) + compressor.flush()
+    crc = zlib.crc32(data)
+    name = info.filename.encode("ascii")
+    year, month, day, hour, minute, second = info.date_time
+    dos_time = hour << 11 | minute << 5 | second // 2
+    dos_date = (year - 1980) << 9 | month << 5 | day
+    fields = (20, 0, zipfile.ZIP_DEFLATED, dos_time, dos_date, crc, len(packed), len(data), len(name))
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0) + name + packed
+    central = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 3 << 8 | 20, *fields, 0, 0, 0, 0,
+                          info.external_attr, offset) + name
+    return local, central
 
 
 def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
