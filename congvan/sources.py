@@ -5,17 +5,20 @@ Every error names the file, sheet, row and column, and what was expected there.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pandas as pd
 
 from congvan import vietnamese as vn
 from congvan.errors import DataError, cell_location
 from congvan.files import read_toml
 from congvan.models import VERDICTS, Catalog, Criterion, ResultTable, TableSpec, unit_key
+from congvan.sources_files import SPREADSHEET_SUFFIXES, formula_lookup, open_workbook, read_csv_text
+from congvan.sources_values import Cell, blank, check_fraction_columns, formula_message, read_score, unit_name
 
 # Columns a results table may carry besides the unit and the criteria.
 IGNORED_HEADERS = ("stt", "tt", "số tt", "ghi chú", "xếp hạng", "xếp loại", "mã", "mã đơn vị", "chỉ số chung",
@@ -126,17 +129,26 @@ def _verdict_texts(raw: Any, where: str, *, single: bool, optional: bool = False
 # -- results --
 
 
-def load_results(paths: Sequence[Path], catalog: Catalog, *, convert_legacy: bool = False) -> list[ResultTable]:
-    """Read every results file and return one `ResultTable` per catalog table found, in catalog order."""
+def load_results(paths: Sequence[Path], catalog: Catalog, *, convert_legacy: bool = False,
+                 warnings: list[str] | None = None) -> list[ResultTable]:
+    """Read every results file and return one `ResultTable` per catalog table found, in catalog order.
+
+    Hidden sheets are never read: one that matches a table is reported in `warnings` when the table is
+    found elsewhere, and stops the run when it is not (the clerk must unhide it or rename it).
+    """
     found: dict[str, ResultTable] = {}
+    hidden: list[tuple[Path, str, TableSpec]] = []
+    sheets_seen: list[str] = []
     for path in paths:
         if not path.is_file():
             raise DataError("không tìm thấy tệp kết quả.", str(path))
         suffix = path.suffix.lower()
-        if suffix in (".xlsx", ".xlsm"):
-            tables = _read_workbook(path, catalog, convert_legacy)
+        if suffix in SPREADSHEET_SUFFIXES:
+            tables, hidden_here, titles = _read_workbook(path, catalog, convert_legacy)
+            hidden += [(path, title, spec) for title, spec in hidden_here]
+            sheets_seen += [f"'{title}'" for title in titles]
         elif suffix == ".csv":
-            tables = [_read_csv(path, catalog, convert_legacy)]
+            tables = [_read_csv(path, catalog, convert_legacy, warnings)]
         else:
             raise DataError(f"định dạng '{suffix}' không được hỗ trợ; dùng .xlsx hoặc .csv.", str(path))
         for table in tables:
@@ -144,9 +156,18 @@ def load_results(paths: Sequence[Path], catalog: Catalog, *, convert_legacy: boo
                 raise DataError(f"bảng '{table.spec.name}' có ở hai nơi: {found[table.spec.code].source} và "
                                 f"{table.source}.", str(path))
             found[table.spec.code] = table
+    for path, title, spec in hidden:
+        if spec.code not in found:
+            raise DataError(f"sheet này khớp bảng '{spec.name}' nhưng đang bị ẩn; congvan không đọc sheet ẩn. "
+                            "Nếu đây là số liệu cần dùng, bỏ ẩn sheet (chuột phải vào tên sheet > Unhide).",
+                            cell_location(path, title))
+        if warnings is not None:
+            warnings.append(f"{cell_location(path, title)}: sheet ẩn, không đọc (bảng '{spec.name}' lấy ở "
+                            f"{found[spec.code].source}).")
     if not found:
         names = ", ".join(f"'{t.name}'" for t in catalog.tables)
-        raise DataError(f"không có bảng kết quả nào. Cần sheet (hoặc tệp .csv) tên {names}.",
+        seen = f" Tệp có các sheet: {', '.join(sheets_seen)}." if sheets_seen else ""
+        raise DataError(f"không có bảng kết quả nào. Cần sheet (hoặc tệp .csv) tên {names}.{seen}",
                         ", ".join(str(p) for p in paths))
     return [found[spec.code] for spec in catalog.tables if spec.code in found]
 
@@ -159,90 +180,137 @@ def _match_table(name: str, catalog: Catalog) -> TableSpec | None:
     return None
 
 
-def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool) -> list[ResultTable]:
-    try:
-        workbook = openpyxl.load_workbook(path, data_only=True, read_only=False)
-    except Exception as err:  # openpyxl raises many kinds for a damaged file
-        raise DataError(f"không mở được bảng tính: {err}", str(path)) from err
+def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool
+                   ) -> tuple[list[ResultTable], list[tuple[str, TableSpec]], list[str]]:
+    """Return the tables of the visible sheets, the hidden sheets matching a table, and every sheet title."""
+    workbook = open_workbook(path)
+    formulas = formula_lookup(path)
     tables = []
+    hidden = []
     for sheet in workbook.worksheets:
         spec = _match_table(sheet.title, catalog)
         if spec is None:
             continue
-        grid = [[_Cell(cell.value, cell.number_format, cell.font.name if cell.font else None) for cell in row]
-                for row in sheet.iter_rows()]
-        tables.append(_read_grid(grid, spec, str(path), sheet.title, convert_legacy))
-    return tables
+        if sheet.sheet_state != "visible":
+            hidden.append((sheet.title, spec))
+            continue
+        merged = {(r, c): str(rng.coord) for rng in sheet.merged_cells.ranges
+                  for r in range(rng.min_row, rng.max_row + 1) for c in range(rng.min_col, rng.max_col + 1)
+                  if (r, c) != (rng.min_row, rng.min_col)}
+        grid = [[Cell(cell.value, cell.number_format, cell.font.name if cell.font else None,
+                       merged.get((r, c)) if merged else None)
+                 for c, cell in enumerate(row, start=1)]
+                for r, row in enumerate(sheet.iter_rows(), start=1)]
+        title = sheet.title
+        tables.append(_read_grid(grid, spec, str(path), title, convert_legacy,
+                                 formula=lambda row, col, title=title: formulas(title, row, col)))
+    return tables, hidden, [sheet.title for sheet in workbook.worksheets]
 
 
-def _read_csv(path: Path, catalog: Catalog, convert_legacy: bool) -> ResultTable:
+def _read_csv(path: Path, catalog: Catalog, convert_legacy: bool, warnings: list[str] | None) -> ResultTable:
     spec = _match_table(path.stem, catalog) or _match_table(path.stem.replace("_", " "), catalog)
     if spec is None:
         names = ", ".join(f"'{t.code}.csv'" for t in catalog.tables)
         raise DataError(f"không biết tệp CSV này thuộc bảng nào; đặt tên tệp theo mã bảng: {names}.", str(path))
+    text = read_csv_text(path, warnings)
+    if not text.strip():
+        raise DataError("tệp CSV không có dữ liệu; cần dòng tiêu đề có cột đơn vị và các dòng điểm.", str(path))
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, header=None, encoding="utf-8-sig",
-                            sep=None, engine="python")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise DataError(f"không đọc được CSV (cần UTF-8): {err}", str(path)) from err
-    grid = [[_Cell(value or None, "General") for value in row] for row in frame.itertuples(index=False)]
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None, sep=None,
+                            engine="python")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as err:
+        raise DataError(f"không đọc được CSV: {err}. Cần các cột cách nhau bởi dấu phẩy, chấm phẩy hoặc tab.",
+                        str(path)) from err
+    grid = [[Cell(value or None, "General") for value in row] for row in frame.itertuples(index=False)]
     return _read_grid(grid, spec, str(path), None, convert_legacy)
 
 
-class _Cell:
-    __slots__ = ("value", "number_format", "font")
-
-    def __init__(self, value: Any, number_format: str | None, font: str | None = None) -> None:
-        self.value = value
-        self.number_format = number_format or "General"
-        self.font = font
+_EMPTY = Cell(None, None)
+Formula = Callable[[int, int], str | None]  # (row, column), 1-based -> formula text of the cell, or None
 
 
-def _read_grid(grid: list[list[_Cell]], spec: TableSpec, path: str, sheet: str | None,
-               convert_legacy: bool) -> ResultTable:
+def _read_grid(grid: list[list[Cell]], spec: TableSpec, path: str, sheet: str | None,
+               convert_legacy: bool, formula: Formula | None = None) -> ResultTable:
     where = cell_location(path, sheet)
+    if not any(not blank(cell.value) for row in grid for cell in row):
+        raise DataError("sheet trống, không có ô nào có dữ liệu; cần dòng tiêu đề có cột đơn vị ("
+                        + " / ".join(f"'{h}'" for h in spec.unit_headers) + ") và các dòng điểm.", where)
     _decode_legacy(grid, convert_legacy, path, sheet)
     header_row = _find_header_row(grid, spec)
     if header_row is None:
         raise DataError(
             "không tìm thấy dòng tiêu đề có cột đơn vị (" + " / ".join(f"'{h}'" for h in spec.unit_headers)
             + f") trong {HEADER_SEARCH_ROWS} dòng đầu.", where)
-    headers = [_header_text(cell.value) for cell in grid[header_row]]
-    columns = _map_columns(headers, spec, path, sheet, header_row + 1)
+    headers, columns, data_start = _header_columns(grid, header_row, spec, path, sheet)
     unit_col = columns.pop("__unit__")
 
     scores: dict[str, dict[str, float]] = {}
     rows: dict[str, int] = {}
     names: dict[str, str] = {}
-    for offset, row in enumerate(grid[header_row + 1:], start=header_row + 2):
-        raw_name = row[unit_col].value if unit_col < len(row) else None
+    fractions: dict[str, list[str]] = {}  # criterion -> units whose plain number is in (0, 1]
+    for offset, row in enumerate(grid[data_start:], start=data_start + 1):
+        unit_cell = row[unit_col] if unit_col < len(row) else _EMPTY
+        unit_where = cell_location(path, sheet, offset, headers[unit_col])
+        raw_name = unit_cell.value
         values_present = any(row[c].value not in (None, "") for c in columns.values() if c < len(row))
-        if raw_name in (None, "") or (isinstance(raw_name, str) and not raw_name.strip()):
+        if blank(raw_name):
+            formula_text = formula(offset, unit_col + 1) if formula else None
+            if formula_text:
+                raise DataError(formula_message(formula_text, "tên đơn vị"), unit_where)
             if values_present:
-                raise DataError("dòng có điểm nhưng thiếu tên đơn vị.",
-                                cell_location(path, sheet, offset, headers[unit_col]))
+                merged = f" (ô nằm trong vùng ô gộp {unit_cell.merged}; ghi tên đơn vị ở mỗi dòng)" \
+                    if unit_cell.merged else ""
+                raise DataError(f"dòng có điểm nhưng thiếu tên đơn vị{merged}.", unit_where)
             continue
-        name = _text_cell(raw_name)
+        name = unit_name(raw_name, unit_where)
         if vn.fold(name) in SUMMARY_ROWS or vn.fold(name).startswith(("trung bình", "bình quân", "tổng")):
             continue
         key = unit_key(name)
         if key in names:
-            raise DataError(f"đơn vị '{name}' bị trùng (đã có ở dòng {rows[names[key]]}).",
-                            cell_location(path, sheet, offset, headers[unit_col]))
+            raise DataError(f"đơn vị '{name}' bị trùng (đã có ở dòng {rows[names[key]]}: '{names[key]}'); tên "
+                            "đơn vị so sánh không phân biệt hoa thường, dấu cách và cách gõ dấu.", unit_where)
         unit_scores = {}
         for code, col in columns.items():
-            cell = row[col] if col < len(row) else _Cell(None, None)
-            unit_scores[code] = _score(cell, cell_location(path, sheet, offset, headers[col]))
+            cell = row[col] if col < len(row) else _EMPTY
+            explain = (lambda r=offset, c=col + 1: formula(r, c)) if formula else None
+            score, plain = read_score(cell, cell_location(path, sheet, offset, headers[col]), explain)
+            unit_scores[code] = score
+            if plain and 0 < score <= 1:
+                fractions.setdefault(code, []).append(name)
         names[key] = name
         scores[name] = unit_scores
         rows[name] = offset
     if not scores:
         raise DataError("bảng không có dòng dữ liệu nào.", where)
-    _check_fraction_columns(scores, columns, headers, path, sheet)
+    check_fraction_columns(scores, rows, fractions, columns, headers, path, sheet)
     return ResultTable(spec=spec, source=where, scores=scores, rows=rows)
 
 
-def _find_header_row(grid: list[list[_Cell]], spec: TableSpec) -> int | None:
+def _header_columns(grid: list[list[Cell]], header_row: int, spec: TableSpec, path: str, sheet: str | None
+                    ) -> tuple[list[str], dict[str, int], int]:
+    """Return the headers, the column of each criterion (and "__unit__") and the index of the first data row.
+
+    A header written over two rows (a merged group title above the criteria, the unit column merged
+    down both rows) is read as one row: each column takes the lower text, or the upper one when empty.
+    """
+    headers = [_header_text(cell.value) for cell in grid[header_row]]
+    try:
+        return headers, _map_columns(headers, spec, path, sheet, header_row + 1), header_row + 1
+    except DataError as err:
+        below = grid[header_row + 1] if header_row + 1 < len(grid) else []
+        if not any(isinstance(cell.value, str) and cell.value.strip() for cell in below) or any(
+                isinstance(cell.value, int | float) and not isinstance(cell.value, bool) for cell in below):
+            raise
+        width = max(len(headers), len(below))
+        combined = [(_header_text(below[i].value) if i < len(below) else "") or (headers[i] if i < len(headers)
+                                                                                 else "") for i in range(width)]
+        try:
+            return combined, _map_columns(combined, spec, path, sheet, header_row + 2), header_row + 2
+        except DataError:
+            raise err from None
+
+
+def _find_header_row(grid: list[list[Cell]], spec: TableSpec) -> int | None:
     wanted = {vn.fold(h) for h in spec.unit_headers}
     for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
         for cell in row:
@@ -286,11 +354,7 @@ def _header_text(value: Any) -> str:
     return "" if value is None else vn.squash(str(value))
 
 
-def _text_cell(value: Any) -> str:
-    return vn.squash(str(value))
-
-
-def _decode_legacy(grid: list[list[_Cell]], convert_legacy: bool, path: str, sheet: str | None) -> None:
+def _decode_legacy(grid: list[list[Cell]], convert_legacy: bool, path: str, sheet: str | None) -> None:
     """Find TCVN3/VNI text in the table's cells; convert it in place, or stop naming the first such cell."""
     texts = [cell.value for row in grid for cell in row if isinstance(cell.value, str)]
     by_text = vn.detect_legacy_encoding_many(texts)
@@ -321,38 +385,6 @@ def _column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-def _score(cell: _Cell, where: str) -> float:
-    value = cell.value
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise DataError("ô điểm bị trống; cần một tỷ lệ phần trăm từ 0 đến 100.", where)
-    if isinstance(value, bool):
-        raise DataError(f"cần một số, đang là {value!r}.", where)
-    if isinstance(value, int | float):
-        score = float(value) * 100 if "%" in cell.number_format else float(value)
-    elif isinstance(value, str):
-        try:
-            score = vn.parse_number(value)
-        except ValueError as err:
-            raise DataError(f"cần một số (ví dụ 72,27 hoặc 72,27%), đang là '{vn.squash(value)}'.", where) from err
-    else:
-        raise DataError(f"cần một số, đang là {value!r}.", where)
-    if not 0 <= score <= 100:
-        raise DataError(f"điểm {vn.format_number(score)} nằm ngoài khoảng 0–100.", where)
-    return round(score, 6)
-
-
-def _check_fraction_columns(scores: dict[str, dict[str, float]], columns: dict[str, int], headers: list[str],
-                            path: str, sheet: str | None) -> None:
-    """Refuse a column whose every value is ≤ 1: a percentage typed as a fraction without the % format."""
-    if len(scores) < 2:
-        return
-    for code, col in columns.items():
-        if all(unit[code] <= 1 for unit in scores.values()):
-            raise DataError("mọi giá trị đều ≤ 1: có vẻ là tỷ lệ (0,72) nhưng ô không định dạng phần trăm. "
-                            "Định dạng ô là % trong Excel, hoặc nhập 72,27.",
-                            cell_location(path, sheet, None, headers[col]))
 
 
 def all_units(tables: Iterable[ResultTable]) -> list[str]:
