@@ -75,9 +75,9 @@ def read_score(cell: Cell, where: str, formula: Callable[[], str | None] | None 
         plain = not percent_format
         score = float(value) * 100 if percent_format else float(value)
         if percent_format and not 0 <= score <= 100 and 0 <= value <= 100:
-            raise DataError(f"ô định dạng phần trăm nên {vn.format_number(value, 6)} được hiểu là "
-                            f"{vn.format_number(score, 4)}%, nằm ngoài khoảng 0–100. Nhập "
-                            f"{vn.format_number(value / 100, 6)} (ô định dạng %), hoặc bỏ định dạng % của ô.", where)
+            raise DataError(f"ô định dạng phần trăm nên {_number(value)} được hiểu là "
+                            f"{_number(score)}%, nằm ngoài khoảng 0–100. Nhập "
+                            f"{_number(value / 100)} (ô định dạng %), hoặc bỏ định dạng % của ô.", where)
     elif isinstance(value, str):
         text = vn.squash(value)
         if vn.fold(text) in NO_DATA:
@@ -94,8 +94,14 @@ def read_score(cell: Cell, where: str, formula: Callable[[], str | None] | None 
     else:
         raise DataError(f"cần một số, đang là {value!r}.", where)
     if not 0 <= score <= 100:
-        raise DataError(f"điểm {vn.format_number(score)} nằm ngoài khoảng 0–100; {EXPECTED}.", where)
+        raise DataError(f"điểm {_number(score)} nằm ngoài khoảng 0–100; {EXPECTED}.", where)
     return round(score, 6), plain
+
+
+def _number(value: float) -> str:
+    """Write a number the Vietnamese way with up to 6 decimals and no trailing zeros: 0.857 -> "0,857"."""
+    text = vn.format_number(value, 6)
+    return text.rstrip("0").rstrip(",") if "," in text else text
 
 
 def _shown(value: Any) -> str:
@@ -112,8 +118,8 @@ def _shown(value: Any) -> str:
 
 def formula_message(formula_text: str, what: str) -> str:
     return (f"ô {what} có công thức '{formula_text}' nhưng tệp không lưu kết quả đã tính (tệp được ghi bằng một "
-            "chương trình khác, không phải Excel), nên đọc ra ô trống; congvan không coi ô này là 0. Mở tệp bằng "
-            "Excel hoặc LibreOffice Calc rồi lưu lại để có kết quả, hoặc nhập số thay cho công thức.")
+            "chương trình khác, không phải Excel), nên đọc ra ô trống; congvan không tự điền giá trị (không coi "
+            "là 0). Mở tệp bằng Excel hoặc LibreOffice Calc rồi lưu lại để có kết quả, hoặc nhập số thay công thức.")
 
 
 def check_fraction_columns(scores: dict[str, dict[str, float]], rows: dict[str, int],
@@ -137,8 +143,8 @@ def check_fraction_columns(scores: dict[str, dict[str, float]], rows: dict[str, 
         unit = units[0]
         value = scores[unit][code]
         raise DataError(
-            f"giá trị {vn.format_number(value, 6)} quá nhỏ so với các ô khác của cột (ví dụ "
-            f"{vn.format_number(scores[above[0]][code], 6)} ở dòng {rows[above[0]]}): có vẻ là tỷ lệ "
-            f"{vn.format_number(value * 100, 4)}% viết dạng phân số. Nhập {vn.format_number(value * 100, 4)} nếu là "
-            f"{vn.format_number(value * 100, 4)}%, hoặc {vn.format_number(value, 6)}% nếu đúng là "
-            f"{vn.format_number(value, 6)}%.", cell_location(path, sheet, rows[unit], headers[columns[code]]))
+            f"giá trị {_number(value)} quá nhỏ so với các ô khác của cột (ví dụ "
+            f"{_number(scores[above[0]][code])} ở dòng {rows[above[0]]}): có vẻ là tỷ lệ "
+            f"{_number(value * 100)}% viết dạng phân số. Nhập {_number(value * 100)} nếu là "
+            f"{_number(value * 100)}%, hoặc {_number(value)}% nếu đúng là "
+            f"{_number(value)}%.", cell_location(path, sheet, rows[unit], headers[columns[code]]))
