@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
 import click
 
 from congvan.cli.main import cli
+from congvan.cli.pdf import echo_pdf_result
 from congvan.cli.register import echo_issue_result, parse_date
 from congvan.config import load_workspace
 from congvan.issuing import issue_batch
+from congvan.pdf_finish import convert_letters
 from congvan.pipeline import BuildOptions, build, plan
 from congvan.recipients import with_lists
 from congvan.register import Register
 from congvan.scaffold import init_workspace
+
+BUNDLE_NAME = "ban_in.pdf"
 
 
 @cli.command("build")
@@ -33,13 +38,17 @@ from congvan.scaffold import init_workspace
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="With --issue: the issue date (default: today).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes that render letters. Default: one per CPU from 200 letters up, else 1.")
+@click.option("--pdf", "make_pdf", is_flag=True,
+              help="Also make a PDF of every letter (of the issued files with --issue), with LibreOffice.")
+@click.option("--bundle", is_flag=True,
+              help="Also make one PDF with every letter for printing (ban_in.pdf in the batch folder).")
 @click.option("--kinh-gui", "addressees", metavar="LIST",
               help="Named list (recipients/*.toml) for Kính gửi. Default: [nguoi_nhan] kinh_gui.")
 @click.option("--noi-nhan", "distribution", metavar="LIST",
               help="Named list for Nơi nhận. Default: [nguoi_nhan] noi_nhan.")
 def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None, units: tuple[str, ...],
                   out: Path | None, dry_run: bool, issue: bool, date_text: str | None, workers: int | None,
-                  addressees: str | None, distribution: str | None) -> None:
+                  make_pdf: bool, bundle: bool, addressees: str | None, distribution: str | None) -> None:
     """Write one draft công văn per unit into output/drafts/<batch>/.
 
     Reads the results workbook(s), judges every criterion against its target, and renders one letter
@@ -53,9 +62,10 @@ def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None
         congvan build --data data/ket_qua_2025.xlsx --dry-run
         congvan build --issue --date 2026-11-25
         congvan build --kinh-gui cac-phuong-xa --noi-nhan thuong-truc
+        congvan build --pdf --bundle
     """
-    if issue and dry_run:
-        raise click.UsageError("--issue và --dry-run không dùng cùng nhau.")
+    if dry_run and (issue or make_pdf or bundle):
+        raise click.UsageError("--dry-run không ghi tệp nào: không dùng cùng --issue, --pdf, --bundle.")
     issued_on = parse_date(date_text)
     ws = with_lists(load_workspace(workspace), addressees, distribution)
     options = BuildOptions(data=data, template=template, units=units, out=out, dry_run=dry_run, workers=workers)
@@ -72,11 +82,28 @@ def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None
         return
     short = sum(1 for letter in report.letters if letter.weaknesses)
     click.echo(f"Đã tạo {len(report.letters)} văn bản nháp ({short} đơn vị có tiêu chí chưa đạt) tại {report.folder}")
-    if issue and report.folder is not None:
+    if report.folder is None:
+        return
+    files = sorted(report.folder.glob("*.docx"))
+    files = [f for f in files if f.name != "template.docx"]
+    bundle_to = report.folder / BUNDLE_NAME
+    titles = [letter.unit for letter in report.letters]
+    if issue:
         with Register(ws.register_url) as register:
             result = issue_batch(report.folder, register=register, output_dir=ws.output_dir,
                                  organ=ws.agency.issuer_abbreviation, issued_on=issued_on)
         echo_issue_result(result)
+        files = [letter.path for letter in result.letters]
+        titles = [f"{letter.number_symbol} {letter.unit}" for letter in result.letters]
+        bundle_to = files[0].parent / f"ban_in_{result.batch_id}.pdf" if files else bundle_to
+    if (make_pdf or bundle) and files:
+        with click.progressbar(length=len(files), label="Đang tạo PDF", file=sys.stderr, hidden=not show) as bar:
+            pdfs = convert_letters(files, None if make_pdf else report.folder / ".pdf", overwrite=False,
+                                   bundle_to=bundle_to if bundle else None,
+                                   titles=titles, progress=bar.update)
+        echo_pdf_result(pdfs)
+        if not make_pdf:  # only the bundle was asked for: drop the single PDFs
+            shutil.rmtree(report.folder / ".pdf", ignore_errors=True)
 
 
 @cli.command("init")

@@ -1,4 +1,4 @@
-"""`congvan pdf`: issued letters to PDF with LibreOffice (see congvan.pdf)."""
+"""`congvan pdf`: letters to PDF with LibreOffice (see congvan.pdf), metadata, fonts, print bundle."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import click
 
 from congvan.cli.main import cli
 from congvan.errors import PdfError
-from congvan.pdf import collect_docx, convert_to_pdf
+from congvan.pdf import collect_docx
+from congvan.pdf_finish import PdfResult, convert_letters
 
 
 @cli.command("pdf")
@@ -19,16 +20,24 @@ from congvan.pdf import collect_docx, convert_to_pdf
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="LibreOffice processes run at once. Default: 2 (or 1 on a 1-CPU machine).")
 @click.option("--overwrite", is_flag=True, help="Replace PDFs that already exist (never done otherwise).")
-def pdf_command(paths: tuple[Path, ...], out: Path | None, workers: int | None, overwrite: bool) -> None:
-    """Convert issued letters (.docx files, or every .docx in a folder) to PDF for sending.
+@click.option("--bundle", "bundle_to", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also gather every letter into this one PDF for printing, each from a new page.")
+@click.option("--simplex", is_flag=True,
+              help="With --bundle: no blank page after letters with an odd page count (single-sided printing).")
+def pdf_command(paths: tuple[Path, ...], out: Path | None, workers: int | None, overwrite: bool,
+                bundle_to: Path | None, simplex: bool) -> None:
+    """Convert letters (.docx files, or every .docx in a folder) to PDF for sending (VBĐT) and printing.
 
-    Folders are not searched recursively; template.docx and hidden or temporary files are skipped.
-    An existing PDF is never replaced unless --overwrite is given. Needs LibreOffice
+    Each PDF gets the letter's trích yếu as title, the agency as author and, once issued, the số và
+    ký hiệu as subject; the fonts it embeds are listed, with a warning unless they are Times New Roman
+    or Liberation Serif. Folders are not searched recursively; template.docx and hidden or temporary
+    files are skipped. An existing PDF is never replaced unless --overwrite is given. Needs LibreOffice
     (apt-get install libreoffice-writer-nogui fonts-liberation2).
 
     \b
     Example:
         congvan pdf output/2026
+        congvan pdf output/drafts/20261122-101500-a1b2c3 --bundle in_ky.pdf
         congvan pdf output/2026/05-SNV-CCHC_phuong-nha-trang.docx --out gui_di
         congvan pdf output/2026 --overwrite --workers 1
     """
@@ -37,7 +46,19 @@ def pdf_command(paths: tuple[Path, ...], out: Path | None, workers: int | None, 
         raise PdfError("không có tệp .docx nào để chuyển sang PDF trong: " + ", ".join(map(str, paths)))
     with click.progressbar(length=len(files), label="Đang tạo PDF", file=sys.stderr,
                            hidden=not sys.stderr.isatty()) as bar:
-        pdfs = convert_to_pdf(files, out, workers=workers, overwrite=overwrite, progress=bar.update)
-    folders = sorted({str(p.parent) for p in pdfs})
+        result = convert_letters(files, out, workers=workers, overwrite=overwrite, bundle_to=bundle_to,
+                                 duplex=not simplex, progress=bar.update)
+    echo_pdf_result(result)
+
+
+def echo_pdf_result(result: PdfResult) -> None:
+    """Print where the PDFs went, their fonts, font warnings and the bundle."""
+    folders = sorted({str(p.parent) for p in result.pdfs})
     where = folders[0] if len(folders) == 1 else f"{len(folders)} thư mục: " + ", ".join(folders)
-    click.echo(f"Đã tạo {len(pdfs)} tệp PDF tại {where}")
+    click.echo(f"Đã tạo {len(result.pdfs)} tệp PDF tại {where}")
+    for line in result.report.summary():
+        click.echo(f"Phông chữ: {line}")
+    for warning in result.report.warnings:
+        click.echo(f"Cảnh báo: {warning}", err=True)
+    if result.bundle is not None:
+        click.echo(f"Tệp in gộp: {result.bundle} ({result.bundle_pages} trang, {len(result.pdfs)} văn bản)")
