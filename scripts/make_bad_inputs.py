@@ -44,7 +44,7 @@ UNITS: dict[str, list[Any]] = {
 HEALTH = {"Phường Nha Trang": 0.7646, "Phường Cam Ranh": 0.8512, "Xã Cam Lâm": 0.8830, "Xã Diên Khánh": 0.6900,
           "Đặc khu Trường Sa": 0.8400}
 FIRST_UNIT_ROW = 4  # row of "Phường Nha Trang" in sheet UBND cấp xã
-LONG_NAME = "Xã " + "Rất Dài " * 37 + "Cuối"  # 300 characters
+LONG_NAME = "Xã " + "Rất Dài " * 36 + "Cuối cùng"  # 300 characters
 ODD_NAMES = ['Phường A & B', 'Xã <Cam> "Lâm"', "Xã Ông Đồ's", "Phường Bắc/Nam", "Xã Đông\\Tây", "Xã ..\\..\\etc",
              "../../Đặc khu", LONG_NAME]
 
@@ -97,8 +97,10 @@ def standard_workbook(units: dict[str, list[Any]] | None = None) -> openpyxl.Wor
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     add_sheet(workbook, UBND, ubnd_rows(units))
+    health = list(HEALTH.values())
+    names = list(units) if units else list(HEALTH)
     add_sheet(workbook, TYT, [["STT", "Đơn vị", "Chỉ số hài lòng"]]
-              + [[i, n, v] for i, (n, v) in enumerate(HEALTH.items(), start=1)], percent=True)
+              + [[i, n, health[(i - 1) % len(health)]] for i, n in enumerate(names, start=1)], percent=True)
     return workbook
 
 
