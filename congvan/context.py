@@ -247,3 +247,39 @@ def _summary(table: TableResult, subject: str, base: dict[str, Any], overall: st
         return f"{opening} Cả {total}/{total} tiêu chí đều chưa đạt chỉ tiêu giao."
     return (f"{opening} Có {weak_count}/{total} tiêu chí chưa đạt chỉ tiêu giao, "
             f"{total - weak_count}/{total} tiêu chí đạt hoặc vượt chỉ tiêu.")
+
+
+# -- the stored form: each criterion written once --
+
+_BY_CODE = ("han_che", "uu_diem")
+
+
+def pack(context: dict[str, Any]) -> dict[str, Any]:
+    """Return `context` for storing: in each `bang`, `han_che`, `uu_diem` and `nhom[].tieu_chi` hold
+    criterion codes instead of copies of the criteria (which JSON would write three times)."""
+    packed = dict(context)
+    packed["bang"] = []
+    for section in context.get("bang", []):
+        section = dict(section)
+        for key in _BY_CODE:
+            section[key] = [c["ma"] for c in section.get(key, [])]
+        section["nhom"] = [{**group, "tieu_chi": [c["ma"] for c in group["tieu_chi"]]}
+                           for group in section.get("nhom", [])]
+        packed["bang"].append(section)
+    return packed
+
+
+def unpack(context: dict[str, Any]) -> dict[str, Any]:
+    """Return the template context from its stored form (a context that is not packed comes back as is)."""
+    sections = []
+    for section in context.get("bang", []):
+        by_code = {c["ma"]: c for c in section.get("tieu_chi", [])}
+
+        def full(items: list[Any], by_code: dict[str, Any] = by_code) -> list[Any]:
+            return [by_code[item] if isinstance(item, str) else item for item in items]
+
+        section = {**section, **{key: full(section.get(key, [])) for key in _BY_CODE}}
+        section["nhom"] = [{**group, "tieu_chi": full(group["tieu_chi"])} for group in section.get("nhom", [])]
+        sections.append(section)
+    return {**context, "bang": sections} if "bang" in context else dict(context)
+

@@ -28,7 +28,7 @@ from typing import Any
 
 from lxml import etree
 
-from congvan.context import with_number
+from congvan.context import pack, unpack, with_number
 from congvan.errors import OutputError, RegisterError
 from congvan.files import atomic_write, sha256_bytes, sha256_file
 from congvan.register import Register
@@ -193,7 +193,7 @@ def load_batch(batch_dir: Path) -> tuple[dict[str, Any], list[_Draft]]:
         if not context_path.is_file():
             raise RegisterError(f"{context_path}: thiếu dữ liệu (context) của bản nháp số {index}.")
         raw = context_path.read_bytes()
-        context = _read_json(context_path)
+        context = unpack(_read_json(context_path))
         for key in ("ky_hieu", "dia_danh"):
             if key not in context:
                 raise RegisterError(f"{context_path}: thiếu khóa '{key}'.")
@@ -233,7 +233,7 @@ def _document(manifest: dict[str, Any], draft: _Draft, issued: dict[str, Any], d
         sha256=sha256_bytes(data),
         template_sha256=template_sha256,
         draft_sha256=draft.context_sha256,
-        context_json=json.dumps(issued, ensure_ascii=False, sort_keys=True, default=str),
+        context_json=json.dumps(pack(issued), ensure_ascii=False, sort_keys=True, default=str),
     )
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from congvan import __version__, recipients, sources
 from congvan.assessment import assess
 from congvan.config import Workspace
-from congvan.context import build_context, unit_values
+from congvan.context import build_context, pack, unit_values
 from congvan.errors import CongvanError, DataError, OutputError
 from congvan.files import atomic_write, sha256_bytes
 from congvan.models import UnitAssessment, unit_key
@@ -240,7 +240,7 @@ def _make_letters(template: LetterTemplate, contexts: ContextMaker, folder: Path
             raise _for_letter(err, letter) from err
         if folder is not None:
             (folder / f"{letter.stem}.docx").write_bytes(data)
-            context_bytes = json.dumps(context, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            context_bytes = json.dumps(pack(context), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             (folder / f"{letter.stem}.json").write_bytes(context_bytes)
         entries.append(_manifest_entry(letter, context, data))
     return entries, warnings[seen:]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from congvan.context import unpack
 from congvan.errors import RegisterError
 from congvan.register_records import Record
 from congvan.render import LetterTemplate
@@ -31,4 +32,4 @@ def recreate_letter(record: Record, drafts_dir: Path, template: Path | None = No
     if letter_template.sha256 != record.template_sha256:
         raise RegisterError(f"{record.number_symbol}: mẫu {path} không phải mẫu đã dùng khi cấp số "
                             f"(SHA-256 {letter_template.sha256[:12]}… khác {record.template_sha256[:12]}…).")
-    return letter_template.render(context)
+    return letter_template.render(unpack(context))

@@ -17,6 +17,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from lxml import etree
 
 from congvan.cli import cli
+from congvan.context import pack, unpack
 from congvan.render import LetterTemplate, iter_text, make_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +69,7 @@ def test_sample_batch_matches_docxtpl(workspace):
     contexts = sorted(p for p in batch.glob("*.json") if not p.name.startswith("manifest"))
     assert len(contexts) == 5
     for path in contexts:
-        context = json.loads(path.read_text(encoding="utf-8"))
+        context = unpack(json.loads(path.read_text(encoding="utf-8")))
         ours = assert_same_as_docxtpl(batch / "template.docx", context)
         assert ours == (batch / f"{path.stem}.docx").read_bytes()  # what build wrote is what render gives
 
@@ -168,3 +169,17 @@ def test_same_context_gives_identical_bytes(feature_template):
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert {info.date_time for info in archive.infolist()} == {
             info.date_time for info in zipfile.ZipFile(feature_template).infolist()}
+
+
+def test_stored_contexts_write_each_criterion_once(workspace):
+    assert CliRunner().invoke(cli, ["build", "-w", str(workspace), "--dry-run"]).exit_code == 0
+    from congvan.config import load_workspace
+    from congvan.pipeline import BuildOptions, plan
+
+    planned = plan(load_workspace(workspace), BuildOptions())
+    for letter in planned.letters:
+        context = planned.contexts(letter)
+        stored = json.loads(json.dumps(pack(context), ensure_ascii=False))
+        assert unpack(stored) == json.loads(json.dumps(context, ensure_ascii=False))
+        assert unpack(json.loads(json.dumps(context))) == json.loads(json.dumps(context))  # old drafts still load
+        assert len(json.dumps(stored)) < 0.6 * len(json.dumps(context))
