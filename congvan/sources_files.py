@@ -47,20 +47,35 @@ def formula_lookup(path: Path) -> Callable[[str, int, int], str | None]:
     """Return `formula(sheet, row, column)` (1-based) giving the formula text of a cell, loading it on first use.
 
     Used only to explain an empty cell: a workbook written by a program other than Excel keeps formulas
-    without their computed values, which openpyxl reads as empty.
+    without their computed values, which openpyxl reads as empty. A workbook whose sheets hold no formula
+    at all (looked up in the raw XML) is never loaded a second time.
     """
-    loaded: list[Workbook] = []
+    loaded: list[Workbook | None] = []
 
     def formula(sheet: str, row: int, column: int) -> str | None:
         if not loaded:
-            loaded.append(openpyxl.load_workbook(io.BytesIO(path.read_bytes()), data_only=False))
-        value = loaded[0][sheet].cell(row=row, column=column).value
+            data = path.read_bytes()
+            loaded.append(openpyxl.load_workbook(io.BytesIO(data), data_only=False) if _has_formulas(data) else None)
+        workbook = loaded[0]
+        if workbook is None or sheet not in workbook.sheetnames:
+            return None
+        value = workbook[sheet].cell(row=row, column=column).value
         if isinstance(value, str) and value.startswith("="):
             return value
         text = getattr(value, "text", None)  # ArrayFormula / DataTableFormula
         return text if isinstance(text, str) else None
 
     return formula
+
+
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Return True if a worksheet of the .xlsx package `data` has a formula (<f> element)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return any(_FORMULA_ELEMENT.search(archive.read(name)) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -28,7 +28,9 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import re
 import shutil
+import subprocess
 import sys
 import unicodedata
 import zipfile
@@ -36,6 +38,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from congvan.cli import cli
@@ -43,7 +47,8 @@ from congvan.errors import DataError, cell_location
 from congvan.register import Register
 from congvan.render import iter_text
 from congvan.sources import load_catalog, load_results
-from tests.conftest import CRITERIA_CODES, ROOT
+from congvan.vietnamese import slugify
+from tests.conftest import CRITERIA_CODES, ROOT, require_tool
 
 _spec = importlib.util.spec_from_file_location("make_bad_inputs", ROOT / "scripts" / "make_bad_inputs.py")
 assert _spec and _spec.loader
@@ -229,6 +234,23 @@ def test_csv_encodings_are_read(corpus: dict[str, Path], case: str, warned: bool
     assert all(unicodedata.is_normalized("NFC", name) for name in table.scores)
     assert warnings == ([f"{path}: tệp CSV không phải UTF-8; đã đọc theo bảng mã Windows-1258 (tiếng Việt). "
                          "Nên lưu lại thành 'CSV UTF-8'."] if warned else [])
+
+
+def test_a_formula_saved_with_its_result_is_read(corpus: dict[str, Path], tmp_path: Path) -> None:
+    """The same workbook, re-saved by LibreOffice (which stores the computed results), reads the formula's value."""
+    require_tool("soffice")
+    out = tmp_path / "out"
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(corpus["formula_without_cached_value"])],
+                   check=True, capture_output=True, timeout=120)
+    ubnd, _tyt = read(out / "ket_qua.xlsx")
+    assert ubnd.scores["Phường Nha Trang"]["tiep_don"] == pytest.approx(72.27)  # =C4*1
+
+
+@given(st.text(max_size=400))
+def test_slugs_are_safe_file_names_whatever_the_text(text: str) -> None:
+    slug = slugify(text)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*|van-ban", slug) and len(slug) <= 60
 
 
 def test_windows_1258_really_writes_combining_tones() -> None:
