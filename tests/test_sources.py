@@ -226,3 +226,90 @@ def test_a_legacy_font_decides_cells_too_short_to_tell_by_their_text(tmp_path):
         load_results([path], load_catalog(catalog_path))
     (table,) = load_results([path], load_catalog(catalog_path), convert_legacy=True)
     assert set(table.scores) == {"Lưu", "Xã Cam Lâm"}
+
+
+def _legacy_bytes(text: str) -> bytes:
+    from congvan.legacy_encodings import legacy_byte
+
+    return bytes(legacy_byte(char) or ord(char) for char in text)
+
+
+def test_a_tcvn3_csv_is_not_taken_for_windows_1258(tmp_path):
+    """8-bit TCVN3 bytes are not Vietnamese read as Windows-1258: the legacy check names the cell instead."""
+    catalog_path = tmp_path / "tieu_chi.toml"
+    catalog_path.write_text(ONE_CRITERION, encoding="utf-8")
+    lines = (LEGACY / "tcvn3.txt").read_text(encoding="utf-8").splitlines()
+    rows = [f"{lines[2]};{lines[3]}", f"{lines[4]};72,27", f"{lines[6]};90"]
+    csv_path = tmp_path / "ubnd_xa.csv"
+    csv_path.write_bytes(_legacy_bytes("\r\n".join(rows) + "\r\n"))
+    with pytest.raises(DataError, match=r"ubnd_xa\.csv, dòng 1, cột 'A': văn bản .* là mã TCVN3 cũ"):
+        load_results([csv_path], load_catalog(catalog_path))
+    warnings: list[str] = []
+    (table,) = load_results([csv_path], load_catalog(catalog_path), convert_legacy=True, warnings=warnings)
+    assert table.scores == {"Phường Nha Trang": {"tiep_can": 72.27}, "Xã Cam Lâm": {"tiep_can": 90.0}}
+    assert warnings == []
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_csv_separators(tmp_path, catalog, separator):
+    csv_path = tmp_path / "tram_y_te.csv"
+    rows = [["Đơn vị", "Chỉ số hài lòng"], ["Phường Nha Trang", "76.46"], ["Xã Cam Lâm", "88.3"]]
+    csv_path.write_text("\n".join(separator.join(r) for r in rows) + "\n", encoding="utf-8")
+    (table,) = load_results([csv_path], catalog)
+    assert table.scores == {"Phường Nha Trang": {"chi_so_tyt": 76.46}, "Xã Cam Lâm": {"chi_so_tyt": 88.3}}
+
+
+def test_explicit_small_percentages_and_zero_are_kept(tmp_path, catalog):
+    """Only a plain number in (0, 1] among percentages is suspect; "0,857%" says what it is, and 0 is 0."""
+    sheets = standard_sheets()
+    sheets["UBND cấp xã"][3][2] = "0,857%"
+    sheets["UBND cấp xã"][4][2] = 0
+    ubnd = load_results([write_workbook(tmp_path / "kq.xlsx", sheets, PERCENT)], catalog)[0]
+    assert ubnd.scores["Phường Nha Trang"]["tiep_can"] == pytest.approx(0.857)
+    assert ubnd.scores["Phường Cam Ranh"]["tiep_can"] == 0
+
+
+def test_a_second_header_row_is_tried_only_when_it_is_text(tmp_path, catalog):
+    """A wrong header followed by data keeps its own message (the data row is not taken for a header)."""
+    sheets = standard_sheets()
+    sheets["UBND cấp xã"][2][3] = "Tiếp đón"
+    message = _error(tmp_path, catalog, sheets)
+    assert "dòng 3, cột 'Tiếp đón': tiêu đề cột không khớp tiêu chí nào" in message
+
+
+def test_two_row_header_needs_every_criterion_in_one_of_the_rows(tmp_path, catalog):
+    sheets = standard_sheets()
+    ubnd = sheets["UBND cấp xã"]
+    ubnd[2] = ["STT", "Đơn vị", "Nhóm chỉ số"]
+    ubnd.insert(3, [None, None, *CRITERIA_HEADERS[:-1], "Chỉ số lạ"])
+    message = _error(tmp_path, catalog, sheets)
+    assert "dòng 3, cột 'Nhóm chỉ số': tiêu đề cột không khớp" in message  # the first row's message
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_hidden_sheets_are_not_read_even_with_a_csv_for_the_table(tmp_path, catalog, state):
+    import openpyxl
+
+    path = write_workbook(tmp_path / "kq.xlsx", standard_sheets(), PERCENT)
+    workbook = openpyxl.load_workbook(path)
+    workbook["Trạm y tế"].sheet_state = state
+    workbook.save(path)
+    csv_path = tmp_path / "tram_y_te.csv"
+    csv_path.write_text("Đơn vị;Chỉ số hài lòng\nPhường Nha Trang;50\nXã Cam Lâm;60\n", encoding="utf-8")
+    warnings: list[str] = []
+    ubnd, tyt = load_results([path, csv_path], catalog, warnings=warnings)
+    assert tyt.source == str(csv_path) and tyt.scores["Phường Nha Trang"]["chi_so_tyt"] == 50
+    assert warnings == [f"{path}, sheet 'Trạm y tế': sheet ẩn, không đọc (bảng 'Trạm y tế' lấy ở {csv_path})."]
+
+
+def test_a_blank_row_in_a_formula_free_workbook_does_not_load_it_twice(tmp_path, catalog, monkeypatch):
+    from congvan import sources_files
+
+    sheets = standard_sheets()
+    sheets["UBND cấp xã"].insert(5, [])
+    path = write_workbook(tmp_path / "kq.xlsx", sheets, PERCENT)
+    loads = []
+    real = sources_files.openpyxl.load_workbook
+    monkeypatch.setattr(sources_files.openpyxl, "load_workbook", lambda *a, **k: loads.append(k) or real(*a, **k))
+    load_results([path], catalog)
+    assert loads == [{"data_only": True}]
