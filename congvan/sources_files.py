@@ -22,6 +22,7 @@ from congvan.errors import DataError
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 ZIP_SIGNATURE = b"PK\x03\x04"
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"  # ISO 29500 Strict, which openpyxl misreads
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted OOXML file keeps its package in
 SAVE_AS_XLSX = ("Mở tệp bằng Excel (hoặc LibreOffice Calc), chọn Lưu thành (Save As) 'Excel Workbook (.xlsx)' "
@@ -109,6 +110,7 @@ def _check_spreadsheet_bytes(data: bytes, path: Path) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype") if "mimetype" in names else b""
+            workbook_xml = archive.read("xl/workbook.xml")[:4096] if "xl/workbook.xml" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as err:
         raise DataError(f"tệp .xlsx bị hỏng (cấu trúc zip không đọc được: {err}); có thể tệp tải về hoặc sao chép "
                         f"chưa hết. {SAVE_AS_XLSX}", where) from err
@@ -119,6 +121,9 @@ def _check_spreadsheet_bytes(data: bytes, path: Path) -> None:
         what = "tệp Word (.docx)" if "word/document.xml" in names else "một tệp nén, không phải bảng tính Excel"
         raise DataError(f"đây là {what}, không có bảng tính (thiếu xl/workbook.xml). Chọn đúng tệp kết quả .xlsx.",
                         where)
+    if STRICT_NAMESPACE in workbook_xml:
+        raise DataError("tệp được lưu theo kiểu 'Strict Open XML Spreadsheet', congvan chỉ đọc kiểu .xlsx thường. "
+                        "Mở bằng Excel, chọn Lưu thành (Save As) 'Excel Workbook (.xlsx)'.", where)
 
 
 # -- CSV text --

@@ -420,6 +420,25 @@ def _damaged_part(folder: Path) -> Path:
     return path
 
 
+@case("strict_open_xml_xlsx")
+def _strict(folder: Path) -> Path:  # Excel's "Strict Open XML Spreadsheet": same parts, ISO 29500 Strict namespaces
+    buffer = io.BytesIO()
+    standard_workbook().save(buffer)
+    source = zipfile.ZipFile(buffer)
+    strict = {b"http://schemas.openxmlformats.org/spreadsheetml/2006/main":
+              b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+              b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+              b"http://purl.oclc.org/ooxml/officeDocument/relationships"}
+    path = folder / "ket_qua.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item)
+            for transitional, iso in strict.items():
+                data = data.replace(transitional, iso)
+            archive.writestr(item, data)
+    return path
+
+
 @case("garbage_xlsx")
 def _garbage(folder: Path) -> Path:
     path = folder / "ket_qua.xlsx"

@@ -16,8 +16,9 @@ Decisions, case by case:
 - units differing only in case, spaces (also no-break spaces) or NFD are the same unit: refused as a duplicate;
   trailing spaces are trimmed; control characters in a name are refused.
 - .xls (OLE file), password-protected .xlsx (OLE file with an EncryptedPackage stream), .ods (also renamed
-  .xlsx), an HTML page named .xls, a .docx named .xlsx, a truncated, damaged, random or empty file: refused,
-  saying what the file is and how to save it as .xlsx. A real .xlsx named .xls is read.
+  .xlsx), a "Strict Open XML" .xlsx (openpyxl misreads it), an HTML page named .xls, a .docx named .xlsx,
+  a truncated, damaged, random or empty file: refused, saying what the file is and how to save it as .xlsx.
+  A real .xlsx named .xls is read.
 - CSV: UTF-8 with or without BOM and UTF-16 with BOM (Excel "Unicode Text", tab-separated) are read;
   Windows-1258 is read when UTF-8 fails and the text reads as Vietnamese (NFC-normalised, with a warning);
   UTF-16 without BOM and other encodings are refused.
@@ -129,6 +130,9 @@ REFUSED: dict[str, tuple[tuple[str | None, int | None, str | None], str]] = {
                                            "có thể tệp tải về hoặc sao chép chưa hết. " + SAVE_AS_XLSX),
     "damaged_part_xlsx": ((None, None, None), "tệp .xlsx bị hỏng, không đọc được (ParseError: unclosed token: line 1, "
                                               "column 22). " + SAVE_AS_XLSX),
+    "strict_open_xml_xlsx": ((None, None, None), "tệp được lưu theo kiểu 'Strict Open XML Spreadsheet', congvan chỉ "
+                                                 "đọc kiểu .xlsx thường. Mở bằng Excel, chọn Lưu thành (Save As) "
+                                                 "'Excel Workbook (.xlsx)'."),
     "garbage_xlsx": ((None, None, None), "tệp không phải bảng tính .xlsx (không có cấu trúc zip của Excel): tệp bị "
                                          "hỏng hoặc sai định dạng. " + SAVE_AS_XLSX),
     "zero_bytes_xlsx": ((None, None, None), "tệp rỗng (0 byte): có thể tệp chưa được lưu xong hoặc bị hỏng khi sao "
