@@ -163,7 +163,7 @@ def read_csv_text(path: Path, warnings: list[str] | None) -> str:
             warnings.append(f"{path}: tệp CSV không phải UTF-8; đã đọc theo bảng mã Windows-1258 (tiếng Việt). "
                             "Nên lưu lại thành 'CSV UTF-8'.")
         return text
-    legacy = data.decode("cp1252", errors="replace")
+    legacy = data.decode("latin-1").translate(_CP1252)
     if vn.detect_legacy_encoding_many(_WORD.findall(legacy)):
         return legacy  # TCVN3/VNI bytes: the legacy check of the table converts them or names the cell
     raise DataError(f"không nhận ra bảng mã của tệp CSV: không phải UTF-8 (byte 0x{data[utf8_error.start]:02X} "
@@ -171,6 +171,8 @@ def read_csv_text(path: Path, warnings: list[str] | None) -> str:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+# Bytes as a workbook shows a legacy-font cell: Windows-1252, and latin-1 for the five bytes 1252 leaves undefined.
+_CP1252 = {i: bytes([i]).decode("cp1252", errors="ignore") or chr(i) for i in range(128, 256)}
 
 
 def looks_vietnamese(text: str) -> bool:
