@@ -233,8 +233,9 @@ def _read_grid(grid: list[list[Cell]], spec: TableSpec, path: str, sheet: str | 
                convert_legacy: bool, formula: Formula | None = None) -> ResultTable:
     where = cell_location(path, sheet)
     if not any(not blank(cell.value) for row in grid for cell in row):
-        raise DataError("sheet trống, không có ô nào có dữ liệu; cần dòng tiêu đề có cột đơn vị ("
-                        + " / ".join(f"'{h}'" for h in spec.unit_headers) + ") và các dòng điểm.", where)
+        units = " / ".join(f"'{h}'" for h in spec.unit_headers)
+        raise DataError(f"{'sheet' if sheet else 'tệp'} trống, không có ô nào có dữ liệu; cần dòng tiêu đề có cột "
+                        f"đơn vị ({units}) và các dòng điểm.", where)
     _decode_legacy(grid, convert_legacy, path, sheet)
     header_row = _find_header_row(grid, spec)
     if header_row is None:

@@ -313,3 +313,12 @@ def test_a_blank_row_in_a_formula_free_workbook_does_not_load_it_twice(tmp_path,
     monkeypatch.setattr(sources_files.openpyxl, "load_workbook", lambda *a, **k: loads.append(k) or real(*a, **k))
     load_results([path], catalog)
     assert loads == [{"data_only": True}]
+
+
+def test_a_csv_of_separators_only_is_an_empty_file(tmp_path, catalog):
+    csv_path = tmp_path / "tram_y_te.csv"
+    csv_path.write_text(";;\n;;\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_results([csv_path], catalog)
+    assert str(info.value) == (f"{csv_path}: tệp trống, không có ô nào có dữ liệu; cần dòng tiêu đề có cột đơn vị "
+                               "('Đơn vị') và các dòng điểm.")
