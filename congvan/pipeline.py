@@ -110,14 +110,17 @@ class BuildReport:
 def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     """Read and check every input; make the first letter's context to check the template (no side effects)."""
     catalog = sources.load_catalog(workspace.catalog)
-    tables = sources.load_results(options.data or workspace.results, catalog, convert_legacy=workspace.convert_legacy)
+    source_warnings: list[str] = []
+    tables = sources.load_results(options.data or workspace.results, catalog, convert_legacy=workspace.convert_legacy,
+                                  warnings=source_warnings)
     every_unit = sources.all_units(tables)
     names = _select(every_unit, options.units)
     assessments = assess(tables, names, workspace.assessment)
     rules = recipients.load_workspace_rules(workspace, [t.code for t in catalog.tables], every_unit)
 
-    warnings = [f"'{a.unit.name}' không có trong bảng {', '.join(a.missing_from)}: thư bỏ qua phần này."
-                for a in assessments if a.missing_from]
+    warnings = source_warnings + [
+        f"'{a.unit.name}' không có trong bảng {', '.join(a.missing_from)}: thư bỏ qua phần này."
+        for a in assessments if a.missing_from]
     template_path = options.template or workspace.letter.template
     if not template_path.is_file():
         raise OutputError(f"{template_path}: không tìm thấy mẫu .docx.")

@@ -312,3 +312,20 @@ def test_catalog_order_when_configured(workspace):
     order = [line.split("Đối với tiêu chí", 1)[1].strip() for line in lines if "Đối với tiêu chí" in line]
     assert order == CRITERIA_HEADERS
     assert not any(line.startswith(("a) ", "b) ")) for line in lines)
+
+
+def test_reader_warnings_reach_the_clerk(workspace):
+    import openpyxl
+
+    path = workspace / "data" / "ket_qua_2025.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    workbook["Trạm y tế"].sheet_state = "hidden"
+    workbook.save(path)
+    csv_path = workspace / "data" / "tram_y_te.csv"
+    csv_path.write_text("Đơn vị;Chỉ số hài lòng\n" + "".join(f"{u};{v * 100:.2f}\n" for u, v in HEALTH.items()),
+                        encoding="utf-8")
+    result = run(workspace, "--data", str(path), "--data", str(csv_path))
+    assert result.exit_code == 0, result.output
+    assert "Cảnh báo:" in result.output and "sheet ẩn, không đọc" in result.output
+    manifest = json.loads((batch_dir(workspace) / "manifest.json").read_text(encoding="utf-8"))
+    assert any("sheet ẩn" in w for w in manifest["warnings"])
