@@ -45,8 +45,12 @@ def format_number(value: float | int | Decimal, decimals: int = 2, *, keep_zeros
     """Return `value` with a decimal comma and dot thousands: 1234567.891 -> "1.234.567,89".
 
     A whole result drops its ",00" unless `keep_zeros` is set; other decimals keep their width
-    ("85,70"), as in published SIPAS tables.
+    ("85,70"), as in published SIPAS tables. NaN and infinities (not numbers a letter may show) are
+    written as "NaN", "vô cực" and "âm vô cực" so that a message about a bad cell can still quote them.
     """
+    if not Decimal(str(value)).is_finite():
+        special = Decimal(str(value))
+        return "NaN" if special.is_nan() else ("âm vô cực" if special < 0 else "vô cực")
     number = _quantize(value, decimals)
     sign = "-" if number < 0 else ""
     text = f"{abs(number):.{decimals}f}"
