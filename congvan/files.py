@@ -3,6 +3,7 @@ hashes, and reading the TOML files clerks edit."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -60,6 +61,23 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
     With `overwrite=False` an existing file is never replaced (the final step is a hard link, which
     fails if the name exists), so an issued document cannot be clobbered even by a racing process.
     """
+    try:
+        _atomic_write(path, data, overwrite)
+    except OSError as err:
+        raise OutputError(write_failure(path, err)) from err
+
+
+def write_failure(path: Path, err: OSError) -> str:
+    """Return the message for a write that failed: a full disk says so, nothing half-written is left."""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"{path}: ổ đĩa đã đầy (hết dung lượng), không ghi được tệp; không để lại tệp ghi dở. "
+                "Giải phóng dung lượng rồi chạy lại.")
+    if err.errno == errno.EFBIG:
+        return f"{path}: tệp vượt quá kích thước cho phép, không ghi được; không để lại tệp ghi dở."
+    return f"{path}: không ghi được tệp ({err.strerror or err}); không để lại tệp ghi dở."
+
+
+def _atomic_write(path: Path, data: bytes, overwrite: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
