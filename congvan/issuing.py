@@ -83,10 +83,21 @@ class IssueResult:
 
 @dataclass(frozen=True)
 class _Draft:
+    """One draft letter: checked when the batch is loaded; its context is read again when it is issued, so
+    that a batch of thousands of letters is never all in memory."""
+
     index: int
     unit: str
-    context: dict[str, Any]
+    symbol: str
+    context_path: Path
     context_sha256: str
+
+    @property
+    def context(self) -> dict[str, Any]:
+        raw = self.context_path.read_bytes()
+        if sha256_bytes(raw) != self.context_sha256:
+            raise RegisterError(f"{self.context_path}: dữ liệu bản nháp đã thay đổi trong khi cấp số; chạy lại.")
+        return unpack(_read_json(self.context_path, raw))
 
 
 def symbol_for_file(symbol: str) -> str:
@@ -148,9 +159,9 @@ def issued_amount(addressees: list[str], distribution: list[str]) -> int | None:
     return total or None
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path, raw: bytes | None = None) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_bytes() if raw is None else raw)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise RegisterError(f"{path}: không đọc được ({err}).") from err
 
@@ -193,7 +204,7 @@ def load_batch(batch_dir: Path) -> tuple[dict[str, Any], list[_Draft]]:
         if not context_path.is_file():
             raise RegisterError(f"{context_path}: thiếu dữ liệu (context) của bản nháp số {index}.")
         raw = context_path.read_bytes()
-        context = unpack(_read_json(context_path))
+        context = unpack(_read_json(context_path, raw))
         for key in ("ky_hieu", "dia_danh"):
             if key not in context:
                 raise RegisterError(f"{context_path}: thiếu khóa '{key}'.")
@@ -201,14 +212,15 @@ def load_batch(batch_dir: Path) -> tuple[dict[str, Any], list[_Draft]]:
             raise RegisterError(
                 f"{context_path}: ký hiệu '{context['ky_hieu']}' khác ký hiệu của lô '{manifest['symbol']}'.")
         unit = nfc(str(item.get("unit") or context.get("don_vi", {}).get("ten_hoa") or f"van-ban-{index}"))
-        drafts.append(_Draft(index=index, unit=unit, context=context, context_sha256=sha256_bytes(raw)))
+        drafts.append(_Draft(index=index, unit=unit, symbol=context["ky_hieu"], context_path=context_path,
+                             context_sha256=sha256_bytes(raw)))
+        del context, raw
     drafts.sort(key=lambda d: d.index)
     return manifest, drafts
 
 
-def _document(manifest: dict[str, Any], draft: _Draft, issued: dict[str, Any], data: bytes, file_path: str,
-              template_sha256: str) -> NewDocument:
-    context = draft.context
+def _document(manifest: dict[str, Any], draft: _Draft, context: dict[str, Any], issued: dict[str, Any], data: bytes,
+              file_path: str, template_sha256: str) -> NewDocument:
     signer = context.get("ky") or {}
     addressees = [nfc(str(a)) for a in context.get("kinh_gui") or []]
     distribution = [nfc(str(a)) for a in context.get("noi_nhan") or []]
@@ -319,12 +331,13 @@ def _issue(reg: Register, manifest: dict[str, Any], drafts: list[_Draft], templa
             reg.check_date_order(conn, organ, date, series)
             first = reg.next_number(conn, organ, date.year, series)
             year_dir = output_dir / str(date.year)
-            moved = _clear_leftovers(reg, conn, year_dir, todo[0].context["ky_hieu"], first)
+            moved = _clear_leftovers(reg, conn, year_dir, todo[0].symbol, first)
             for offset, draft in enumerate(todo):
                 number = first + offset
-                issued = with_number(draft.context, number, date)
+                context = draft.context
+                issued = with_number(context, number, date)
                 data = template.render(issued)
-                name = issued_file_name(number, draft.context["ky_hieu"], draft.unit)
+                name = issued_file_name(number, draft.symbol, draft.unit)
                 path = year_dir / name
                 if path.exists():
                     relative = f"{year_dir.name}/{name}"
@@ -333,7 +346,7 @@ def _issue(reg: Register, manifest: dict[str, Any], drafts: list[_Draft], templa
                     moved.append(_move_aside(path))
                 atomic_write(path, data, overwrite=False)
                 written.append(path)
-                record = reg.insert(conn, _document(manifest, draft, issued, data, f"{year_dir.name}/{name}",
+                record = reg.insert(conn, _document(manifest, draft, context, issued, data, f"{year_dir.name}/{name}",
                                                    template.sha256), organ=organ, number=number, date=date,
                                     series=series)
                 letters.append(_letter(record, path, already=False))
