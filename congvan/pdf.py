@@ -104,7 +104,7 @@ def convert_to_pdf(files: Sequence[Path], out_dir: Path | None = None, *, worker
     targets = [pdf_target(s, out_dir) for s in sources]
     _check_targets(sources, targets, overwrite)
     program = find_soffice(soffice)
-    workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
+    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
 
     jobs = list(zip(sources, targets, strict=True))
     chunks = _chunks(jobs, min(chunk_size, math.ceil(len(jobs) / workers)))

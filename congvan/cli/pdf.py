@@ -18,7 +18,7 @@ from congvan.pdf_finish import PdfResult, convert_letters
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs. Default: beside each .docx.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="LibreOffice processes run at once. Default: 2 (or 1 on a 1-CPU machine).")
+              help="LibreOffice processes run at once. Default: one per CPU core.")
 @click.option("--overwrite", is_flag=True, help="Replace PDFs that already exist (never done otherwise).")
 @click.option("--bundle", "bundle_to", type=click.Path(dir_okay=False, path_type=Path),
               help="Also gather every letter into this one PDF for printing, each from a new page.")
