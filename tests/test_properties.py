@@ -322,3 +322,39 @@ def test_score_parser_edge_values(value: float) -> None:
     except DataError:
         return
     assert 0 <= score <= 100
+
+
+_CSV_TEXT = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.decimals(min_value=-200, max_value=200, places=3).map(lambda d: vn.format_number(d, 3)),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=10),
+    st.sampled_from(["nan", "NaN", "inf", "-inf", "TRUE", "1e400", "72,27%", "N/A", "\"", ";", "0x10", "1_000"]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_CSV_TEXT, min_size=6, max_size=6), min_size=1, max_size=5), st.sampled_from([",", ";"]))
+def test_results_reader_fuzz_csv(tmp_path: Path, rows: list[list[str | None]], separator: str) -> None:
+    import csv
+    import io
+
+    spec = _CATALOG.tables[0]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator)
+    writer.writerow(["STT", spec.unit_headers[0], *[c.headers[0] for c in spec.criteria]])
+    for i, values in enumerate(rows, start=1):
+        writer.writerow([i, f"Phường Số {i}", *["" if v is None else v for v in values[:len(spec.criteria)]]])
+    path = tmp_path / f"{spec.name}.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    try:
+        tables = load_results([path], _CATALOG)
+    except DataError:
+        return
+    finally:
+        path.unlink(missing_ok=True)
+    for table in tables:
+        for scores in table.scores.values():
+            for score in scores.values():
+                assert isinstance(score, float) and 0 <= score <= 100
