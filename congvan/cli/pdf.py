@@ -11,6 +11,7 @@ from congvan.cli.main import cli
 from congvan.errors import PdfError
 from congvan.pdf import collect_docx
 from congvan.pdf_finish import PdfResult, convert_letters
+from congvan.pdf_order import bundle_order
 
 
 @cli.command("pdf")
@@ -44,10 +45,13 @@ def pdf_command(paths: tuple[Path, ...], out: Path | None, workers: int | None, 
     files = collect_docx(paths)
     if not files:
         raise PdfError("không có tệp .docx nào để chuyển sang PDF trong: " + ", ".join(map(str, paths)))
+    titles = None
+    if bundle_to is not None:  # print order: a draft batch's manifest order, else natural file name order
+        files, titles = bundle_order(files)
     with click.progressbar(length=len(files), label="Đang tạo PDF", file=sys.stderr,
                            hidden=not sys.stderr.isatty()) as bar:
         result = convert_letters(files, out, workers=workers, overwrite=overwrite, bundle_to=bundle_to,
-                                 duplex=not simplex, progress=bar.update)
+                                 duplex=not simplex, titles=titles, progress=bar.update)
     echo_pdf_result(result)
 
 
