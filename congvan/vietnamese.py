@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from congvan import legacy_encodings
 
@@ -38,7 +38,12 @@ def capitalize_first(text: str) -> str:
 
 def _quantize(value: float | Decimal, decimals: int) -> Decimal:
     exponent = Decimal(1).scaleb(-decimals)
-    return Decimal(str(value)).quantize(exponent, rounding=ROUND_HALF_UP)
+    number = Decimal(str(value))
+    if not number.is_finite():
+        return number
+    with localcontext() as context:  # 1e22 with 2 decimals needs more than the default 28 digits
+        context.prec = max(28, number.adjusted() + decimals + 2)
+        return number.quantize(exponent, rounding=ROUND_HALF_UP)
 
 
 def format_number(value: float | int | Decimal, decimals: int = 2, *, keep_zeros: bool = False) -> str:
