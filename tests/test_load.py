@@ -6,22 +6,20 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import openpyxl
 import pytest
 
+from bench.render import make_workspace as bench_workspace
 from congvan.config import load_workspace
 from congvan.files import sha256_file
 from congvan.issuing import issue_batch
 from congvan.pipeline import BuildOptions, build, plan
 from congvan.register import Register
-from congvan.sources import load_catalog
 from tests.conftest import ROOT
 from tests.test_register_support import BACKENDS, backend_url, make_batch, make_template
 
@@ -34,25 +32,10 @@ def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     yield from backend_url(request.param, tmp_path)
 
 
-def make_workspace(folder: Path, units: int, seed: int = 7) -> Path:
-    """The sample workspace with a results workbook of `units` synthetic units (as bench/render.py makes it)."""
+def make_workspace(folder: Path, units: int) -> Path:
+    """The sample workspace with a results workbook of `units` synthetic units, made as the benchmark makes it."""
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ROOT / "congvan.toml", folder / "congvan.toml")
-    for part in ("recipients", "templates_docx"):
-        shutil.copytree(ROOT / part, folder / part)
-    (folder / "data").mkdir()
-    shutil.copyfile(ROOT / "data" / "tieu_chi.toml", folder / "data" / "tieu_chi.toml")
-    (folder / "recipients" / "bo_sung.csv").unlink(missing_ok=True)
-    catalog = load_catalog(folder / "data" / "tieu_chi.toml")
-    rng = random.Random(seed)
-    workbook = openpyxl.Workbook(write_only=True)
-    for spec in catalog.tables:
-        sheet = workbook.create_sheet(spec.name)
-        sheet.append(["STT", spec.unit_headers[0], *[c.headers[0] for c in spec.criteria]])
-        for i in range(1, units + 1):
-            sheet.append([i, f"Phường Mẫu {i:05d}", *[round(rng.uniform(60, 95), 2) for _ in spec.criteria]])
-    workbook.save(folder / "data" / "ket_qua_2025.xlsx")
-    return folder
+    return bench_workspace(folder, units)
 
 
 # Runs a command and prints the peak RSS (KiB on Linux) of its largest process, children included.
