@@ -1,4 +1,4 @@
-"""Benchmark PDF conversion: one soffice per letter against congvan.pdf's chunked, parallel conversion.
+"""Benchmark PDF conversion: one soffice per letter against congvan.pdf.convert's chunked, parallel conversion.
 
     python bench/bench_pdf.py --n 50
 
@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from congvan.pdf import convert_to_pdf, find_soffice  # noqa: E402
-from congvan.render import LetterTemplate  # noqa: E402
+from congvan.pdf.convert import convert_to_pdf, find_soffice  # noqa: E402
+from congvan.render.template import LetterTemplate  # noqa: E402
 
 TEMPLATE = ROOT / "templates_docx" / "cong_van_chi_dao.docx"
 CONTEXT = ROOT / "tests" / "fixtures" / "context_sample.json"

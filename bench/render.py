@@ -40,10 +40,10 @@ sys.path.insert(0, str(ROOT))
 import openpyxl  # noqa: E402
 from lxml import etree  # noqa: E402
 
+from congvan.batch.build import BuildOptions, plan  # noqa: E402
 from congvan.config import load_workspace  # noqa: E402
-from congvan.pipeline import BuildOptions, plan  # noqa: E402
-from congvan.render import LetterTemplate, make_environment  # noqa: E402
-from congvan.sources import load_catalog  # noqa: E402
+from congvan.render.template import LetterTemplate, make_environment  # noqa: E402
+from congvan.sources.results import load_catalog  # noqa: E402
 
 
 def make_workspace(folder: Path, units: int, seed: int = 7) -> Path:

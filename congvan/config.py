@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from congvan.errors import ConfigError
-from congvan.vietnamese import nfc
+from congvan.vn import nfc
 
 CONFIG_NAME = "congvan.toml"
 REGISTER_URL_ENV = "CONGVAN_REGISTER_URL"

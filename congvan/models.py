@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from congvan.vietnamese import capitalize_first, squash
+from congvan.vn import capitalize_first, squash
 
 VERDICTS = ("vuot", "dat", "chua_dat", "rat_thap")
 VERDICT_WORDS = {

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 
-from congvan.vietnamese import nfc, sort_key
+from congvan.vn import nfc, sort_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 2025

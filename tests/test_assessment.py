@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from congvan.assessment import assess, competition_ranks, verdict
 from congvan.config import AssessmentSettings
 from congvan.errors import DataError
+from congvan.letter.assessment import assess, competition_ranks, verdict
 from congvan.models import Criterion, ResultTable, TableSpec
 
 

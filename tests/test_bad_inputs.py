@@ -45,10 +45,10 @@ from lxml import etree
 
 from congvan.cli import cli
 from congvan.errors import DataError, cell_location
-from congvan.register import Register
-from congvan.render import iter_text
-from congvan.sources import load_catalog, load_results
-from congvan.vietnamese import slugify
+from congvan.register.store import Register
+from congvan.render.template import iter_text
+from congvan.sources.results import load_catalog, load_results
+from congvan.vn import slugify
 from tests.conftest import CRITERIA_CODES, ROOT, require_tool
 
 _spec = importlib.util.spec_from_file_location("make_bad_inputs", ROOT / "scripts" / "make_bad_inputs.py")

@@ -269,7 +269,7 @@ def test_build_then_issue_numbers_every_letter_in_order(workspace):
 
 
 def test_every_letter_build_writes_passes_lint_with_zero_errors(workspace):
-    from congvan.layout import check_docx
+    from congvan.lint.check import check_docx
 
     assert run(workspace, "--issue", "--date", "2026-03-09").exit_code == 0
     files = [p for p in batch_dir(workspace).glob("*.docx") if p.name != "template.docx"]

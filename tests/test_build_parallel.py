@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from congvan.batch.build import PARALLEL_FROM, worker_count
 from congvan.cli import cli
-from congvan.pipeline import PARALLEL_FROM, worker_count
 
 
 def build(workspace: Path, out: Path, *args: str):

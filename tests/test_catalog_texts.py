@@ -13,7 +13,7 @@ import pytest
 from jinja2 import meta
 
 from congvan.models import VERDICTS
-from congvan.sources import load_catalog
+from congvan.sources.results import load_catalog
 
 CATALOG = Path(__file__).resolve().parent.parent / "data" / "tieu_chi.toml"
 ALLOWED = {"ten", "ket_qua", "chi_tieu", "chenh_lech", "xep_hang", "trung_binh", "doi_tuong", "don_vi", "nam",
@@ -22,7 +22,7 @@ UBND_CODES = ["tiep_can", "tiep_don", "thu_tuc", "cong_chuc", "ket_qua", "phan_a
 
 ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
 
-# Values as congvan.context fills them, for three kinds of unit.
+# Values as congvan.letter.context fills them, for three kinds of unit.
 SAMPLES = [
     {"don_vi": "phường Nha Trang", "ket_qua": "68,83%", "chi_tieu": "83%", "chenh_lech": "14,17",
      "xep_hang": "27/65", "trung_binh": "80,12%", "nam": 2025, "nam_sau": 2026, "chi_tieu_nam_sau": "85%"},

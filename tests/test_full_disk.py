@@ -20,7 +20,7 @@ from congvan import files
 from congvan.cli import cli
 from congvan.errors import OutputError
 from congvan.files import sha256_file
-from congvan.register import Register
+from congvan.register.store import Register
 from tests.conftest import ROOT
 from tests.test_register_support import BACKENDS, UNITS, backend_url, make_batch
 

@@ -17,9 +17,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from congvan.errors import RegisterError, TemplateError
-from congvan.files import sha256_file
-from congvan.issuing import (
+from congvan.batch.issue import (
     INTERRUPTED_DIR,
     PAUSE_AFTER_ENV,
     PAUSE_MARKER_ENV,
@@ -28,8 +26,10 @@ from congvan.issuing import (
     issued_amount,
     issued_file_name,
 )
-from congvan.register import Register
-from congvan.render import iter_text
+from congvan.errors import RegisterError, TemplateError
+from congvan.files import sha256_file
+from congvan.register.store import Register
+from congvan.render.template import iter_text
 from tests.test_register_support import BACKENDS, UNITS, backend_url, make_batch, make_template
 
 DAY = dt.date(2026, 11, 23)
@@ -208,7 +208,7 @@ def test_year_rollover_starts_again_at_01(tmp_path: Path, register_url: str) -> 
 _ISSUE_SCRIPT = textwrap.dedent("""
     import datetime as dt, sys
     from pathlib import Path
-    from congvan.issuing import issue_batch
+    from congvan.batch.issue import issue_batch
     issue_batch(Path(sys.argv[1]), register=sys.argv[2], output_dir=Path(sys.argv[3]),
                 issued_on=dt.date(2026, 11, 23))
 """)

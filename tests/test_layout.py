@@ -1,4 +1,4 @@
-"""Tests of the NĐ 30 layout checker (congvan.layout, congvan lint) on hand-made fixtures."""
+"""Tests of the NĐ 30 layout checker (congvan.lint.check, congvan lint) on hand-made fixtures."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from congvan.cli import cli
 from congvan.errors import LayoutFileError
-from congvan.layout import Finding, check_docx, read_docx
-from congvan.layout_rules import estimate_pages
+from congvan.lint.check import Finding, check_docx, read_docx
+from congvan.lint.rules import estimate_pages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "layout"
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
@@ -160,7 +160,7 @@ def test_help_ends_with_example() -> None:
 def test_every_rule_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
     source = "".join(path.read_text(encoding="utf-8")
-                     for path in (Path(__file__).parent.parent / "congvan").glob("layout*.py"))
+                     for path in (Path(__file__).parent.parent / "congvan" / "lint").glob("*.py"))
     rules = set(re.findall(r'"(ND30-[A-Z0-9-]+)"', source))
     rules |= {f"ND30-MARGIN-{side}" for side in ("TOP", "BOTTOM", "LEFT", "RIGHT")}
     assert len(rules) > 50
@@ -175,7 +175,7 @@ def test_rendered_template_if_present(tmp_path: Path) -> None:
     context_file = root / "tests" / "fixtures" / "context_sample.json"
     if not template.exists() or not context_file.exists():
         pytest.skip("templates_docx/cong_van_chi_dao.docx or tests/fixtures/context_sample.json not built yet")
-    from congvan.render import render_file
+    from congvan.render.template import render_file
 
     context = json.loads(context_file.read_text(encoding="utf-8"))
     out = tmp_path / "letter.docx"

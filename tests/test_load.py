@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from bench.render import make_workspace as bench_workspace
+from congvan.batch.build import BuildOptions, build, plan
+from congvan.batch.issue import issue_batch
 from congvan.config import load_workspace
 from congvan.files import sha256_file
-from congvan.issuing import issue_batch
-from congvan.pipeline import BuildOptions, build, plan
-from congvan.register import Register
+from congvan.register.store import Register
 from tests.conftest import ROOT
 from tests.test_register_support import BACKENDS, backend_url, make_batch, make_template
 

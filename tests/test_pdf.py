@@ -1,4 +1,4 @@
-"""PDF output (congvan.pdf, `congvan pdf`): real LibreOffice runs on letters rendered from the shipped
+"""PDF output (congvan.pdf.convert, `congvan pdf`): real LibreOffice runs on letters rendered from the shipped
 template, and fake `soffice` scripts for timeouts, silent failures, truncated output and the CLI."""
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from click.testing import CliRunner
 import congvan.cli.pdf  # noqa: F401  (registers `congvan pdf` on the group)
 from congvan.cli.main import cli
 from congvan.errors import OutputError, PdfError
-from congvan.pdf import collect_docx, convert_to_pdf, find_soffice
-from congvan.render import LetterTemplate
+from congvan.pdf.convert import collect_docx, convert_to_pdf, find_soffice
+from congvan.render.template import LetterTemplate
 from tests.conftest import ROOT, require_tool
 
 TEMPLATE = ROOT / "templates_docx" / "cong_van_chi_dao.docx"

@@ -14,7 +14,7 @@ from pypdf import PdfReader, PdfWriter
 
 from congvan.cli import cli
 from congvan.errors import OutputError
-from congvan.pdf_finish import bundle, font_warning, letter_info, pdf_fonts
+from congvan.pdf.finish import bundle, font_warning, letter_info, pdf_fonts
 from tests.conftest import require_tool
 
 A4 = (595.3, 841.9)

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from congvan.cli import cli
-from congvan.pdf_order import bundle_order
+from congvan.pdf.order import bundle_order
 from tests.conftest import require_tool
 
 

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from congvan.cli import cli
 from congvan.config import load_workspace
-from congvan.context import unit_values
 from congvan.errors import DataError
+from congvan.letter.context import unit_values
 from congvan.models import Unit
-from congvan.recipients import (
+from congvan.recipients.rules import (
     Recipients,
     addressee_lines,
     distribution_lines,

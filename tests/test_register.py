@@ -18,13 +18,13 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from lxml import etree
 
+from congvan.batch.issue import issue_batch
 from congvan.cli import cli
 from congvan.errors import RegisterError
-from congvan.issuing import issue_batch
-from congvan.register import Register
-from congvan.register_export import REGISTER_COLUMNS, export_json, export_xlsx, export_xml
-from congvan.register_records import NewDocument, canonical_type_name, document_symbol
-from congvan.register_schema import MIGRATIONS
+from congvan.register.export import REGISTER_COLUMNS, export_json, export_xlsx, export_xml
+from congvan.register.records import NewDocument, canonical_type_name, document_symbol
+from congvan.register.schema import MIGRATIONS
+from congvan.register.store import Register
 from tests.test_register_support import BACKENDS, UNITS, backend_url, make_batch, skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,10 +15,10 @@ import docx
 import pytest
 import sqlalchemy as sa
 
-from congvan.context import number_fields
 from congvan.files import sha256_file
-from congvan.register import normalize_url
-from congvan.vietnamese import slugify
+from congvan.letter.context import number_fields
+from congvan.register.store import normalize_url
+from congvan.vn import slugify
 
 PG_ENV = "CONGVAN_TEST_PG_URL"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

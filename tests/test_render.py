@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from congvan.errors import TemplateError
-from congvan.render import LetterTemplate, iter_text
+from congvan.render.template import LetterTemplate, iter_text
 
 
 def make_template(path: Path, paragraphs: list[str]) -> Path:

@@ -17,8 +17,8 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from lxml import etree
 
 from congvan.cli import cli
-from congvan.context import pack, unpack
-from congvan.render import LetterTemplate, iter_text, make_environment
+from congvan.letter.context import pack, unpack
+from congvan.render.template import LetterTemplate, iter_text, make_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 XML_PARTS = ("word/document.xml", "word/header1.xml", "word/header2.xml", "word/footer1.xml")
@@ -173,8 +173,8 @@ def test_same_context_gives_identical_bytes(feature_template):
 
 def test_stored_contexts_write_each_criterion_once(workspace):
     assert CliRunner().invoke(cli, ["build", "-w", str(workspace), "--dry-run"]).exit_code == 0
+    from congvan.batch.build import BuildOptions, plan
     from congvan.config import load_workspace
-    from congvan.pipeline import BuildOptions, plan
 
     planned = plan(load_workspace(workspace), BuildOptions())
     for letter in planned.letters:

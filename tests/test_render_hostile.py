@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from congvan.cli import cli
 from congvan.errors import TemplateError
-from congvan.render import LetterTemplate, iter_text
+from congvan.render.template import LetterTemplate, iter_text
 
 
 def template(tmp_path: Path, *paragraphs: str, runs: list[list[str]] | None = None) -> Path:

@@ -11,11 +11,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from congvan.assessment import assess
 from congvan.config import AssessmentSettings
+from congvan.letter.assessment import assess
 from congvan.models import Unit
-from congvan.sources import all_units, load_catalog, load_results
-from congvan.vietnamese import sort_key
+from congvan.sources.results import all_units, load_catalog, load_results
+from congvan.vn import sort_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "ket_qua_2025.xlsx"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from congvan import snippets
-from congvan.context import UnitName
 from congvan.errors import DataError
+from congvan.letter.context import UnitName
 from congvan.models import Unit
+from congvan.render import texts as snippets
 
 VALUES = {"don_vi": UnitName(Unit("Phường Nha Trang")), "nam": 2025, "ty_le": 68.5, "rong": "",
           "bang": {"ten": "UBND cấp xã", "so": 3}, "khong": None}

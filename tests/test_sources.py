@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from congvan.errors import DataError
-from congvan.sources import all_units, load_catalog, load_results
+from congvan.sources.results import all_units, load_catalog, load_results
 from tests.conftest import CRITERIA_HEADERS, standard_sheets, write_workbook
 
 PERCENT = {"Trạm y tế": "0.00%"}
@@ -229,7 +229,7 @@ def test_a_legacy_font_decides_cells_too_short_to_tell_by_their_text(tmp_path):
 
 
 def _legacy_bytes(text: str) -> bytes:
-    from congvan.legacy_encodings import legacy_byte
+    from congvan.vn.legacy_tables import legacy_byte
 
     return bytes(legacy_byte(char) or ord(char) for char in text)
 
@@ -303,7 +303,7 @@ def test_hidden_sheets_are_not_read_even_with_a_csv_for_the_table(tmp_path, cata
 
 
 def test_a_blank_row_in_a_formula_free_workbook_does_not_load_it_twice(tmp_path, catalog, monkeypatch):
-    from congvan import sources_files
+    from congvan.sources import detect as sources_files
 
     sheets = standard_sheets()
     sheets["UBND cấp xã"].insert(5, [])

@@ -20,7 +20,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
-from congvan.render import LetterTemplate
+from congvan.render.template import LetterTemplate
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates_docx" / "cong_van_chi_dao.docx"

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 from num2words import num2words
 
-from congvan import legacy_encodings
-from congvan import vietnamese as vn
+from congvan import vn
+from congvan.vn import legacy_tables as legacy_encodings
 from tests.conftest import UNITS, require_tool
 
 LEGACY = Path(__file__).parent / "fixtures" / "legacy"

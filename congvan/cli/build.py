@@ -8,16 +8,16 @@ from pathlib import Path
 
 import click
 
+from congvan.batch.build import BuildOptions, build, plan
+from congvan.batch.issue import issue_batch
+from congvan.batch.scaffold import init_workspace
 from congvan.cli.main import cli
 from congvan.cli.pdf import echo_pdf_result
 from congvan.cli.register import echo_issue_result, parse_date
 from congvan.config import load_workspace
-from congvan.issuing import issue_batch
-from congvan.pdf_finish import convert_letters
-from congvan.pipeline import BuildOptions, build, plan
-from congvan.recipients import with_lists
-from congvan.register import Register
-from congvan.scaffold import init_workspace
+from congvan.pdf.finish import convert_letters
+from congvan.recipients.rules import with_lists
+from congvan.register.store import Register
 
 BUNDLE_NAME = "ban_in.pdf"
 

@@ -1,4 +1,4 @@
-"""`congvan lint`: NĐ 30 layout checker (see congvan.layout)."""
+"""`congvan lint`: NĐ 30 layout checker (see congvan.lint.check)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import click
 
 from congvan.cli.main import cli
 from congvan.errors import LayoutFileError
-from congvan.layout import Finding, check_docx
+from congvan.lint.check import Finding, check_docx
 
 
 def _line(path: str, finding: Finding) -> str:

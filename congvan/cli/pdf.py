@@ -1,4 +1,4 @@
-"""`congvan pdf`: letters to PDF with LibreOffice (see congvan.pdf), metadata, fonts, print bundle."""
+"""`congvan pdf`: letters to PDF with LibreOffice (see congvan.pdf.convert), metadata, fonts, print bundle."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import click
 
 from congvan.cli.main import cli
 from congvan.errors import PdfError
-from congvan.pdf import collect_docx
-from congvan.pdf_finish import PdfResult, convert_letters
-from congvan.pdf_order import bundle_order
+from congvan.pdf.convert import collect_docx
+from congvan.pdf.finish import PdfResult, convert_letters
+from congvan.pdf.order import bundle_order
 
 
 @cli.command("pdf")

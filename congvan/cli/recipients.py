@@ -1,4 +1,4 @@
-"""`congvan recipients list/show/check`: the named recipient lists of recipients/ (see congvan.recipients)."""
+"""`congvan recipients list/show/check`: the named recipient lists of recipients/ (see congvan.recipients.rules)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from congvan.batch.recipients_report import KINH_GUI, NOI_NHAN, check, list_lists, load, show_letter, show_list
 from congvan.cli.main import cli
 from congvan.config import load_workspace
-from congvan.recipients_report import KINH_GUI, NOI_NHAN, check, list_lists, load, show_letter, show_list
 
 WORKSPACE = click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=".",
                          show_default=True, help="Workspace folder (holds congvan.toml).")

@@ -1,4 +1,4 @@
-"""`congvan register` and `congvan issue`: the outgoing-document register (see congvan.register)."""
+"""`congvan register` and `congvan issue`: the outgoing-document register (see congvan.register.store)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ from pathlib import Path
 
 import click
 
+from congvan.batch.issue import IssueResult, issue_batch
+from congvan.batch.recreate import recreate_letter
 from congvan.cli.main import cli
 from congvan.config import Workspace, load_workspace
 from congvan.errors import RegisterError
 from congvan.files import atomic_write, sha256_bytes
-from congvan.issuing import IssueResult, issue_batch
-from congvan.recreate import recreate_letter
-from congvan.register import Register
-from congvan.register_export import export_json, export_xlsx, export_xml, remarks, subject_line, type_and_subject
-from congvan.register_records import (
+from congvan.register.export import export_json, export_xlsx, export_xml, remarks, subject_line, type_and_subject
+from congvan.register.records import (
     CONG_VAN,
     DEFAULT_SERIES,
     NewDocument,
@@ -26,7 +25,8 @@ from congvan.register_records import (
     document_symbol,
     today,
 )
-from congvan.vietnamese import nfc
+from congvan.register.store import Register
+from congvan.vn import nfc
 
 workspace_option = click.option(
     "-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,

@@ -1,0 +1,1 @@
+"""Workflows: build drafts, issue, recreate, recipients reports, workspace scaffold."""

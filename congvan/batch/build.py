@@ -1,0 +1,335 @@
+"""Sequence the side effects of `congvan build`: validate everything, then write a draft batch.
+
+Nothing is written until every input has been read, every unit assessed, every context built and the
+template checked against them. Letters are written into a hidden `.partial` folder that is renamed into
+place only when the whole batch is on disk, so a failed run leaves no partial output.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import multiprocessing
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from congvan import __version__
+from congvan.config import Workspace
+from congvan.errors import CongvanError, DataError, OutputError
+from congvan.files import atomic_write, sha256_bytes
+from congvan.letter.assessment import assess
+from congvan.letter.context import build_context, pack, unit_values
+from congvan.models import UnitAssessment, unit_key
+from congvan.recipients import rules as recipients
+from congvan.render.template import LetterTemplate
+from congvan.sources import results as sources
+from congvan.vn import slugify
+
+Progress = Callable[[int], None]
+PARALLEL_FROM = 200  # letters; below this, starting worker processes costs more than it saves
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the clerk asked for; `None` means the workspace default."""
+
+    data: tuple[Path, ...] = ()
+    template: Path | None = None
+    units: tuple[str, ...] = ()
+    out: Path | None = None
+    dry_run: bool = False
+    today: dt.date | None = None
+    workers: int | None = None  # processes rendering letters; None: one per CPU for large batches
+
+
+@dataclass(frozen=True)
+class PlannedLetter:
+    """One letter to write: its place in the batch and the unit's assessment (the context is made later)."""
+
+    index: int
+    unit: str
+    stem: str
+    assessment: UnitAssessment = field(repr=False, compare=False)
+
+    @property
+    def weaknesses(self) -> tuple[str, ...]:
+        return tuple(c.criterion.code for t in self.assessment.tables for c in t.weaknesses)
+
+    @property
+    def strengths(self) -> tuple[str, ...]:
+        return tuple(c.criterion.code for t in self.assessment.tables for c in t.strengths)
+
+
+@dataclass(frozen=True)
+class ContextMaker:
+    """Makes the template context of a planned letter; picklable, so worker processes get a copy."""
+
+    workspace: Workspace
+    catalog_source: str
+    rules: recipients.RecipientRules
+    today: dt.date
+
+    def __call__(self, letter: PlannedLetter) -> dict[str, Any]:
+        try:
+            return _letter_context(self.workspace, self.catalog_source, letter.assessment, self.rules, self.today)
+        except CongvanError as err:
+            raise _for_letter(err, letter) from err
+
+
+def _for_letter(err: CongvanError, letter: PlannedLetter) -> CongvanError:
+    """Return `err` prefixed with whose letter failed: the same text or template serves every unit."""
+    return type(err)(f"thư gửi '{letter.unit}': {err}")
+
+
+@dataclass
+class Plan:
+    """Everything read and checked, before any letter is rendered."""
+
+    template: LetterTemplate
+    letters: list[PlannedLetter]
+    warnings: list[str]
+    contexts: ContextMaker
+
+
+@dataclass
+class BuildReport:
+    """What a build did (or would do, with --dry-run)."""
+
+    batch: str
+    folder: Path | None
+    letters: list[PlannedLetter]
+    warnings: list[str]
+    template_sha256: str
+
+
+def plan(workspace: Workspace, options: BuildOptions) -> Plan:
+    """Read and check every input; make the first letter's context to check the template (no side effects)."""
+    catalog = sources.load_catalog(workspace.catalog)
+    source_warnings: list[str] = []
+    tables = sources.load_results(options.data or workspace.results, catalog, convert_legacy=workspace.convert_legacy,
+                                  warnings=source_warnings)
+    every_unit = sources.all_units(tables)
+    names = _select(every_unit, options.units)
+    assessments = assess(tables, names, workspace.assessment)
+    rules = recipients.load_workspace_rules(workspace, [t.code for t in catalog.tables], every_unit)
+
+    warnings = source_warnings + [
+        f"'{a.unit.name}' không có trong bảng {', '.join(a.missing_from)}: thư bỏ qua phần này."
+        for a in assessments if a.missing_from]
+    template_path = options.template or workspace.letter.template
+    if not template_path.is_file():
+        raise OutputError(f"{template_path}: không tìm thấy mẫu .docx.")
+    template = LetterTemplate(template_path)
+    if template.fallback_reason:
+        warnings.append(f"{template_path}: {template.fallback_reason}, nên dùng docxtpl để tạo thư (chậm hơn).")
+
+    width = len(str(len(assessments)))
+    used_stems: set[str] = set()
+    letters = [PlannedLetter(index, a.unit.name, _unique_stem(f"{index:0{width}d}_{slugify(a.unit.name)}", used_stems),
+                             a)
+               for index, a in enumerate(assessments, start=1)]
+    contexts = ContextMaker(workspace, catalog.source, rules, options.today or dt.date.today())
+    if letters:
+        template.check_context(contexts(letters[0]))
+        rules.warnings.clear()  # the letter is made again with the others, and warns then
+    return Plan(template, letters, warnings, contexts)
+
+
+def build(workspace: Workspace, options: BuildOptions, progress: Progress | None = None,
+          planned: Plan | None = None) -> BuildReport:
+    """Render every letter and write the draft batch folder; return what was done.
+
+    Letters are made one by one (context, render, write), in worker processes for large batches, so
+    memory does not grow with the batch. They go into a hidden `.partial` folder that is renamed into
+    place only when all are written: any error leaves no batch behind. `planned` is `plan()`'s result
+    when the caller already has it.
+    """
+    planned = planned or plan(workspace, options)
+    template, letters, warnings = planned.template, planned.letters, list(planned.warnings)
+    now = dt.datetime.now().astimezone()
+    batch = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+    if options.dry_run:  # render everything so that every error surfaces; write nothing
+        for _entries, new_warnings in _produce(planned, None, options.workers):
+            _add_warnings(warnings, new_warnings)
+            if progress:
+                progress(len(_entries))
+        return BuildReport(batch, None, letters, warnings, template.sha256)
+
+    drafts = (options.out or workspace.drafts_dir)
+    final = drafts / batch
+    partial = drafts / f".{batch}.partial"
+    partial.mkdir(parents=True)
+    try:
+        entries: list[dict[str, Any]] = []
+        # The hidden folder is the unit of atomicity: its files are written plainly, synced once, then renamed.
+        for chunk_entries, new_warnings in _produce(planned, partial, options.workers):
+            entries += chunk_entries
+            _add_warnings(warnings, new_warnings)
+            if progress:
+                progress(len(chunk_entries))
+        shutil.copyfile(template.path, partial / "template.docx")
+        manifest = _manifest(workspace, batch, now, template, entries, warnings)
+        atomic_write(partial / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+        atomic_write(partial / "manifest.csv", _manifest_csv(letters))
+        os.sync()
+        os.rename(partial, final)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return BuildReport(batch, final, letters, warnings, template.sha256)
+
+
+# -- making letters, in this process or in workers --
+
+Chunk = tuple[list[dict[str, Any]], list[str]]  # manifest entries of the letters, new warnings
+_WORKER: dict[str, Any] = {}
+
+
+def worker_count(letters: int, requested: int | None = None) -> int:
+    """Return how many processes to render `letters` letters with: `requested`, or one per CPU when large."""
+    if requested:
+        return max(1, requested)
+    if letters < PARALLEL_FROM:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, cpus)
+
+
+def _produce(planned: Plan, folder: Path | None, requested: int | None) -> Iterator[Chunk]:
+    """Yield, in batch order, the manifest entries of each chunk of letters once it is made."""
+    letters = planned.letters
+    workers = worker_count(len(letters), requested)
+    if workers == 1 or len(letters) < 2:
+        size = 64
+        for start in range(0, len(letters), size):
+            yield _make_letters(planned.template, planned.contexts, folder, letters[start:start + size])
+        return
+    size = max(8, min(128, len(letters) // (workers * 8) or 1))
+    chunks = [letters[start:start + size] for start in range(0, len(letters), size)]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with context.Pool(workers, initializer=_init_worker,
+                      initargs=(planned.template.path, planned.contexts, folder)) as pool:
+        yield from pool.imap(_worker_chunk, chunks)
+
+
+def _init_worker(template_path: Path, contexts: ContextMaker, folder: Path | None) -> None:
+    _WORKER.update(template=LetterTemplate(template_path), contexts=contexts, folder=folder)
+
+
+def _worker_chunk(letters: list[PlannedLetter]) -> Chunk:
+    return _make_letters(_WORKER["template"], _WORKER["contexts"], _WORKER["folder"], letters)
+
+
+def _make_letters(template: LetterTemplate, contexts: ContextMaker, folder: Path | None,
+                  letters: Sequence[PlannedLetter]) -> Chunk:
+    """Make each letter: context, render, and (unless `folder` is None) write its .docx and context .json."""
+    warnings = contexts.rules.warnings
+    seen = len(warnings)
+    entries = []
+    for letter in letters:
+        context = contexts(letter)
+        try:
+            data = template.render(context)
+        except CongvanError as err:
+            raise _for_letter(err, letter) from err
+        if folder is not None:
+            (folder / f"{letter.stem}.docx").write_bytes(data)
+            context_bytes = json.dumps(pack(context), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            (folder / f"{letter.stem}.json").write_bytes(context_bytes)
+        entries.append(_manifest_entry(letter, context, data))
+    return entries, warnings[seen:]
+
+
+def _add_warnings(warnings: list[str], new: Iterable[str]) -> None:
+    for warning in new:
+        if warning not in warnings:
+            warnings.append(warning)
+
+
+# -- helpers --
+
+
+def _select(names: Sequence[str], wanted: Sequence[str]) -> list[str]:
+    if not wanted:
+        return list(names)
+    by_key = {unit_key(n): n for n in names}
+    unknown = [w for w in wanted if unit_key(w) not in by_key]
+    if unknown:
+        raise DataError("không có đơn vị " + ", ".join(f"'{u}'" for u in unknown) + " trong bảng kết quả.")
+    chosen = {unit_key(w) for w in wanted}
+    return [n for n in names if unit_key(n) in chosen]
+
+
+def _letter_context(workspace: Workspace, catalog_source: str, assessment: UnitAssessment,
+                    rules: recipients.RecipientRules, today: dt.date) -> dict[str, Any]:
+    short = [t.spec.code for t in assessment.tables if t.weaknesses]
+    values = unit_values(assessment.unit, workspace.assessment)
+    letter_recipients = recipients.for_unit(rules, assessment.unit.name, short, values)
+    return build_context(workspace, catalog_source, assessment, letter_recipients, today.month, today.year)
+
+
+def _unique_stem(stem: str, used: set[str]) -> str:
+    candidate, counter = stem, 2
+    while candidate in used:
+        candidate = f"{stem}-{counter}"
+        counter += 1
+    used.add(candidate)
+    return candidate
+
+
+def _manifest_entry(letter: PlannedLetter, ctx: dict[str, Any], data: bytes) -> dict[str, Any]:
+    signer = " ".join(p for p in (ctx["ky"]["quyen_han"], ctx["ky"]["chuc_vu"], ctx["ky"]["ho_ten"]) if p)
+    return {
+        "index": letter.index,
+        "unit": letter.unit,
+        "file": f"{letter.stem}.docx",
+        "context": f"{letter.stem}.json",
+        "sha256": sha256_bytes(data),
+        "weaknesses": list(letter.weaknesses),
+        "strengths": list(letter.strengths),
+        "subject": f"V/v {ctx['trich_yeu']}",
+        "recipients": ctx["kinh_gui"],
+        "signer": signer,
+    }
+
+
+def _manifest(workspace: Workspace, batch: str, now: dt.datetime, template: LetterTemplate,
+              entries: list[dict[str, Any]], warnings: list[str]) -> dict[str, Any]:
+    source = template.path
+    try:
+        source_text = str(source.resolve().relative_to(workspace.root))
+    except ValueError:
+        source_text = str(source)
+    return {
+        "batch": batch,
+        "created": now.isoformat(timespec="seconds"),
+        "tool_version": __version__,
+        "template": {"source": source_text, "file": "template.docx", "sha256": template.sha256},
+        "document_type": "Công văn",
+        "issuer": workspace.agency.issuer,
+        "issuer_abbreviation": workspace.agency.issuer_abbreviation,
+        "symbol": workspace.agency.symbol,
+        "warnings": warnings,
+        "letters": entries,
+    }
+
+
+def _manifest_csv(letters: Sequence[PlannedLetter]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["STT", "Đơn vị", "Tệp", "Tiêu chí chưa đạt", "Tiêu chí đạt, vượt"])
+    for letter in letters:
+        writer.writerow([letter.index, letter.unit, f"{letter.stem}.docx", "; ".join(letter.weaknesses),
+                         "; ".join(letter.strengths)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,378 @@
+"""Issue a draft batch (cấp số): give each draft letter its number and date, write it, record it.
+
+`issue_batch` takes the register's write lock, gives the letters that have no number yet a block of
+consecutive numbers, re-renders each from the context stored with its draft, writes it to
+`output/<year>/` (never overwriting a file) and commits the register rows only when every file is on
+disk. If anything fails, the files written so far are removed and the transaction is rolled back, so no
+number is consumed. If the process is killed, the transaction dies with it; the next issue finds the
+unregistered files it left and moves them to `output/<year>/.gian_doan/` before numbering again.
+
+Issuing is idempotent per draft letter (batch id + letter index): letters of the batch that already
+have a number are reported, not issued again, so re-running an interrupted or partly failed batch
+completes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import re
+import time
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from congvan.errors import OutputError, RegisterError
+from congvan.files import atomic_write, sha256_bytes, sha256_file
+from congvan.letter.context import pack, unpack, with_number
+from congvan.register.records import (
+    CONG_VAN,
+    DEFAULT_SERIES,
+    ISSUED_NAME_RE,
+    NewDocument,
+    Record,
+    canonical_type_name,
+    today,
+)
+from congvan.register.store import Register
+from congvan.render.template import LetterTemplate
+from congvan.vn import document_number, nfc, slugify
+
+# Test hooks: after N files of a batch are written, pause (sleep) so a test can kill the process.
+PAUSE_AFTER_ENV = "CONGVAN_ISSUE_PAUSE_AFTER"
+PAUSE_MARKER_ENV = "CONGVAN_ISSUE_PAUSE_MARKER"
+INTERRUPTED_DIR = ".gian_doan"
+
+
+@dataclass(frozen=True)
+class IssuedLetter:
+    """One letter of a batch with its number: issued now, or found already issued."""
+
+    index: int
+    unit: str
+    number: int
+    number_symbol: str
+    path: Path
+    sha256: str
+    already: bool
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    """What `issue_batch` did."""
+
+    batch_id: str
+    issued_date: dt.date
+    letters: list[IssuedLetter]
+    moved_aside: list[Path] = field(default_factory=list)
+
+    @property
+    def new(self) -> list[IssuedLetter]:
+        return [letter for letter in self.letters if not letter.already]
+
+    @property
+    def already(self) -> list[IssuedLetter]:
+        return [letter for letter in self.letters if letter.already]
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """One draft letter: checked when the batch is loaded; its context is read again when it is issued, so
+    that a batch of thousands of letters is never all in memory."""
+
+    index: int
+    unit: str
+    symbol: str
+    context_path: Path
+    context_sha256: str
+
+    @property
+    def context(self) -> dict[str, Any]:
+        raw = self.context_path.read_bytes()
+        if sha256_bytes(raw) != self.context_sha256:
+            raise RegisterError(f"{self.context_path}: dữ liệu bản nháp đã thay đổi trong khi cấp số; chạy lại.")
+        return unpack(_read_json(self.context_path, raw))
+
+
+def symbol_for_file(symbol: str) -> str:
+    """Return the symbol as ASCII for a file name: "QĐ-UBND" -> "QD-UBND"."""
+    text = nfc(symbol).replace("Đ", "D").replace("đ", "d")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9-]+", "", text) or "VB"
+
+
+def issued_file_name(number: int, symbol: str, unit: str) -> str:
+    """Return "05-SNV-CCHC_phuong-nha-trang.docx"."""
+    return f"{document_number(number)}-{symbol_for_file(symbol)}_{slugify(unit)}.docx"
+
+
+def page_amount(docx: bytes) -> int | None:
+    """Return <Pages> of docProps/app.xml when present (an estimate: Word's count when the file was saved)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+            root = etree.fromstring(archive.read("docProps/app.xml"))
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return None
+    for element in root.iter("{*}Pages"):
+        text = (element.text or "").strip()
+        if text.isdigit() and int(text) > 0:
+            return int(text)
+    return None
+
+
+def _clean_line(line: str) -> str:
+    return re.sub(r"^[-–\s]+", "", nfc(str(line))).strip().rstrip(";.").strip()
+
+
+def archive_copy(distribution: list[str]) -> str:
+    """Return the "Lưu:" part of Nơi nhận: "VT, CCHC (02b)" (Phụ lục IV column 6)."""
+    for line in distribution:
+        cleaned = _clean_line(line)
+        if cleaned.lower().startswith("lưu"):
+            return cleaned.split(":", 1)[1].strip() if ":" in cleaned else ""
+    return ""
+
+
+def issued_amount(addressees: list[str], distribution: list[str]) -> int | None:
+    """Estimate the copies issued: one per addressee and per other Nơi nhận line, plus the archive copies.
+
+    "Như trên" stands for the addressees; the "Lưu" line counts its "(02b)" when written, else one.
+    Returns None when the letter lists nobody.
+    """
+    total = len(addressees)
+    for line in distribution:
+        cleaned = _clean_line(line)
+        lowered = cleaned.lower()
+        if not cleaned or lowered.startswith("như trên"):
+            continue
+        if lowered.startswith("lưu"):
+            copies = re.search(r"\((\d+)\s*b\)", lowered)
+            total += int(copies.group(1)) if copies else 1
+        else:
+            total += 1
+    return total or None
+
+
+def _read_json(path: Path, raw: bytes | None = None) -> Any:
+    try:
+        return json.loads(path.read_bytes() if raw is None else raw)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise RegisterError(f"{path}: không đọc được ({err}).") from err
+
+
+def load_batch(batch_dir: Path) -> tuple[dict[str, Any], list[_Draft]]:
+    """Read manifest.json and each letter's context; check the template copy against its SHA-256."""
+    batch_dir = Path(batch_dir)
+    manifest_path = batch_dir / "manifest.json"
+    if not manifest_path.is_file():
+        raise RegisterError(f"{batch_dir}: không phải thư mục bản nháp (thiếu manifest.json). Xem docs/drafts.md.")
+    manifest = _read_json(manifest_path)
+    try:
+        batch_id = str(manifest["batch"])
+        template = manifest["template"]
+        letters = manifest["letters"]
+    except (KeyError, TypeError) as err:
+        raise RegisterError(f"{manifest_path}: thiếu khóa {err} (xem docs/drafts.md).") from err
+    if not batch_id or not isinstance(letters, list) or not letters:
+        raise RegisterError(f"{manifest_path}: lô '{batch_id}' không có văn bản nào.")
+    template_path = batch_dir / template.get("file", "template.docx")
+    if not template_path.is_file():
+        raise RegisterError(f"{template_path}: thiếu bản sao mẫu của lô bản nháp.")
+    actual = sha256_file(template_path)
+    if actual != template.get("sha256"):
+        raise RegisterError(
+            f"{template_path}: mẫu đã bị thay đổi sau khi tạo bản nháp (SHA-256 {actual[:12]}… khác "
+            f"{str(template.get('sha256'))[:12]}… trong manifest.json). Hãy tạo lại lô bản nháp."
+        )
+    drafts: list[_Draft] = []
+    seen: set[int] = set()
+    for item in letters:
+        try:
+            index = int(item["index"])
+            context_path = batch_dir / item["context"]
+        except (KeyError, TypeError, ValueError) as err:
+            raise RegisterError(f"{manifest_path}: mục văn bản thiếu 'index' hoặc 'context' ({err}).") from err
+        if index in seen:
+            raise RegisterError(f"{manifest_path}: số thứ tự {index} lặp lại.")
+        seen.add(index)
+        if not context_path.is_file():
+            raise RegisterError(f"{context_path}: thiếu dữ liệu (context) của bản nháp số {index}.")
+        raw = context_path.read_bytes()
+        context = unpack(_read_json(context_path, raw))
+        for key in ("ky_hieu", "dia_danh"):
+            if key not in context:
+                raise RegisterError(f"{context_path}: thiếu khóa '{key}'.")
+        if manifest.get("symbol") and context["ky_hieu"] != manifest["symbol"]:
+            raise RegisterError(
+                f"{context_path}: ký hiệu '{context['ky_hieu']}' khác ký hiệu của lô '{manifest['symbol']}'.")
+        unit = nfc(str(item.get("unit") or context.get("don_vi", {}).get("ten_hoa") or f"van-ban-{index}"))
+        drafts.append(_Draft(index=index, unit=unit, symbol=context["ky_hieu"], context_path=context_path,
+                             context_sha256=sha256_bytes(raw)))
+        del context, raw
+    drafts.sort(key=lambda d: d.index)
+    return manifest, drafts
+
+
+def _document(manifest: dict[str, Any], draft: _Draft, context: dict[str, Any], issued: dict[str, Any], data: bytes,
+              file_path: str, template_sha256: str) -> NewDocument:
+    signer = context.get("ky") or {}
+    addressees = [nfc(str(a)) for a in context.get("kinh_gui") or []]
+    distribution = [nfc(str(a)) for a in context.get("noi_nhan") or []]
+    organ = context.get("co_quan") or {}
+    return NewDocument(
+        code_notation=context["ky_hieu"],
+        type_name=canonical_type_name(manifest.get("document_type") or CONG_VAN),
+        subject=nfc(str(context.get("trich_yeu", ""))),
+        organ_name=nfc(str(organ.get("ten") or manifest.get("issuer") or manifest.get("issuer_abbreviation", ""))),
+        signer_authority=nfc(str(signer.get("quyen_han", ""))),
+        signer_position=nfc(str(signer.get("chuc_vu", ""))),
+        signer_name=nfc(str(signer.get("ho_ten", ""))),
+        recipients=addressees,
+        distribution=distribution,
+        archive_copy=archive_copy(distribution),
+        issued_amount=issued_amount(addressees, distribution),
+        page_amount=page_amount(data),
+        batch_id=str(manifest["batch"]),
+        letter_index=draft.index,
+        unit=draft.unit,
+        file_path=file_path,
+        sha256=sha256_bytes(data),
+        template_sha256=template_sha256,
+        draft_sha256=draft.context_sha256,
+        context_json=json.dumps(pack(issued), ensure_ascii=False, sort_keys=True, default=str),
+    )
+
+
+def _pause_hook(written: int) -> None:
+    """Test hook: with CONGVAN_ISSUE_PAUSE_AFTER=N, stop after N files (the test kills the process)."""
+    limit = os.environ.get(PAUSE_AFTER_ENV)
+    if not limit or written != int(limit):
+        return
+    marker = os.environ.get(PAUSE_MARKER_ENV)
+    if marker:
+        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+    while True:  # pragma: no cover - ends by SIGKILL
+        time.sleep(1)
+
+
+def _move_aside(path: Path) -> Path:
+    """Move an unregistered file left by an interrupted issue into output/<year>/.gian_doan/."""
+    target_dir = path.parent / INTERRUPTED_DIR
+    target_dir.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = target_dir / f"{path.stem}.{stamp}{path.suffix}"
+    os.replace(path, target)
+    return target
+
+
+def _clear_leftovers(register: Register, conn: Any, year_dir: Path, symbol: str, first: int) -> list[Path]:
+    """Move aside unregistered files of this symbol numbered `first` or above (left by a killed issue)."""
+    if not year_dir.is_dir():
+        return []
+    wanted = symbol_for_file(symbol)
+    candidates: list[Path] = []
+    for path in year_dir.glob("*.docx"):
+        match = ISSUED_NAME_RE.match(path.name)
+        if match and int(match.group(1)) >= first and path.name.split("_", 1)[0] == f"{match.group(1)}-{wanted}":
+            candidates.append(path)
+    known = register.registered_paths(conn, [f"{year_dir.name}/{p.name}" for p in candidates])
+    return [_move_aside(p) for p in sorted(candidates) if f"{year_dir.name}/{p.name}" not in known]
+
+
+def issue_batch(batch_dir: Path, *, register: Register | str, output_dir: Path, organ: str | None = None,
+                issued_on: dt.date | None = None, series: str = DEFAULT_SERIES) -> IssueResult:
+    """Give numbers to the letters of the draft batch in `batch_dir`, write them to `output_dir/<year>/`.
+
+    `register` is an open `Register` or its URL. `organ` is the issuing body's abbreviation that owns the
+    number series (default: the manifest's `issuer_abbreviation`). `issued_on` defaults to today (Vietnam
+    time); it may not be earlier than the last date of the series. Letters already issued from this batch
+    are returned with `already=True` and not issued again.
+    """
+    manifest, drafts = load_batch(batch_dir)
+    batch_dir = Path(batch_dir)
+    output_dir = Path(output_dir)
+    drafted_for = str(manifest.get("issuer_abbreviation") or "")
+    if organ and drafted_for and organ != drafted_for:
+        raise RegisterError(
+            f"{batch_dir / 'manifest.json'}: lô bản nháp soạn cho cơ quan '{drafted_for}', "
+            f"không cấp số theo sổ của '{organ}'.")
+    organ = organ or drafted_for
+    if not organ:
+        raise RegisterError(f"{batch_dir / 'manifest.json'}: thiếu 'issuer_abbreviation' (cơ quan cấp số).")
+    date = issued_on or today()
+    template = LetterTemplate(batch_dir / manifest["template"].get("file", "template.docx"))
+    template.check_context(with_number(drafts[0].context, 1, date))
+    own = isinstance(register, str)
+    reg = Register(register) if isinstance(register, str) else register
+    try:
+        return _issue(reg, manifest, drafts, template, output_dir, organ, date, series)
+    finally:
+        if own:
+            reg.close()
+
+
+def _issue(reg: Register, manifest: dict[str, Any], drafts: list[_Draft], template: LetterTemplate,
+           output_dir: Path, organ: str, date: dt.date, series: str) -> IssueResult:
+    batch_id = str(manifest["batch"])
+    written: list[Path] = []
+    try:
+        with reg.write() as conn:
+            done = reg.batch_records(conn, batch_id)
+            letters = [_already(output_dir, done[d.index], d) for d in drafts if d.index in done]
+            todo = [d for d in drafts if d.index not in done]
+            if not todo:
+                return IssueResult(batch_id, _first_date(done, date), sorted(letters, key=lambda x: x.index))
+            reg.check_date_order(conn, organ, date, series)
+            first = reg.next_number(conn, organ, date.year, series)
+            year_dir = output_dir / str(date.year)
+            moved = _clear_leftovers(reg, conn, year_dir, todo[0].symbol, first)
+            for offset, draft in enumerate(todo):
+                number = first + offset
+                context = draft.context
+                issued = with_number(context, number, date)
+                data = template.render(issued)
+                name = issued_file_name(number, draft.symbol, draft.unit)
+                path = year_dir / name
+                if path.exists():
+                    relative = f"{year_dir.name}/{name}"
+                    if reg.registered_paths(conn, [relative]):
+                        raise OutputError(f"{path}: tệp văn bản đã ban hành, không được ghi đè.")
+                    moved.append(_move_aside(path))
+                atomic_write(path, data, overwrite=False)
+                written.append(path)
+                record = reg.insert(conn, _document(manifest, draft, context, issued, data, f"{year_dir.name}/{name}",
+                                                   template.sha256), organ=organ, number=number, date=date,
+                                    series=series)
+                letters.append(_letter(record, path, already=False))
+                _pause_hook(len(written))
+            reg.advance_counter(conn, organ, date.year, first + len(todo), series)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return IssueResult(batch_id, date, sorted(letters, key=lambda x: x.index), moved)
+
+
+def _first_date(done: dict[int, Record], default: dt.date) -> dt.date:
+    return min((r.issued_date for r in done.values()), default=default)
+
+
+def _letter(record: Record, path: Path, *, already: bool) -> IssuedLetter:
+    return IssuedLetter(index=record.letter_index or 0, unit=record.unit or "", number=record.number,
+                        number_symbol=record.number_symbol, path=path, sha256=record.sha256 or "", already=already)
+
+
+def _already(output_dir: Path, record: Record, draft: _Draft) -> IssuedLetter:
+    if record.draft_sha256 and record.draft_sha256 != draft.context_sha256:
+        raise RegisterError(
+            f"bản nháp số {draft.index} ({draft.unit}) của lô {record.batch_id} đã được cấp số "
+            f"{record.number_symbol} nhưng dữ liệu bản nháp đã thay đổi sau đó; không cấp số lại. "
+            "Hãy tạo lô bản nháp mới."
+        )
+    return _letter(record, output_dir / (record.file_path or ""), already=True)

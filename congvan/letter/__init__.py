@@ -1,0 +1,1 @@
+"""The letter's content: assessment of scores and the template context of one letter (pure)."""

@@ -1,0 +1,285 @@
+"""Build the template context of one letter (pure functions, no I/O).
+
+The keys are the Vietnamese names listed in docs/glossary.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from congvan.config import AssessmentSettings, Workspace
+from congvan.models import VERDICT_WORDS, CriterionResult, TableResult, Unit, UnitAssessment
+from congvan.recipients.rules import Recipients, addressee_lines, distribution_lines
+from congvan.render import texts as snippets
+from congvan.vn import (
+    document_number,
+    draft_long_date,
+    format_number,
+    format_percent,
+    long_date,
+)
+
+DRAFT_NUMBER_BLANK = "      "
+
+
+def number_fields(symbol: str, place: str, *, number: int | None, date: dt.date | None,
+                  draft_month: int, draft_year: int) -> dict[str, Any]:
+    """Return the context fields that differ between a draft and an issued letter."""
+    if number is None or date is None:
+        dated = draft_long_date(draft_month, draft_year)
+        return {
+            "so": "",
+            "so_ky_hieu": f"{DRAFT_NUMBER_BLANK}/{symbol}",
+            "ngay_thang_nam": dated,
+            "dia_danh_ngay": f"{place}, {dated}",
+            "ngay_ban_hanh": "",
+            "ban_nhap": True,
+        }
+    dated = long_date(date)
+    return {
+        "so": document_number(number),
+        "so_ky_hieu": f"{document_number(number)}/{symbol}",
+        "ngay_thang_nam": dated,
+        "dia_danh_ngay": f"{place}, {dated}",
+        "ngay_ban_hanh": date.isoformat(),
+        "ban_nhap": False,
+    }
+
+
+def with_number(context: dict[str, Any], number: int, date: dt.date) -> dict[str, Any]:
+    """Return a copy of a draft `context` with its number and date filled in, ready to issue."""
+    issued = dict(context)
+    issued.update(number_fields(context["ky_hieu"], context["dia_danh"], number=number, date=date,
+                                draft_month=date.month, draft_year=date.year))
+    return issued
+
+
+
+
+# -- the whole letter --
+
+
+class UnitName(str):
+    """A unit as written mid-sentence ("phường Nha Trang"), with its parts for clerk texts: `{{ don_vi.ten_rieng }}`.
+
+    Attributes (docs/glossary.md): ten, ten_rieng, loai, ten_hoa, ubnd, ubnd_day_du.
+    """
+
+    ten: str
+    ten_rieng: str
+    loai: str
+    ten_hoa: str
+    ubnd: str
+    ubnd_day_du: str
+
+    def __new__(cls, unit: Unit) -> UnitName:
+        name = super().__new__(cls, unit.in_sentence)
+        name.ten = unit.in_sentence
+        name.ten_rieng = unit.name[len(unit.kind):].strip() if unit.kind else unit.name
+        name.loai = unit.kind
+        name.ten_hoa = unit.capitalized
+        name.ubnd = f"UBND {unit.in_sentence}"
+        name.ubnd_day_du = f"Ủy ban nhân dân {unit.in_sentence}"
+        return name
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return str, (str(self),)
+
+
+def unit_values(unit: Unit, settings: AssessmentSettings) -> dict[str, Any]:
+    """Return the placeholders every clerk-written text may use about a unit."""
+    return {
+        "don_vi": UnitName(unit),
+        "nam": settings.year,
+        "nam_sau": settings.year + 1,
+        "chi_tieu_nam_sau": format_percent(settings.next_year_target, settings.decimals),
+        "chi_tieu": format_percent(settings.target, settings.decimals),
+    }
+
+
+def criterion_values(result: CriterionResult, subject: str, base: dict[str, Any], decimals: int) -> dict[str, Any]:
+    """Return the placeholders of one criterion's texts: score, target, gap, rank, average."""
+    return {
+        **base,
+        "ten": result.criterion.name,
+        "doi_tuong": subject,
+        "ket_qua": format_percent(result.score, decimals, keep_zeros=True),
+        "chi_tieu": format_percent(result.target, decimals),
+        "chenh_lech": format_number(abs(result.gap), decimals, keep_zeros=True),
+        "xep_hang": f"{result.rank}/{result.rank_of}",
+        "trung_binh": format_percent(result.average, decimals, keep_zeros=True),
+    }
+
+
+def build_context(workspace: Workspace, catalog_source: str, assessment: UnitAssessment,
+                  recipients: Recipients, draft_month: int, draft_year: int) -> dict[str, Any]:
+    """Return the full template context of one draft letter (keys: docs/glossary.md)."""
+    settings = workspace.assessment
+    decimals = settings.decimals
+    unit = assessment.unit
+    base = unit_values(unit, settings)
+    where = workspace.config_path
+
+    sections = []
+    for number, table in enumerate(assessment.tables, start=1):
+        subject = snippets.fill(table.spec.subject, base, f"{catalog_source}, bảng '{table.spec.code}', doi_tuong")
+        sections.append(_section(number, table, subject, base, decimals, settings.order, catalog_source))
+    general = []
+    for offset, section in enumerate(workspace.letter.general_sections, start=len(sections) + 1):
+        general.append({
+            "so": offset,
+            "tieu_de": snippets.fill(section.title, base, f"{where}, van_ban.chi_dao_chung"),
+            "noi_dung": [snippets.fill(p, base, f"{where}, van_ban.chi_dao_chung") for p in section.paragraphs],
+        })
+
+    agency = workspace.agency
+    signer = workspace.signer
+    context: dict[str, Any] = {
+        "co_quan": {"chu_quan": agency.parent, "ten": agency.issuer, "viet_tat": agency.issuer_abbreviation},
+        "don_vi_soan_thao": agency.drafting_unit,
+        "ky_hieu": agency.symbol,
+        "dia_danh": agency.place,
+        **number_fields(agency.symbol, agency.place, number=None, date=None,
+                        draft_month=draft_month, draft_year=draft_year),
+        "trich_yeu": snippets.fill(workspace.letter.subject, base, f"{where}, van_ban.trich_yeu"),
+        "kinh_gui": list(recipients.addressees),
+        "kinh_gui_dong": addressee_lines(recipients.addressees),
+        "can_cu": [snippets.fill(p, base, f"{where}, van_ban.can_cu") for p in workspace.letter.bases],
+        "mo_dau": snippets.fill(workspace.letter.opening, base, f"{where}, van_ban.mo_dau"),
+        "don_vi": {
+            "ten": unit.in_sentence,
+            "ten_hoa": unit.capitalized,
+            "loai": unit.kind,
+            "ubnd": f"UBND {unit.in_sentence}",
+            "ubnd_day_du": f"Ủy ban nhân dân {unit.in_sentence}",
+        },
+        "nam_danh_gia": settings.year,
+        "nam_ke_hoach": settings.year + 1,
+        "bang": sections,
+        "chi_dao_chung": general,
+        "ket_thuc": snippets.fill(workspace.letter.closing, base, f"{where}, van_ban.ket_thuc").rstrip("./"),
+        "dinh_kem": snippets.fill(workspace.letter.attachment, base, f"{where}, van_ban.dinh_kem"),
+        "noi_nhan": distribution_lines(recipients),
+        "ky": {"quyen_han": signer.authority, "chuc_vu": signer.position, "ho_ten": signer.name},
+    }
+    return context
+
+
+GROUP_TITLES = {
+    "han_che": "Những tiêu chí chưa đạt chỉ tiêu, cần khắc phục",
+    "uu_diem": "Những tiêu chí đạt, vượt chỉ tiêu, cần tiếp tục phát huy",
+}
+
+
+def _section(number: int, table: TableResult, subject: str, base: dict[str, Any], decimals: int, order: str,
+             catalog_source: str) -> dict[str, Any]:
+    single = len(table.criteria) == 1
+    items = {}
+    for result in table.criteria:
+        values = criterion_values(result, subject, base, decimals)
+        where = f"{catalog_source}, tiêu chí '{result.criterion.code}'"
+        items[result.criterion.code] = {
+            "ma": result.criterion.code,
+            "ten": result.criterion.name,
+            "tieu_de": "" if single else f"Đối với tiêu chí {result.criterion.name}",
+            "ket_qua": values["ket_qua"],
+            "ket_qua_so": result.score,
+            "chi_tieu": values["chi_tieu"],
+            "chi_tieu_so": result.target,
+            "chenh_lech": values["chenh_lech"],
+            "chenh_lech_so": result.gap,
+            "ket_luan": result.verdict,
+            "ket_luan_chu": VERDICT_WORDS[result.verdict],
+            "dat": result.meets_target,
+            "xep_hang": values["xep_hang"],
+            "trung_binh": values["trung_binh"],
+            "nhan_xet": snippets.fill(result.criterion.remarks[result.verdict], values,
+                                      where + f", nhan_xet.{result.verdict}"),
+            "chi_dao": [snippets.fill(p, values, where + f", chi_dao.{result.verdict}")
+                        for p in result.criterion.directives[result.verdict]],
+        }
+    weaknesses = [items[r.criterion.code] for r in table.weaknesses]
+    strengths = [items[r.criterion.code] for r in table.strengths]
+    in_catalog_order = [items[r.criterion.code] for r in table.criteria]
+    if order == "danh_muc" or single:
+        groups = [{"nhan": "", "tieu_de": "", "tieu_chi": in_catalog_order}]
+    else:
+        present = [(key, crit) for key, crit in (("han_che", weaknesses), ("uu_diem", strengths)) if crit]
+        labels = ["a)", "b)"] if len(present) > 1 else [""]
+        groups = [{"nhan": label, "tieu_de": GROUP_TITLES[key] if label else "", "tieu_chi": crit}
+                  for label, (key, crit) in zip(labels, present, strict=False)]
+
+    overall = format_percent(table.overall, decimals, keep_zeros=True)
+    rank = f"{table.overall_rank}/{table.rank_of}"
+    average = format_percent(table.overall_average, decimals, keep_zeros=True)
+    return {
+        "so": number,
+        "ma": table.spec.code,
+        "ten": table.spec.name,
+        "doi_tuong": subject,
+        "tieu_de": snippets.fill(table.spec.heading, {**base, "doi_tuong": subject},
+                                 f"{catalog_source}, bảng '{table.spec.code}', tieu_de"),
+        "tong_quan": _summary(table, subject, base, overall, rank, average, len(weaknesses)),
+        "chi_so": overall,
+        "chi_so_so": table.overall,
+        "xep_hang": rank,
+        "trung_binh": average,
+        "so_don_vi": table.rank_of,
+        "nhom": groups,
+        "han_che": weaknesses,
+        "uu_diem": strengths,
+        "tieu_chi": in_catalog_order,
+    }
+
+
+def _summary(table: TableResult, subject: str, base: dict[str, Any], overall: str, rank: str, average: str,
+             weak_count: int) -> str:
+    year = base["nam"]
+    total = len(table.criteria)
+    opening = (f"Năm {year}, Chỉ số hài lòng chung của {subject} đạt {overall}, xếp thứ {rank} "
+               f"(Chỉ số chung của {table.rank_of} đơn vị là {average}).")
+    if total == 1:
+        return ""  # the one criterion's own sentence (nhan_xet) already says all of this
+    if weak_count == 0:
+        return f"{opening} Cả {total}/{total} tiêu chí đều đạt hoặc vượt chỉ tiêu giao."
+    if weak_count == total:
+        return f"{opening} Cả {total}/{total} tiêu chí đều chưa đạt chỉ tiêu giao."
+    return (f"{opening} Có {weak_count}/{total} tiêu chí chưa đạt chỉ tiêu giao, "
+            f"{total - weak_count}/{total} tiêu chí đạt hoặc vượt chỉ tiêu.")
+
+
+# -- the stored form: each criterion written once --
+
+_BY_CODE = ("han_che", "uu_diem")
+
+
+def pack(context: dict[str, Any]) -> dict[str, Any]:
+    """Return `context` for storing: in each `bang`, `han_che`, `uu_diem` and `nhom[].tieu_chi` hold
+    criterion codes instead of copies of the criteria (which JSON would write three times)."""
+    packed = dict(context)
+    packed["bang"] = []
+    for section in context.get("bang", []):
+        section = dict(section)
+        for key in _BY_CODE:
+            section[key] = [c["ma"] for c in section.get(key, [])]
+        section["nhom"] = [{**group, "tieu_chi": [c["ma"] for c in group["tieu_chi"]]}
+                           for group in section.get("nhom", [])]
+        packed["bang"].append(section)
+    return packed
+
+
+def unpack(context: dict[str, Any]) -> dict[str, Any]:
+    """Return the template context from its stored form (a context that is not packed comes back as is)."""
+    sections = []
+    for section in context.get("bang", []):
+        by_code = {c["ma"]: c for c in section.get("tieu_chi", [])}
+
+        def full(items: list[Any], by_code: dict[str, Any] = by_code) -> list[Any]:
+            return [by_code[item] if isinstance(item, str) else item for item in items]
+
+        section = {**section, **{key: full(section.get(key, [])) for key in _BY_CODE}}
+        section["nhom"] = [{**group, "tieu_chi": full(group["tieu_chi"])} for group in section.get("nhom", [])]
+        sections.append(section)
+    return {**context, "bang": sections} if "bang" in context else dict(context)
+

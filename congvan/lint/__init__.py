@@ -1,0 +1,1 @@
+"""The NĐ 30 layout checker behind `congvan lint`."""

@@ -1,0 +1,1 @@
+"""Letters to PDF with LibreOffice; metadata, fonts and the print bundle."""

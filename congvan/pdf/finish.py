@@ -1,0 +1,184 @@
+"""After LibreOffice: PDF metadata from the letter itself, the fonts each PDF embeds, and the print bundle.
+
+- Metadata (NĐ 30 văn bản điện tử): title = trích yếu ("V/v ..."), author = the issuing agency,
+  subject = số và ký hiệu ("05/SNV-CCHC") once issued; read from the .docx with the layout locator, so
+  it works for any letter, drafted here or not.
+- Fonts: the letter must print in Times New Roman or a metric-compatible face (Liberation Serif);
+  anything else changes line breaks and page count, so it is reported.
+- Bundle: every letter of a batch in one PDF for printing, each starting on a new page; with
+  `duplex=True` (default) a blank page follows a letter with an odd page count, so that on a
+  double-sided printer every letter starts on the front of a sheet. Bookmarks name each letter.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+
+from congvan.errors import CongvanError, OutputError, PdfError
+from congvan.files import atomic_write
+from congvan.lint.check import read_docx
+from congvan.lint.locate import locate
+from congvan.pdf.convert import convert_to_pdf, pdf_target
+
+SERIF_FONTS = ("TimesNewRoman", "Times New Roman", "LiberationSerif", "Liberation Serif", "Tinos")
+SYMBOL_FONTS = ("OpenSymbol", "Symbol", "ZapfDingbats")  # bullets and the like, harmless
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+
+
+@dataclass(frozen=True)
+class LetterInfo:
+    """What the PDF's document properties say about a letter."""
+
+    title: str
+    author: str
+    subject: str
+
+
+def letter_info(docx: Path) -> LetterInfo:
+    """Read trích yếu, issuing agency and số và ký hiệu from the letter's own text (empty when not found)."""
+    layout = locate(read_docx(docx))
+    title = " ".join([layout.vv.text] + [p.plain.strip() for p in layout.vv_more]) if layout.vv else ""
+    title = re.sub(r"^V/v\s*", "", title.strip())
+    author = layout.agency[-1].text if layout.agency else ""
+    subject = ""
+    if layout.so is not None:
+        number = re.sub(r"^Số\s*:\s*", "", layout.so.text).strip()
+        if re.match(r"^\d+\s*/", number):  # a draft says "Số:     /SNV-CCHC": no number yet
+            subject = re.sub(r"\s+", "", number)
+    return LetterInfo(title=title.strip(), author=author, subject=subject)
+
+
+def set_metadata(pdf: Path, info: LetterInfo, creator: str = "congvan") -> None:
+    """Write title, author and subject into the PDF's document information, replacing the file atomically."""
+    writer = PdfWriter(clone_from=_reader(pdf))
+    # a draft has no số và ký hiệu yet: its subject is left empty, not the template's
+    values = {"/Title": info.title, "/Author": info.author, "/Subject": info.subject, "/Creator": creator}
+    writer.add_metadata(values)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    atomic_write(pdf, buffer.getvalue(), overwrite=True)
+
+
+def pdf_fonts(pdf: Path) -> list[str]:
+    """Return the names of the fonts the PDF uses (subset prefixes removed), sorted."""
+    names: set[str] = set()
+    for page in _reader(pdf).pages:
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources is not None else None
+        if fonts is None:
+            continue
+        for font in fonts.get_object().values():
+            base = font.get_object().get("/BaseFont")
+            if base is not None:
+                names.add(_SUBSET.sub("", str(base).lstrip("/")))
+    return sorted(names)
+
+
+def font_warning(pdf: Path, fonts: Sequence[str]) -> str | None:
+    """Return a warning when a text font is neither Times New Roman nor Liberation Serif, else None."""
+    other = [f for f in fonts if not f.replace(" ", "").startswith(tuple(s.replace(" ", "") for s in SERIF_FONTS))
+             and not f.startswith(SYMBOL_FONTS)]
+    if not fonts:
+        return f"{pdf}: không thấy phông chữ nào trong PDF."
+    if other:
+        return (f"{pdf}: dùng phông {', '.join(other)}, không phải Times New Roman hay Liberation Serif "
+                "(cài fonts-liberation2 hoặc sửa phông trong mẫu).")
+    return None
+
+
+def bundle(pdfs: Sequence[Path], target: Path, *, titles: Sequence[str] | None = None,
+           duplex: bool = True) -> int:
+    """Concatenate `pdfs` into `target` (each letter from a new page); return the page count written."""
+    if not pdfs:
+        raise PdfError("không có tệp PDF nào để gộp.")
+    writer = PdfWriter()
+    for number, pdf in enumerate(pdfs):
+        reader = _reader(pdf)
+        first = len(writer.pages)
+        writer.append(reader, import_outline=False)
+        label = titles[number] if titles else pdf.stem
+        writer.add_outline_item(title=label, page_number=first)
+        if duplex and len(reader.pages) % 2 == 1 and number < len(pdfs) - 1:
+            box = reader.pages[-1].mediabox
+            writer.add_blank_page(width=float(box.width), height=float(box.height))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    atomic_write(target, buffer.getvalue(), overwrite=False)
+    return len(writer.pages)
+
+
+def _reader(pdf: Path) -> PdfReader:
+    try:
+        return PdfReader(pdf)
+    except (OSError, PdfReadError, ValueError) as err:
+        raise PdfError(f"{pdf}: không đọc được tệp PDF ({err}).") from err
+
+
+@dataclass
+class FinishReport:
+    """Fonts found (font set -> PDFs using it) and warnings, after `finish`."""
+
+    fonts: dict[tuple[str, ...], list[Path]]
+    warnings: list[str]
+
+    def summary(self) -> list[str]:
+        """Return one line per font set: "LiberationSerif, LiberationSerif-Bold: 65 tệp"."""
+        return [f"{', '.join(fonts) or '(không có)'}: {len(pdfs)} tệp" for fonts, pdfs in self.fonts.items()]
+
+
+def finish(pairs: Sequence[tuple[Path, Path]]) -> FinishReport:
+    """For each (docx, pdf): set the PDF's metadata from the letter and check its fonts."""
+    report = FinishReport({}, [])
+    for docx, pdf in pairs:
+        try:
+            set_metadata(pdf, letter_info(docx))
+            fonts = pdf_fonts(pdf)
+        except CongvanError as err:  # the PDF itself is fine; say what could not be added or checked
+            report.warnings.append(f"{pdf}: chưa ghi được thuộc tính, phông chữ chưa kiểm tra ({err}).")
+            continue
+        report.fonts.setdefault(tuple(fonts), []).append(pdf)
+        warning = font_warning(pdf, fonts)
+        if warning:
+            report.warnings.append(warning)
+    return report
+
+
+@dataclass
+class PdfResult:
+    """What `convert_letters` wrote."""
+
+    pdfs: list[Path]
+    report: FinishReport
+    bundle: Path | None = None
+    bundle_pages: int = 0
+
+
+def convert_letters(files: Sequence[Path], out_dir: Path | None = None, *, workers: int | None = None,
+                    overwrite: bool = False, bundle_to: Path | None = None, duplex: bool = True,
+                    titles: Sequence[str] | None = None, progress: Callable[[int], object] | None = None
+                    ) -> PdfResult:
+    """Convert letters to PDF, set metadata, check fonts, and optionally gather them into one print bundle.
+
+    If some files fail, the others are still finished and the `PdfError` is raised afterwards.
+    """
+    if bundle_to is not None and bundle_to.exists() and not overwrite:
+        raise OutputError(f"{bundle_to}: đã có tệp, không ghi đè (dùng --overwrite nếu muốn tạo lại).")
+    try:
+        pdfs = convert_to_pdf(files, out_dir, workers=workers, overwrite=overwrite, progress=progress)
+    except PdfError as err:
+        done = {pdf_target(f, out_dir): f for f in files}
+        finish([(done[p], p) for p in err.converted if p in done])
+        raise
+    result = PdfResult(pdfs, finish(list(zip(files, pdfs, strict=True))))
+    if bundle_to is not None:
+        if bundle_to.exists():
+            bundle_to.unlink()
+        result.bundle, result.bundle_pages = bundle_to, bundle(pdfs, bundle_to, titles=titles, duplex=duplex)
+    return result

@@ -1,0 +1,1 @@
+"""The outgoing-document register (sổ văn bản đi): store, schema, records, exports."""

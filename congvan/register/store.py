@@ -1,0 +1,384 @@
+"""The outgoing-document register (sổ văn bản đi): storage, numbering, reservations, voiding, verification.
+
+Storage goes through SQLAlchemy Core. By default the register is an SQLite file in the workspace
+(WAL journal, `synchronous=FULL`, every write in a `BEGIN IMMEDIATE` transaction, so one writer at a
+time across processes); an office that shares one register points it at PostgreSQL, where every write
+transaction first takes a transaction-scoped advisory lock. Either way, allocating numbers, writing the
+files and inserting the rows happen under one lock and one transaction: numbers are consecutive, never
+duplicated, and a failed transaction consumes none.
+
+The schema is versioned: `schema_version` holds the number of applied migrations and `MIGRATIONS` is
+the ordered list of migration functions; `Register` applies the missing ones when it opens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from congvan import __version__
+from congvan.errors import RegisterError
+from congvan.files import sha256_file
+from congvan.register.records import (
+    CONG_VAN,
+    DEFAULT_SERIES,
+    ISSUED_NAME_RE,
+    LANGUAGE,
+    NO_ABBREVIATION,
+    STATUS_ISSUED,
+    STATUS_RESERVED,
+    TYPE_ABBREVIATIONS,
+    VIETNAM_TZ,
+    NewDocument,
+    Record,
+    VerifyReport,
+    canonical_type_name,
+    document_symbol,
+    now,
+    today,
+)
+from congvan.register.schema import MIGRATIONS, counters, current_version, documents, schema_version
+from congvan.vn import document_number, fold, nfc
+
+# The names below were defined here before the split; keep them importable from `congvan.register.store`.
+__all__ = [
+    "CONG_VAN", "DEFAULT_SERIES", "ISSUED_NAME_RE", "LANGUAGE", "MIGRATIONS", "NO_ABBREVIATION",
+    "STATUS_ISSUED", "STATUS_RESERVED", "TYPE_ABBREVIATIONS", "VIETNAM_TZ", "NewDocument", "Record",
+    "Register", "VerifyReport", "canonical_type_name", "counters", "current_version", "document_symbol",
+    "documents", "normalize_url", "now", "schema_version", "today"
+]
+
+# -- engine --
+
+
+def normalize_url(url: str) -> sa.URL:
+    """Return the SQLAlchemy URL for a register: `postgresql://` uses psycopg 3; SQLite folders are created."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError as err:
+        raise RegisterError(f"địa chỉ sổ văn bản không hợp lệ: {url!r} ({err}).") from err
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        return parsed
+    raise RegisterError(f"sổ văn bản chỉ hỗ trợ SQLite hoặc PostgreSQL, không hỗ trợ '{backend}' ({url}).")
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = sa.create_engine(parsed, connect_args={"timeout": 120}, poolclass=sa.pool.NullPool)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA busy_timeout = 120000")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            write = conn.get_execution_options().get("congvan_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    return sa.create_engine(parsed, pool_pre_ping=True, poolclass=sa.pool.NullPool)
+
+
+# -- the register --
+
+
+class Register:
+    """An open register. Use as a context manager or call `close()`."""
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self.url = url
+        self.engine = _make_engine(url)
+        self.dialect = self.engine.dialect.name
+        try:
+            if migrate:
+                self.migrate()
+        except sa.exc.OperationalError as err:
+            self.engine.dispose()
+            raise RegisterError(f"không mở được sổ văn bản đi {self.display_url}: {err.orig}") from err
+
+    @property
+    def display_url(self) -> str:
+        """Return the URL without its password."""
+        return normalize_url(self.url).render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions --
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """Yield a connection inside a transaction that holds the register's write lock until commit."""
+        with self.engine.connect().execution_options(congvan_write=True) as conn, conn.begin():
+            if self.dialect == "postgresql":
+                conn.execute(sa.text(
+                    "SELECT pg_advisory_xact_lock(hashtext(current_database() || '/' || current_schema()"
+                    " || '/congvan-register'))"
+                ))
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """Yield a connection in a read transaction."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    # -- migrations --
+
+    def schema_version(self) -> int:
+        """Return the number of migrations applied (0 for an empty database)."""
+        with self.read() as conn:
+            return current_version(conn)
+
+    def migrate(self, target: int | None = None) -> int:
+        """Apply the missing migrations up to `target` (default: all); return the resulting version."""
+        target = len(MIGRATIONS) if target is None else target
+        with self.write() as conn:
+            version = current_version(conn)
+            if version > len(MIGRATIONS):
+                raise RegisterError(
+                    f"sổ văn bản {self.display_url} có lược đồ phiên bản {version}, mới hơn phiên bản "
+                    f"{len(MIGRATIONS)} mà congvan {__version__} biết. Hãy cập nhật congvan."
+                )
+            if version == 0 and not sa.inspect(conn).has_table("schema_version"):
+                schema_version.create(conn)
+            for step in range(version, target):
+                MIGRATIONS[step](conn)
+                conn.execute(schema_version.delete())
+                conn.execute(schema_version.insert().values(
+                    version=step + 1, applied_at=now().isoformat(), tool_version=__version__))
+                version = step + 1
+            return version
+
+    # -- numbering --
+
+    def next_number(self, conn: Connection, organ: str, year: int, series: str = DEFAULT_SERIES) -> int:
+        """Return the next free number of a series (call inside `write()` to be sure it stays free)."""
+        highest = conn.execute(
+            sa.select(sa.func.max(documents.c.number)).where(
+                documents.c.organ == organ, documents.c.year == year, documents.c.series == series)
+        ).scalar()
+        counter = conn.execute(
+            sa.select(counters.c.next_number).where(
+                counters.c.organ == organ, counters.c.year == year, counters.c.series == series)
+        ).scalar()
+        return max(counter or 1, (highest or 0) + 1)
+
+    def peek_next(self, organ: str, year: int, series: str = DEFAULT_SERIES) -> int:
+        """Return the number the next document would get now (informational, not reserved)."""
+        with self.read() as conn:
+            return self.next_number(conn, organ, year, series)
+
+    def check_date_order(self, conn: Connection, organ: str, date: dt.date, series: str = DEFAULT_SERIES) -> None:
+        """Refuse a date earlier than the last one of the series: numbers and dates follow issuing order."""
+        last = conn.execute(
+            sa.select(sa.func.max(documents.c.issued_date)).where(
+                documents.c.organ == organ, documents.c.year == date.year, documents.c.series == series)
+        ).scalar()
+        if isinstance(last, str):
+            last = dt.date.fromisoformat(last)
+        if last is not None and date < last:
+            raise RegisterError(
+                f"ngày {date.isoformat()} sớm hơn ngày của văn bản cấp số gần nhất ({last.isoformat()}); "
+                "số và ngày văn bản phải theo thứ tự ban hành (NĐ 30/2020, Điều 15)."
+            )
+
+    def insert(self, conn: Connection, doc: NewDocument, *, organ: str, number: int, date: dt.date,
+               series: str = DEFAULT_SERIES) -> Record:
+        """Insert one row with `number` (caller holds `write()` and has checked the number is next)."""
+        values = {
+            "organ": organ, "year": date.year, "series": series, "number": number,
+            "code_number": document_number(number), "code_notation": doc.code_notation,
+            "status": doc.status, "issued_date": date, "type_name": doc.type_name, "subject": nfc(doc.subject),
+            "organ_name": doc.organ_name, "language": doc.language, "page_amount": doc.page_amount,
+            "signer_authority": doc.signer_authority, "signer_position": doc.signer_position,
+            "signer_name": doc.signer_name,
+            "recipients": json.dumps(list(doc.recipients), ensure_ascii=False),
+            "distribution": json.dumps(list(doc.distribution), ensure_ascii=False),
+            "archive_copy": doc.archive_copy, "priority": doc.priority, "issued_amount": doc.issued_amount,
+            "due_date": doc.due_date, "sent_date": None, "receipt": None, "note": doc.note,
+            "batch_id": doc.batch_id, "letter_index": doc.letter_index, "unit": doc.unit,
+            "file_path": doc.file_path, "sha256": doc.sha256, "template_sha256": doc.template_sha256,
+            "draft_sha256": doc.draft_sha256, "context_json": doc.context_json, "tool_version": __version__,
+            "created_at": now().isoformat(), "voided_at": None, "void_reason": None,
+        }
+        try:
+            new_id = conn.execute(documents.insert().values(**values).returning(documents.c.id)).scalar_one()
+        except sa.exc.IntegrityError as err:
+            raise RegisterError(
+                f"số {document_number(number)}/{doc.code_notation} năm {date.year} đã có trong sổ ({err.orig})."
+            ) from err
+        return Record.from_row(conn.execute(sa.select(documents).where(documents.c.id == new_id)).one())
+
+    def advance_counter(self, conn: Connection, organ: str, year: int, next_number: int,
+                        series: str = DEFAULT_SERIES) -> None:
+        """Store `next_number` as the next number of the series (inside `write()`)."""
+        where = (counters.c.organ == organ, counters.c.year == year, counters.c.series == series)
+        exists = conn.execute(sa.select(counters.c.next_number).where(*where)).first()
+        stamp = now().isoformat()
+        if exists is None:
+            conn.execute(counters.insert().values(organ=organ, year=year, series=series,
+                                                  next_number=next_number, updated_at=stamp))
+        else:
+            conn.execute(counters.update().where(*where).values(next_number=next_number, updated_at=stamp))
+
+    def reserve(self, doc: NewDocument, *, organ: str, date: dt.date | None = None,
+                series: str = DEFAULT_SERIES) -> Record:
+        """Take the next number for a document made elsewhere (lấy số bằng tay) and return its row."""
+        date = date or today()
+        doc = NewDocument(**{**{f.name: getattr(doc, f.name) for f in fields(NewDocument)},
+                             "status": STATUS_RESERVED})
+        with self.write() as conn:
+            self.check_date_order(conn, organ, date, series)
+            number = self.next_number(conn, organ, date.year, series)
+            record = self.insert(conn, doc, organ=organ, number=number, date=date, series=series)
+            self.advance_counter(conn, organ, date.year, number + 1, series)
+            return record
+
+    def set_next(self, organ: str, year: int, number: int, series: str = DEFAULT_SERIES) -> int:
+        """Make `number` the next number of the year; refuse to go back to or below a number in the register."""
+        if number < 1:
+            raise RegisterError("số tiếp theo phải từ 1 trở lên.")
+        with self.write() as conn:
+            highest = conn.execute(
+                sa.select(sa.func.max(documents.c.number)).where(
+                    documents.c.organ == organ, documents.c.year == year, documents.c.series == series)
+            ).scalar()
+            if highest is not None and number <= highest:
+                raise RegisterError(
+                    f"năm {year} đã cấp đến số {document_number(highest)}; số tiếp theo phải lớn hơn "
+                    f"{document_number(highest)} (không được lùi lại, không cấp trùng số)."
+                )
+            self.advance_counter(conn, organ, year, number, series)
+        return number
+
+    def void(self, organ: str, year: int, number: int, reason: str,
+             series: str = DEFAULT_SERIES) -> Record:
+        """Mark a number as withdrawn (thu hồi): the row stays, with the reason and the time."""
+        reason = nfc(reason).strip()
+        if not reason:
+            raise RegisterError("phải ghi lý do thu hồi (--ly-do).")
+        with self.write() as conn:
+            record = self._get(conn, organ, year, number, series)
+            if record.voided:
+                raise RegisterError(f"số {record.number_symbol} đã bị thu hồi lúc {record.voided_at}.")
+            conn.execute(documents.update().where(documents.c.id == record.id)
+                         .values(voided_at=now().isoformat(), void_reason=reason))
+            return self._get(conn, organ, year, number, series)
+
+    def mark_sent(self, organ: str, year: int, number: int, sent_date: dt.date, receipt: str = "",
+                  series: str = DEFAULT_SERIES) -> Record:
+        """Record when a document was handed over or sent (ngày chuyển) and who signed for it (ký nhận)."""
+        with self.write() as conn:
+            record = self._get(conn, organ, year, number, series)
+            if record.voided:
+                raise RegisterError(f"số {record.number_symbol} đã bị thu hồi, không chuyển đi được.")
+            if sent_date < record.issued_date:
+                raise RegisterError(f"ngày chuyển {sent_date:%d/%m/%Y} trước ngày văn bản "
+                                    f"{record.issued_date:%d/%m/%Y} của số {record.number_symbol}.")
+            conn.execute(documents.update().where(documents.c.id == record.id)
+                         .values(sent_date=sent_date, receipt=nfc(receipt).strip() or None))
+            return self._get(conn, organ, year, number, series)
+
+    # -- queries --
+
+    def _get(self, conn: Connection, organ: str, year: int, number: int, series: str) -> Record:
+        row = conn.execute(sa.select(documents).where(
+            documents.c.organ == organ, documents.c.year == year, documents.c.series == series,
+            documents.c.number == number)).first()
+        if row is None:
+            raise RegisterError(
+                f"không có số {document_number(number)} năm {year} (sổ '{series}') trong sổ văn bản đi.")
+        return Record.from_row(row)
+
+    def get(self, organ: str, year: int, number: int, series: str = DEFAULT_SERIES) -> Record:
+        """Return one row; raise `RegisterError` when the number is not in the register."""
+        with self.read() as conn:
+            return self._get(conn, organ, year, number, series)
+
+    def records(self, *, organ: str | None = None, year: int | None = None, unit: str | None = None,
+                text: str | None = None, series: str | None = None) -> list[Record]:
+        """Return rows in register order; `unit` and `text` match case-insensitively (Vietnamese aware)."""
+        query = sa.select(documents)
+        if organ is not None:
+            query = query.where(documents.c.organ == organ)
+        if year is not None:
+            query = query.where(documents.c.year == year)
+        if series is not None:
+            query = query.where(documents.c.series == series)
+        query = query.order_by(documents.c.organ, documents.c.year, documents.c.series, documents.c.number)
+        with self.read() as conn:
+            rows = [Record.from_row(row) for row in conn.execute(query)]
+        if unit:
+            wanted = fold(unit)
+            rows = [r for r in rows if r.unit and wanted in fold(r.unit)]
+        if text:
+            wanted = fold(text)
+            rows = [r for r in rows if wanted in fold(" ".join(
+                (r.number_symbol, r.type_name, r.subject, r.unit or "", r.signer_info, r.note,
+                 " ".join(r.recipients), r.void_reason or "")))]
+        return rows
+
+    def batch_records(self, conn: Connection, batch_id: str) -> dict[int, Record]:
+        """Return the rows already issued from a draft batch, by letter index."""
+        rows = conn.execute(sa.select(documents).where(documents.c.batch_id == batch_id))
+        return {row.letter_index: Record.from_row(row) for row in rows}
+
+    def registered_paths(self, conn: Connection, paths: Sequence[str]) -> set[str]:
+        """Return which of `paths` (relative to the output folder) belong to rows of the register."""
+        if not paths:
+            return set()
+        rows = conn.execute(sa.select(documents.c.file_path).where(documents.c.file_path.in_(list(paths))))
+        return {row.file_path for row in rows}
+
+    # -- audit --
+
+    def verify(self, output_dir: Path, *, organ: str | None = None, year: int | None = None) -> VerifyReport:
+        """Re-hash every stored file; report missing and altered ones, and .docx files the register lacks."""
+        output_dir = Path(output_dir)
+        records = [r for r in self.records(organ=organ, year=year) if r.file_path]
+        missing: list[Record] = []
+        altered: list[Record] = []
+        for record in records:
+            path = output_dir / record.file_path
+            if not path.is_file():
+                missing.append(record)
+            elif sha256_file(path) != record.sha256:
+                altered.append(record)
+        known = {r.file_path for r in records}
+        years = {str(year)} if year is not None else {r.file_path.split("/")[0] for r in records}
+        if year is None and output_dir.is_dir():
+            years |= {p.name for p in output_dir.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)}
+        stray = sorted(
+            path for name in years for path in (output_dir / name).glob("*.docx")
+            if f"{name}/{path.name}" not in known and ISSUED_NAME_RE.match(path.name)
+        )
+        return VerifyReport(checked=len(records), missing=missing, altered=altered, unregistered=stray)
+

@@ -1,0 +1,401 @@
+"""Render .docx templates (docxtpl syntax) strictly, safely and fast.
+
+A `LetterTemplate` opens the .docx once, lets docxtpl patch its Jinja tags (`{%p %}`, `{%tr %}`, ...)
+in the body, headers and footers, and compiles each part once in a sandboxed Jinja environment with
+`StrictUndefined` and XML autoescape. Rendering a letter then only renders those strings and writes
+a new zip that copies every other member unchanged: no python-docx parse and save per letter.
+
+The docxtpl engine is used for its tag patching and listing resolution (`\\n`, `\\t`, `\\a`), so any
+template that works with `docxtpl` works here, but stricter: an undefined name is an error, not a blank.
+docxtpl's post-steps are reproduced where a template needs them (`{%tc %}` table grids, picture ids).
+Parts without any tag are prepared once and copied into every letter. What the fast path cannot do —
+templated document properties, text boxes, InlineImage/Subdoc values — falls back to docxtpl itself
+(`fallback_reason` says why), with the same strictness and a deterministic zip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import signal
+import struct
+import threading
+import types
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+from xml.parsers import expat
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from lxml import etree
+
+from congvan.errors import TemplateError
+from congvan.files import sha256_file
+from congvan.render.checks import check_tags
+
+_PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_TAG_RE = re.compile(r"<[^>]+>")
+_LISTING_CHARS = re.compile("[\n\t\a\f]")
+_JINJA_RE = re.compile(r"\{[{%#]")
+_TC_TAG_RE = re.compile(r"\{%-?\s*tc\s")
+_DOCPR_ID_RE = re.compile(r'(<wp:docPr\b[^>]*?\sid=")(\d+)(")')
+_PARAGRAPH_END = "</w:p>"
+FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+_DOCXTPL_OBJECTS = {"InlineImage", "Subdoc"}  # docxtpl.subdoc needs docxcompose, so compare names
+
+
+MAX_PART_CHARS = 20_000_000  # a letter's XML part is ~20 KB; 20 MB means a runaway template
+MAX_SEQUENCE = 1_000_000  # longest string or list a template may build with "*"
+RENDER_SECONDS = 20.0  # a letter that takes longer is a template looping without end
+
+
+class LetterSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, plus limits: no `lipsum`, no huge "*" repetitions, no huge powers."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 64:
+            raise SecurityError(f"lũy thừa quá lớn (mũ {right}) trong mẫu.")
+        if operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                if isinstance(sequence, str | list | tuple) and isinstance(times, int) and \
+                        len(sequence) * times > MAX_SEQUENCE:
+                    raise SecurityError(f"mẫu tạo chuỗi quá dài ({len(sequence)} × {times}).")
+        return super().call_binop(context, operator, left, right)
+
+
+def make_environment(finalize: Any = None) -> jinja2.Environment:
+    """Return the Jinja environment used for every template: sandboxed, strict, XML-escaping, limited."""
+    env = LetterSandbox(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True, finalize=finalize)
+    env.globals.pop("lipsum", None)  # lorem ipsum generator: megabytes of text from one call
+    return env
+
+
+class _OutOfTime(Exception):
+    """Raised by the alarm when a letter renders past RENDER_SECONDS."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise `_OutOfTime` in this block after `seconds` (main thread only: signals cannot reach others)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def alarm(_signum: int, _frame: Any) -> None:
+        raise _OutOfTime()
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _render_limited(template: jinja2.Template, context: Mapping[str, Any]) -> str:
+    """Render like `template.render`, refusing output beyond MAX_PART_CHARS."""
+    parts: list[str] = []
+    size = 0
+    for chunk in template.generate(context):
+        size += len(chunk)
+        if size > MAX_PART_CHARS:
+            raise SecurityError(f"kết quả vượt {MAX_PART_CHARS:,} ký tự: mẫu lặp quá nhiều.")
+        parts.append(chunk)
+    return "".join(parts)
+
+
+class _NeedsDocxtpl(Exception):
+    """Raised inside a fast render when a value (InlineImage, Subdoc) needs docxtpl's document object."""
+
+
+def _refuse_docxtpl_objects(value: Any) -> Any:
+    if type(value).__name__ in _DOCXTPL_OBJECTS:
+        raise _NeedsDocxtpl(type(value).__name__)
+    return value
+
+
+class LetterTemplate:
+    """A .docx template compiled once and rendered many times."""
+
+    def __init__(self, path: Path, seconds: float = RENDER_SECONDS) -> None:
+        self.path = Path(path)
+        self.seconds = seconds
+        self.sha256 = sha256_file(self.path)
+        self.env = make_environment(finalize=_refuse_docxtpl_objects)  # fast path
+        self._docxtpl_env = make_environment()
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                self._members = [(info, archive.read(info.filename)) for info in archive.infolist()]
+        except (OSError, zipfile.BadZipFile) as err:
+            raise TemplateError(f"{self.path}: không đọc được mẫu .docx ({err}).") from err
+        self._patcher = _patcher()
+        self._sources: dict[str, str] = {}
+        self._compiled: dict[str, jinja2.Template] = {}
+        self._static: dict[str, bytes] = {}
+        for info, data in self._members:
+            if _PART_RE.match(info.filename):
+                check_tags(str(self.path), info.filename, data.decode("utf-8"))
+                source = self._patcher.patch_xml(data.decode("utf-8"))
+                if _JINJA_RE.search(source):
+                    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+                    self._sources[info.filename] = source
+                    self._compiled[info.filename] = self._compile(info.filename, source)
+                else:  # no tag: what docxtpl would output, prepared once
+                    self._static[info.filename] = self._finish(info.filename, source)
+        if "word/document.xml" not in self._compiled and "word/document.xml" not in self._static:
+            raise TemplateError(f"{self.path}: tệp không có word/document.xml, không phải mẫu .docx.")
+        raw_body = _TAG_RE.sub("", dict(self._members_by_name()).get("word/document.xml", b"").decode("utf-8"))
+        self._fix_tables = bool(_TC_TAG_RE.search(raw_body))
+        self.fallback_reason = self._find_fallback_reason()
+        self._base = self._base_zip()
+        self._base_split: tuple[bytes, bytes, int] | None = None
+
+    # -- public API --
+
+    def variables(self) -> set[str]:
+        """Return the top-level names the template uses that it does not define itself."""
+        names: set[str] = set()
+        for source in self._sources.values():
+            names |= meta.find_undeclared_variables(self.env.parse(source))
+        return names
+
+    def check_context(self, context: Mapping[str, Any]) -> None:
+        """Raise `TemplateError` naming every top-level variable the template needs and `context` lacks."""
+        missing = sorted(self.variables() - set(context))
+        if missing:
+            raise TemplateError(
+                f"{self.path}: mẫu dùng biến không có trong dữ liệu: {', '.join(missing)}. "
+                "Xem danh sách biến trong docs/glossary.md."
+            )
+
+    def render(self, context: Mapping[str, Any]) -> bytes:
+        """Return the bytes of a .docx rendered from `context` (the same bytes for the same context)."""
+        if self.fallback_reason:
+            return self._render_with_docxtpl(context)
+        rendered: dict[str, bytes] = {}
+        for name, template in self._compiled.items():
+            try:
+                with _deadline(self.seconds):
+                    xml = _render_limited(template, context)
+            except _NeedsDocxtpl:
+                return self._render_with_docxtpl(context)
+            except _OutOfTime as err:
+                raise TemplateError(f"{self.path} ({name}): mẫu chạy quá {self.seconds:g} giây cho một văn bản "
+                                    "(vòng lặp không dừng?); đã dừng.") from err
+            except jinja2.TemplateError as err:
+                raise TemplateError(self._describe(name, err)) from err
+            except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError, OverflowError,
+                    RecursionError) as err:
+                raise TemplateError(self._describe(name, err)) from err
+            xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
+            rendered[name] = self._finish(name, xml)
+        return self._zip(rendered)
+
+    def _finish(self, name: str, xml: str) -> bytes:
+        """Apply docxtpl's steps after Jinja: unescape `{_{`, listings, table grids, picture ids; check XML."""
+        if "{_" in xml or "_}" in xml:
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if _LISTING_CHARS.search(xml):
+            xml = self._resolve_listing(xml)
+        if name == "word/document.xml":
+            if getattr(self, "_fix_tables", False):
+                xml = self._fixed_tables(xml)
+            if "<wp:docPr" in xml:
+                xml = _renumber_pictures(xml)
+        data = xml.encode("utf-8")
+        try:  # expat checks well-formedness (and prefixes) faster than building an lxml tree
+            expat.ParserCreate(namespace_separator=" ").Parse(data, True)
+        except expat.ExpatError as err:
+            raise TemplateError(f"{self.path} ({name}): kết quả không phải XML hợp lệ: {err}") from err
+        return data
+
+    # -- helpers --
+
+    def _compile(self, name: str, source: str) -> jinja2.Template:
+        try:
+            return self.env.from_string(source)
+        except jinja2.TemplateSyntaxError as err:
+            raise TemplateError(self._describe(name, err, lineno=err.lineno)) from err
+
+    def _describe(self, part: str, err: BaseException, lineno: int | None = None) -> str:
+        if lineno is None:
+            lineno = _template_lineno(err)
+        where = f"{self.path} ({part})"
+        snippet = ""
+        if lineno is not None:
+            lines = self._sources.get(part, "").splitlines()
+            # Each paragraph starts a new source line, so the line number is the paragraph number.
+            text = _TAG_RE.sub("", lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
+            where += f", đoạn {lineno}"
+            snippet = f' — đoạn mẫu: "{text.strip()[:160]}"'
+        kind = "biến chưa được định nghĩa" if isinstance(err, jinja2.UndefinedError) else "lỗi mẫu"
+        return f"{where}: {kind}: {err}{snippet}"
+
+    def _resolve_listing(self, xml: str) -> str:
+        """Apply docxtpl's \\n \\t \\a \\f handling to the paragraphs that hold such a character only."""
+        out: list[str] = []
+        done = 0
+        for match in _LISTING_CHARS.finditer(xml):
+            at = match.start()
+            if at < done:
+                continue
+            start = max(xml.rfind("<w:p>", done, at), xml.rfind("<w:p ", done, at))
+            end = xml.find(_PARAGRAPH_END, start) if start >= 0 else -1
+            if end < at:  # not inside a paragraph: docxtpl leaves it alone too
+                continue
+            end += len(_PARAGRAPH_END)
+            out += [xml[done:start], self._patcher.resolve_listing(xml[start:end])]
+            done = end
+        out.append(xml[done:])
+        return "".join(out)
+
+    def _fixed_tables(self, xml: str) -> str:
+        """docxtpl's fix_tables: make each table's grid match the cells a `{%tc %}` loop produced."""
+        header, sep, body = xml.partition("?>") if xml.startswith("<?xml") else ("", "", xml)
+        tree = self._patcher.fix_tables(body)
+        return header + sep + etree.tostring(tree, encoding="unicode")
+
+    def _members_by_name(self) -> list[tuple[str, bytes]]:
+        return [(info.filename, data) for info, data in self._members]
+
+    def _find_fallback_reason(self) -> str:
+        members = dict(self._members_by_name())
+        core = members.get("docProps/core.xml", b"").decode("utf-8", "replace")
+        if _JINJA_RE.search(core):
+            return "thuộc tính tài liệu (docProps/core.xml) có thẻ mẫu"
+        if any("txbxContent" in source for source in self._sources.values()):
+            return "mẫu có hộp văn bản (text box) chứa thẻ"
+        return ""
+
+    def _render_with_docxtpl(self, context: Mapping[str, Any]) -> bytes:
+        """Render through docxtpl itself (same sandboxed strict environment), then zip deterministically."""
+        document = DocxTemplate(str(self.path))
+        _rebind(context, document)
+        try:
+            document.render(dict(context), jinja_env=self._docxtpl_env, autoescape=True)
+        except jinja2.TemplateError as err:
+            raise TemplateError(f"{self.path}: lỗi mẫu: {err}") from err
+        buffer = io.BytesIO()
+        document.save(buffer)
+        order = {info.filename: i for i, (info, _data) in enumerate(self._members)}
+        with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as produced:
+            members = sorted(produced.infolist(), key=lambda i: (order.get(i.filename, len(order)), i.filename))
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+                for info in members:
+                    archive.writestr(zipfile.ZipInfo(info.filename, date_time=FIXED_DATE),
+                                     produced.read(info.filename), compress_type=zipfile.ZIP_DEFLATED)
+        return out.getvalue()
+
+    def _base_zip(self) -> bytes:
+        """Compress the members no letter changes once; each letter appends its rendered parts to a copy."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+            for info, data in self._members:
+                if info.filename not in self._compiled:
+                    archive.writestr(_copy_info(info), self._static.get(info.filename, data))
+        return buffer.getvalue()
+
+    def _zip(self, rendered: Mapping[str, bytes]) -> bytes:
+        """Return the base zip with the rendered parts appended (level 1: small parts, speed matters)."""
+        if self._base_split is None:
+            with zipfile.ZipFile(io.BytesIO(self._base)) as base:
+                count, start = len(base.infolist()), base.start_dir
+            end = len(self._base) - 22  # end-of-directory record, no comment
+            self._base_split = (self._base[:start], self._base[start:end], count)
+        local, central, count = self._base_split
+        pieces, entries, offset = [local], [central], len(local)
+        for info, _data in self._members:
+            if info.filename in rendered:
+                head, entry = _zip_member(info, rendered[info.filename], offset)
+                pieces.append(head)
+                entries.append(entry)
+                offset += len(head)
+                count += 1
+        directory = b"".join(entries)
+        end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
+        return b"".join(pieces) + directory + end
+
+
+def render_file(template: Path, context: Mapping[str, Any]) -> bytes:
+    """Render one letter from the template at `template` (convenience for single documents)."""
+    letter_template = LetterTemplate(template)
+    letter_template.check_context(context)
+    return letter_template.render(context)
+
+
+def _zip_member(info: zipfile.ZipInfo, data: bytes, offset: int) -> tuple[bytes, bytes]:
+    """Return (local header + deflated data, central directory entry) of one member, as zipfile writes them."""
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
+    packed = compressor.compress(data) + compressor.flush()
+    crc = zlib.crc32(data)
+    name = info.filename.encode("ascii")
+    year, month, day, hour, minute, second = info.date_time
+    dos_time = hour << 11 | minute << 5 | second // 2
+    dos_date = (year - 1980) << 9 | month << 5 | day
+    fields = (20, 0, zipfile.ZIP_DEFLATED, dos_time, dos_date, crc, len(packed), len(data), len(name))
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0) + name + packed
+    central = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 3 << 8 | 20, *fields, 0, 0, 0, 0,
+                          info.external_attr, offset) + name
+    return local, central
+
+
+def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    copy.compress_type = zipfile.ZIP_DEFLATED
+    copy.external_attr = info.external_attr
+    return copy
+
+
+def _template_lineno(err: BaseException) -> int | None:
+    lineno = getattr(err, "lineno", None)
+    if lineno:
+        return lineno
+    tb: types.TracebackType | None = err.__traceback__
+    found = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            found = tb.tb_lineno
+        tb = tb.tb_next
+    return found
+
+
+def _renumber_pictures(xml: str) -> str:
+    """Number the pictures' `wp:docPr` ids 1001, 1002, ... as docxtpl does, so no two collide."""
+    counter = iter(range(1001, 1_000_000))
+    return _DOCPR_ID_RE.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(3)}", xml)
+
+
+def _rebind(value: Any, document: DocxTemplate, depth: int = 0) -> None:
+    """Point every InlineImage/Subdoc in `value` at `document`, the DocxTemplate that renders this letter."""
+    if type(value).__name__ in _DOCXTPL_OBJECTS:
+        value.tpl = document
+    elif depth < 8 and isinstance(value, Mapping):
+        for item in value.values():
+            _rebind(item, document, depth + 1)
+    elif depth < 8 and isinstance(value, list | tuple):
+        for item in value:
+            _rebind(item, document, depth + 1)
+
+
+def _patcher() -> DocxTemplate:
+    """Return a DocxTemplate object used only for its pure string methods (patch_xml, resolve_listing)."""
+    return DocxTemplate.__new__(DocxTemplate)
+
+
+def iter_text(docx_bytes: bytes) -> Iterable[str]:
+    """Yield the text of each paragraph of word/document.xml (for tests and diagnostics)."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    for paragraph in root.iter(f"{{{ns['w']}}}p"):
+        yield "".join(paragraph.itertext())

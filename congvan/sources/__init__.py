@@ -1,0 +1,1 @@
+"""Inputs: the criteria catalog and the results workbooks and CSVs."""
