@@ -1,7 +1,7 @@
 """Build templates_docx/cong_van_chi_dao.docx, the default docxtpl template of the directive letter.
 
 Run `/work/venv/bin/python scripts/build_template.py [OUT.docx]` to rewrite the template. The layout follows
-docs/nd30-format.md (Nghị định 30/2020/NĐ-CP): A4, margins 20/20/30/15 mm, a borderless two-column header
+docs/nd30.md (Nghị định 30/2020/NĐ-CP): A4, margins 20/20/30/15 mm, a borderless two-column header
 (ô 2/3/5b left, ô 1/4 right), Kính gửi, the body, then Nơi nhận beside the signature block; page numbers
 in the top margin from page 2 on. The template uses only the context names of docs/glossary.md and docxtpl
 paragraph tags (`{%p ... %}`), so no empty paragraph is left where a loop or condition was.
@@ -32,7 +32,7 @@ from docx.text.paragraph import Paragraph
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "templates_docx" / "cong_van_chi_dao.docx"
 
-# -- page geometry, in twips (docs/nd30-format.md §1) --
+# -- page geometry, in twips (docs/nd30.md §1) --
 PAGE_WIDTH, PAGE_HEIGHT = 11906, 16838  # A4 portrait
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 1134, 1134, 1701, 850  # 20, 20, 30, 15 mm
 HEADER_DISTANCE = 567  # 10 mm: the page number sits in the top margin

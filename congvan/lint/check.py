@@ -1,4 +1,4 @@
-"""NĐ 30 layout checker: read any .docx and report where it departs from docs/nd30-format.md.
+"""NĐ 30 layout checker: read any .docx and report where it departs from docs/nd30.md.
 
 This module reads a .docx into a small model (paragraphs in document order with their effective run
 formatting, section page setup, header parts) and runs the rules. `congvan.lint.model` holds that
@@ -347,7 +347,7 @@ def read_docx(path: Path | str) -> DocModel:
 
 
 def check_docx(path: Path | str) -> list[Finding]:
-    """Check one .docx against NĐ 30 (docs/nd30-format.md); return the findings, errors first."""
+    """Check one .docx against NĐ 30 (docs/nd30.md); return the findings, errors first."""
     model = read_docx(path)
     findings = run_rules(model)
     order = {"error": 0, "warning": 1}

@@ -1,6 +1,6 @@
 """The NĐ 30 layout rules run by `congvan.lint.check.check_docx` (one function per component).
 
-Each rule id, what it checks and the section of docs/nd30-format.md it comes from are listed in
+Each rule id, what it checks and the section of docs/nd30.md it comes from are listed in
 docs/lint.md. Components are located by their text, not by position, so both the usual layout (a
 borderless 2-column header table and a 2-column Nơi nhận/signature table) and plain paragraphs work.
 """
