@@ -202,8 +202,26 @@ def test_collation_orders_tones_none_huyen_hoi_nga_sac_nang(vowel: str, first: i
     a = vn.nfc("b" + vowel + _TONE_MARKS[first])
     b = vn.nfc("b" + vowel + _TONE_MARKS[second])
     assert (vn.sort_key(a) < vn.sort_key(b)) == (first < second)
-    assert vn.sort_key(unicodedata.normalize("NFD", a))[:2] == vn.sort_key(a)[:2]
-    assert vn.sort_key(a.upper())[:2] == vn.sort_key(a)[:2]
+    assert vn.sort_key(unicodedata.normalize("NFD", a))[0] == vn.sort_key(a)[0]
+    assert vn.sort_key(a.upper())[0] == vn.sort_key(a)[0]
+
+
+_SYLLABLES = st.text(alphabet=list(_LETTERS), min_size=1, max_size=5)
+
+
+@given(_SYLLABLES, st.integers(0, 5), st.integers(0, 5), _SYLLABLES, _SYLLABLES)
+def test_collation_first_syllable_tone_decides_before_the_next_syllable(
+        syllable: str, first: int, second: int, rest_a: str, rest_b: str) -> None:
+    assume(first != second)
+    a = vn.nfc(syllable[0] + _TONE_MARKS[first] + syllable[1:] + " " + rest_a)
+    b = vn.nfc(syllable[0] + _TONE_MARKS[second] + syllable[1:] + " " + rest_b)
+    assert (vn.sort_key(a) < vn.sort_key(b)) == (first < second)
+
+
+@given(st.integers(0, 10**6), st.integers(0, 10**6))
+def test_collation_compares_numbers_by_value(m: int, n: int) -> None:
+    assume(m != n)
+    assert (vn.sort_key(f"Phường {m}") < vn.sort_key(f"Phường {n}")) == (m < n)
 
 
 # -- slugs --

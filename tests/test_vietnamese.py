@@ -385,7 +385,44 @@ def test_sort_key_nfd_sorts_like_nfc():
     decomposed = [nfd(name) for name in shuffled(WARDS, seed=3)]
     assert [vn.nfc(name) for name in sorted(decomposed, key=vn.sort_key)] == WARDS
     for name in WARDS:
-        assert vn.sort_key(nfd(name))[:2] == vn.sort_key(name)[:2]
+        assert vn.sort_key(nfd(name))[0] == vn.sort_key(name)[0]
+
+
+# Real unit names, in the order a Vietnamese dictionary gives: syllable by syllable (letters, then that
+# syllable's tone), numbered wards by value. Written out by hand, not computed.
+UNITS_IN_ORDER = [
+    "Đặc khu Phú Quốc", "Đặc khu Trường Sa",
+    "Phường 1", "Phường 2", "Phường 3", "Phường 4", "Phường 5", "Phường 7", "Phường 9", "Phường 10", "Phường 11",
+    "Phường 12", "Phường 13", "Phường 14", "Phường 15",
+    "Phường An Khánh", "Phường Ba Đình", "Phường Bạch Mai", "Phường Bàn Cờ", "Phường Bến Nghé", "Phường Bồ Đề",
+    "Phường Cầu Giấy", "Phường Cầu Kho", "Phường Chợ Quán", "Phường Cửa Nam", "Phường Đa Kao", "Phường Định Công",
+    "Phường Đông Ngạc", "Phường Đồng Nhân", "Phường Đống Mác", "Phường Hòa Cường", "Phường Hoàn Kiếm",
+    "Phường Hoàng Liệt", "Phường Hoàng Mai", "Phường Hồng Hà", "Phường Kim Liên", "Phường Láng",
+    "Phường Long Biên", "Phường Ô Chợ Dừa", "Phường Phú Diễn", "Phường Phúc Lợi", "Phường Phương Liệt",
+    "Phường Tân Định", "Phường Tây Hồ", "Phường Tây Mỗ", "Phường Thanh Lương", "Phường Thanh Xuân",
+    "Phường Thành Công", "Phường Thượng Cát", "Phường Từ Liêm", "Phường Tương Mai",
+    "Phường Văn Miếu - Quốc Tử Giám", "Phường Vĩnh Hưng", "Phường Xuân Đỉnh", "Phường Yên Hòa", "Phường Yên Sở",
+    "Xã An Phú", "Xã Ân Thi", "Xã Ba Tơ", "Xã Bắc Sơn", "Xã Đắk Mil", "Xã Ea Kar", "Xã Ô Diên", "Xã Ứng Hòa",
+    "Xã Ứng Thiên",
+]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sort_key_real_unit_names_syllable_by_syllable(seed):
+    assert sorted(shuffled(UNITS_IN_ORDER, seed), key=vn.sort_key) == UNITS_IN_ORDER
+
+
+def test_sort_key_tone_of_the_first_syllable_decides_before_the_second_syllable():
+    assert sorted(["Đống Mác", "Đồng Nhân"], key=vn.sort_key) == ["Đồng Nhân", "Đống Mác"]
+    assert sorted(["Thành Công", "Thanh Lương"], key=vn.sort_key) == ["Thanh Lương", "Thành Công"]
+    assert sorted(["Bình Thạnh", "Bình Thành", "Bình Thanh"], key=vn.sort_key) == [
+        "Bình Thanh", "Bình Thành", "Bình Thạnh"]
+
+
+def test_sort_key_numbers_by_value():
+    assert sorted(["Phường 10", "Phường 11", "Phường 15", "Phường 2", "Phường 3"], key=vn.sort_key) == [
+        "Phường 2", "Phường 3", "Phường 10", "Phường 11", "Phường 15"]
+    assert sorted(["Tổ 02", "Tổ 2", "Tổ 1"], key=vn.sort_key) == ["Tổ 1", "Tổ 2", "Tổ 02"]
 
 
 def test_sort_key_is_case_insensitive_for_letters():

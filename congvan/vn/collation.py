@@ -1,7 +1,15 @@
-"""Vietnamese dictionary order."""
+"""Vietnamese dictionary order, syllable by syllable, with numbers compared by value.
+
+The order (docs/glossary.md, "Thứ tự từ điển"): names are cut into syllables and numbers; syllables compare
+first by their letters in the Vietnamese alphabet a ă â b c d đ e ê (f) g h i (j) k l m n o ô ơ p q r s t u ư
+v (w) x y (z), then by their tone in the order of Vietnamese dictionaries — ngang, huyền, hỏi, ngã, sắc,
+nặng — and only then does the next syllable count. A number comes before any syllable and numbers compare
+by value, so "Phường 2" < "Phường 10" < "Phường Ba".
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from congvan.vn.text import squash
@@ -9,44 +17,43 @@ from congvan.vn.text import squash
 # Vietnamese letters in dictionary order, with f j w z put where Latin has them (foreign names).
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _BASE_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
-# tone order used by Vietnamese dictionaries: none, huyền, hỏi, ngã, sắc, nặng
+# tone order used by Vietnamese dictionaries: ngang (none), huyền, hỏi, ngã, sắc, nặng
 TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
+_TOKEN = re.compile(r"\d+|(?:[^\W\d_]|[\u0300-\u036f])+|[^\w\s\-–—/,.\u0300-\u036f]")
+_NUMBER, _SYLLABLE, _OTHER = 0, 1, 2
 
 
-def _split_letter(char: str) -> tuple[str, int]:
-    """Return (base letter with its vowel marks, tone rank) for one character."""
-    decomposed = unicodedata.normalize("NFD", char.lower())
-    base = decomposed[0]
-    tone = 0
-    marks = ""
-    for mark in decomposed[1:]:
-        if mark in TONE_RANK:
-            tone = TONE_RANK[mark]
-        elif mark in _LETTER_MARKS:
-            marks += mark
-    return unicodedata.normalize("NFC", base + marks), tone
+def _syllable_key(word: str) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
+    """Return (kind, letter ranks, tones) of one syllable: letters decide first, then its tone."""
+    letters: list[str] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFD", word.lower()):
+        if char in TONE_RANK:
+            tones.append(TONE_RANK[char])
+        elif char in _LETTER_MARKS and letters:
+            letters[-1] = unicodedata.normalize("NFC", letters[-1] + char)
+        elif not unicodedata.combining(char):
+            letters.append(char)
+    ranks = tuple(_BASE_RANK.get(letter, len(_BASE_RANK) + ord(letter[0])) for letter in letters)
+    return (_SYLLABLE, ranks, tuple(tones))
+
+
+def _token_key(token: str) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
+    if token.isdigit():
+        return (_NUMBER, (int(token),), (len(token),))  # "2" < "10"; "02" after "2"
+    if token[0].isalpha():
+        return _syllable_key(token)
+    return (_OTHER, tuple(ord(c) for c in token), ())
 
 
 def sort_key(text: str) -> tuple:
-    """Return a key that sorts Vietnamese strings in dictionary order (a ă â b c d đ e ê ..., then tones).
+    """Return a key that sorts Vietnamese strings in dictionary order, syllable by syllable.
 
-    Words are compared one by one: a space or hyphen sorts before any letter ("Ba Ngòi" < "Bắc ..." and
-    "Bà Rịa" < "Bàn Cờ"); digits sort before letters. Letters are compared first, then tones (none,
-    huyền, hỏi, ngã, sắc, nặng), then the text itself so that the order is total.
+    "Đồng Nhân" < "Đống Mác" (the first syllables differ by tone only: huyền before sắc), "Thanh Lương" <
+    "Thành Công", "Ba Ngòi" < "Bao Lộc", "Phường 2" < "Phường 10" < "Phường Ba". Case, NFD/NFC and
+    spaces, hyphens and commas between syllables do not count; the text itself breaks the last ties so that
+    the order is total.
     """
-    letters = []
-    tones = []
-    for char in squash(text):
-        letter, tone = _split_letter(char)
-        rank = _BASE_RANK.get(letter)
-        if rank is not None:
-            letters.append((3, rank))
-        elif letter.isspace() or letter in "-–—_/,.":
-            letters.append((0, 0))
-        elif letter.isdigit():
-            letters.append((1, ord(letter)))
-        else:
-            letters.append((4, ord(letter)))
-        tones.append(tone)
-    return (tuple(letters), tuple(tones), text)
+    tokens = _TOKEN.findall(unicodedata.normalize("NFC", squash(text)))
+    return (tuple(_token_key(token) for token in tokens), text)
