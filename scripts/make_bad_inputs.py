@@ -231,7 +231,7 @@ def _score_error(folder: Path) -> Path:
 @case("percent_spellings")
 def _percent_spellings(folder: Path) -> Path:
     units = {name: list(scores) for name, scores in UNITS.items()}
-    for name, text in zip(units, ["85,7", "85.7", "85.700", "85,700", "85,7%"], strict=True):
+    for name, text in zip(units, ["85,7", "85.7", "85.70", "85,700", "85,7%"], strict=True):
         units[name][2] = text  # Thủ tục hành chính
     return with_units(folder, units)
 
@@ -259,6 +259,11 @@ def _over_100(folder: Path) -> Path:
 @case("score_negative")
 def _negative(folder: Path) -> Path:
     return with_cell(folder, 8, -5, row=FIRST_UNIT_ROW + 1)
+
+
+@case("score_dot_may_group_thousands")
+def _dot_thousands(folder: Path) -> Path:
+    return with_cell(folder, 5, "1.500", row=FIRST_UNIT_ROW + 1)  # 1500 the Vietnamese way, 1.5 the English way
 
 
 @case("score_negative_text")

@@ -113,6 +113,10 @@ REFUSED: dict[str, tuple[tuple[str | None, int | None, str | None], str]] = {
     "score_over_100": ((UBND, 5, PHAN_ANH), OUT_OF_RANGE.format("112,5")),
     "score_negative": ((UBND, 5, PHAN_ANH), OUT_OF_RANGE.format("-5")),
     "score_negative_text": ((UBND, 5, PHAN_ANH), OUT_OF_RANGE.format("-5,5")),
+    "score_dot_may_group_thousands": ((UBND, 5, THU_TUC), "không rõ giá trị: '1.500' có thể là 1500 (dấu chấm ngăn "
+                                                         "nghìn) hoặc 1,500 (dấu chấm thập phân). Điểm có phần thập "
+                                                         "phân ghi bằng dấu phẩy (72,27) hoặc dấu chấm với một, hai "
+                                                         "chữ số (72.27); điểm nguyên ghi không có dấu (72)."),
     "duplicate_unit_case": ((UBND, 9, UNIT), DUPLICATE.format("PHƯỜNG NHA TRANG")),
     "duplicate_unit_spaces": ((UBND, 9, UNIT), DUPLICATE.format("Phường Nha Trang")),
     "duplicate_unit_nfd": ((UBND, 9, UNIT), DUPLICATE.format("Phường Nha Trang")),
@@ -208,7 +212,7 @@ def test_a_very_hidden_table_sheet_is_refused_too(tmp_path: Path) -> None:
 
 
 def test_percent_spellings_read_as_the_same_number(corpus: dict[str, Path]) -> None:
-    ubnd, _tyt = read(corpus["percent_spellings"])  # "85,7", "85.7", "85.700", "85,700", "85,7%"
+    ubnd, _tyt = read(corpus["percent_spellings"])  # "85,7", "85.7", "85.70", "85,700", "85,7%"
     assert [ubnd.scores[name]["thu_tuc"] for name in gen.UNITS] == [85.7] * 5
 
 

@@ -168,7 +168,25 @@ def test_percent_format_reads_back_through_the_score_parser(value: Decimal) -> N
 def test_number_format_with_decimals_round_trips(value: Decimal) -> None:
     text = vn.format_number(value, keep_zeros=True)
     assert re.fullmatch(r"-?\d{1,3}(\.\d{3})*,\d{2}", text), text
-    assert Decimal(repr(vn.parse_number(text))) == value
+    assert vn.parse_vietnamese_number(text) == value
+
+
+@settings(max_examples=10_000, deadline=None)
+@given(st.one_of(st.integers(-10**12, 10**12).map(Decimal),
+                 st.decimals(min_value=-10**12, max_value=10**12, places=1, allow_nan=False, allow_infinity=False),
+                 st.decimals(min_value=-10**12, max_value=10**12, places=2, allow_nan=False, allow_infinity=False)))
+def test_what_format_number_writes_parses_back(value: Decimal) -> None:
+    text = vn.format_number(value)  # whole numbers drop ",00": 1500 -> "1.500"
+    assert vn.parse_vietnamese_number(text) == value
+
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(st.integers(min_value=1, max_value=10**12))
+def test_words_of_a_written_number_parse_back(value: int) -> None:
+    written = vn.format_number(value)  # "1.500": the words must say one thousand five hundred, not 1.5
+    assert parse_words(vn.number_to_words(written)) == value
+    assert parse_words(vn.money_words(written).removesuffix(" đồng").lower()) == value
 
 
 # -- collation --

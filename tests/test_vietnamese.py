@@ -301,26 +301,62 @@ def test_format_percent(value, kwargs, text):
 
 
 @pytest.mark.parametrize(("text", "value"), [
+    ("72,27", "72.27"),
+    ("72,27 %", "72.27"),
+    ("68,89%", "68.89"),
+    ("83", "83"),
+    ("1.500", "1500"),
+    ("2.000", "2000"),
+    ("999.000", "999000"),
+    ("1.234.567,89", "1234567.89"),
+    ("1.234,5", "1234.5"),
+    (" 68,83\u00a0% ", "68.83"),
+    ("-5,5", "-5.5"),
+    ("+7", "7"),
+    ("1.500.000", "1500000"),
+])
+def test_parse_vietnamese_number_reads_the_dot_as_thousands(text, value):
+    assert vn.parse_vietnamese_number(text) == Decimal(value)
+
+
+def test_words_read_a_thousands_dot_as_thousands():
+    assert vn.number_to_words("2.000") == "hai nghìn"
+    assert vn.money_words("1.500") == "Một nghìn năm trăm đồng"
+    assert vn.money_words("999.000") == "Chín trăm chín mươi chín nghìn đồng"
+    assert vn.number_to_words("1.234,5") == "một nghìn hai trăm ba mươi bốn phẩy năm"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "abc", "72.27", "1.2.3", "1.50.000", "1500.000", "72,27,1", "7 2a", "%",
+                                  ".5", "1,"])
+def test_parse_vietnamese_number_rejects(text):
+    with pytest.raises(ValueError):
+        vn.parse_vietnamese_number(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [
     ("72,27", 72.27),
     ("72,27 %", 72.27),
-    ("72,27%", 72.27),
     ("72.27", 72.27),
+    ("85.7", 85.7),
+    ("72.272727", 72.272727),
     ("83", 83.0),
-    ("1.234.567,89", 1234567.89),
     ("1.234,5", 1234.5),
-    (" 68,83\u00a0% ", 68.83),
-    ("-5,5", -5.5),
-    ("+7", 7.0),
     ("1.500.000", 1500000.0),
 ])
-def test_parse_number(text, value):
-    assert vn.parse_number(text) == pytest.approx(value)
+def test_parse_score_takes_a_single_dot_with_one_or_two_decimals_as_the_decimal_point(text, value):
+    assert vn.parse_score(text) == pytest.approx(value)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "abc", "1.2.3", "1.50.000", "72,27,1", "7 2a", "%"])
-def test_parse_number_rejects(text):
+@pytest.mark.parametrize("text", ["1.500", "72.270", "-1.000"])
+def test_parse_score_refuses_a_dot_that_may_group_thousands(text):
+    with pytest.raises(vn.AmbiguousNumber):
+        vn.parse_score(text)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1.2.3", "72,27,1", "%"])
+def test_parse_score_rejects(text):
     with pytest.raises(ValueError):
-        vn.parse_number(text)
+        vn.parse_score(text)
 
 
 def test_document_number():

@@ -87,7 +87,11 @@ def read_score(cell: Cell, where: str, formula: Callable[[], str | None] | None 
             raise DataError(f"ô có lỗi công thức {text.upper()}; sửa công thức trong Excel để ô ra một số "
                             "từ 0 đến 100.", where)
         try:
-            score = vn.parse_number(text)
+            score = vn.parse_score(text)
+        except vn.AmbiguousNumber as err:
+            raise DataError(f"không rõ giá trị: {err}. Điểm có phần thập phân ghi bằng dấu phẩy (72,27) "
+                            "hoặc dấu chấm với một, hai chữ số (72.27); điểm nguyên ghi không có dấu (72).",
+                            where) from err
         except ValueError as err:
             raise DataError(f"cần một số (ví dụ 72,27 hoặc 72,27%), đang là '{text}'.", where) from err
         plain = "%" not in text

@@ -24,10 +24,12 @@ from congvan.vn.legacy import (  # noqa: F401
     may_be_legacy,
 )
 from congvan.vn.numbers import (  # noqa: F401
+    AmbiguousNumber,
     document_number,
     format_number,
     format_percent,
-    parse_number,
+    parse_score,
+    parse_vietnamese_number,
 )
 from congvan.vn.text import (  # noqa: F401
     capitalize_first,

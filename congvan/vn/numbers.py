@@ -48,23 +48,49 @@ def format_percent(value: float | int | Decimal, decimals: int = 2, *, keep_zero
     return format_number(value, decimals, keep_zeros=keep_zeros) + "%"
 
 
-def parse_number(text: str) -> float:
-    """Parse "72,27", "72.27", "72,27 %", "1.234,5", "1.500.000" into a float; raise ValueError otherwise.
+class AmbiguousNumber(ValueError):
+    """Raised for a score cell such as "1.500": one thousand five hundred, or 1,5 with a decimal point?"""
 
-    A single dot without a comma is a decimal point ("72.27"), as spreadsheets export it.
-    """
+
+_GROUPED = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")  # "1.500", "1.234.567,89"
+_PLAIN = re.compile(r"[+-]?\d+(,\d+)?")  # "72", "72,27"
+
+
+def _clean(text: str) -> str:
     cleaned = squash(text).replace("%", "").replace(" ", "").replace("\u00a0", "")
     if not cleaned:
         raise ValueError("ô trống")
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    elif cleaned.count(".") > 1:
-        if not re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", cleaned):
-            raise ValueError(f"không phải số: {text!r}")
-        cleaned = cleaned.replace(".", "")  # "1.500.000": dots group thousands
-    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", cleaned):
-        raise ValueError(f"không phải số: {text!r}")
-    return float(cleaned)
+    return cleaned
+
+
+def parse_vietnamese_number(text: str) -> Decimal:
+    """Parse a number written the Vietnamese way: the dot groups thousands, the comma is the decimal point.
+
+    "1.500" -> 1500, "1.234.567,89" -> 1234567.89, "68,89%" -> 68.89, "72" -> 72. Used for numbers in
+    Vietnamese text (amounts to write in words, anything typed in a letter); "72.27" is refused here: in
+    Vietnamese text a dot is followed by three digits. Raise ValueError when `text` is not such a number.
+    """
+    cleaned = _clean(text)
+    if not (_GROUPED.fullmatch(cleaned) or _PLAIN.fullmatch(cleaned)):
+        raise ValueError(f"không phải số viết theo cách Việt Nam (1.234,5): {text!r}")
+    return Decimal(cleaned.replace(".", "").replace(",", "."))
+
+
+def parse_score(text: str) -> float:
+    """Parse a score typed in a spreadsheet cell: "72,27", "72,27 %", "72.27", "1.234,5" -> float.
+
+    As `parse_vietnamese_number`, except that one dot with no comma is the decimal point spreadsheets
+    export ("72.27", "85.7", "72.272727"). One dot followed by exactly three digits ("1.500") could be either
+    way and raises `AmbiguousNumber`, so that the reader names the cell instead of guessing.
+    """
+    cleaned = _clean(text)
+    single_dot = re.fullmatch(r"[+-]?\d+\.(\d+)", cleaned)
+    if single_dot:
+        if len(single_dot.group(1)) == 3:
+            raise AmbiguousNumber(f"'{squash(text)}' có thể là {cleaned.replace('.', '')} (dấu chấm ngăn nghìn) "
+                                  f"hoặc {cleaned.replace('.', ',')} (dấu chấm thập phân)")
+        return float(cleaned)
+    return float(parse_vietnamese_number(cleaned))
 
 
 def document_number(number: int) -> str:

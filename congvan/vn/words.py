@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from congvan.vn.numbers import parse_number
+from congvan.vn.numbers import parse_vietnamese_number
 from congvan.vn.text import capitalize_first
 
 _DIGIT_WORDS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
@@ -55,7 +55,7 @@ def _to_decimal(value: int | float | Decimal | str) -> Decimal:
     if isinstance(value, bool):
         raise TypeError("không đọc được giá trị đúng/sai thành chữ số")
     if isinstance(value, str):
-        return Decimal(repr(parse_number(value)))
+        return parse_vietnamese_number(value)
     try:
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     except (InvalidOperation, TypeError, ValueError) as err:
@@ -75,7 +75,7 @@ def number_to_words(value: int | float | Decimal | str, *, decimals: int | None 
     zeros are dropped. `decimals` rounds first (half up). Options: `zero_tens="linh"` (105 -> "một trăm
     linh năm"), `four="tư"` (24 -> "hai mươi tư"; the default "bốn" is what official texts mostly
     write), `thousand="ngàn"`. A group of three zeros is skipped ("một triệu không trăm lẻ năm").
-    A string is parsed with `parse_number` ("84,5").
+    A string is read the Vietnamese way with `parse_vietnamese_number` ("1.500" is 1500, "84,5").
     """
     if zero_tens not in ("lẻ", "linh"):
         raise ValueError("zero_tens phải là 'lẻ' hoặc 'linh'")
