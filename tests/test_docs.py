@@ -36,3 +36,10 @@ def test_help_ends_with_an_example(path):
 @pytest.mark.parametrize("path", [p for p in _commands(cli) if p], ids=lambda p: " ".join(p))
 def test_readme_mentions_every_command(path):
     assert f"congvan {path[0]}" in README
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    command = next(line for line in README.splitlines() if line.startswith("python3 -m venv") and "pytest" in line)
+    assert "mypy congvan" in command and "ruff check" in command
+    assert command in ci.splitlines(), ".ci/run must run the README's test command, character for character"

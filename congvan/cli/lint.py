@@ -34,7 +34,7 @@ def lint(files: tuple[Path, ...], json_output: bool) -> None:
         congvan lint --json output/*.docx > ket_qua_kiem_tra.json
     """
     status = 0
-    report = []
+    report: list[dict[str, object]] = []
     for path in files:
         try:
             findings = check_docx(path)

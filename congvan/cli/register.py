@@ -134,7 +134,7 @@ def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, ngu
         type_name=type_name, subject=subject, organ_name=ws.agency.issuer,
         signer_authority="" if by_hand else ws.signer.authority,
         signer_position="" if by_hand else ws.signer.position,
-        signer_name=nfc(nguoi_ky).strip() if by_hand else ws.signer.name,
+        signer_name=nfc(nguoi_ky).strip() if nguoi_ky is not None else ws.signer.name,
         recipients=[nfc(r).strip() for r in noi_nhan], note=nfc(ghi_chu).strip(),
     )
     with _open(ws) as register:

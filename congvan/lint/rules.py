@@ -164,7 +164,8 @@ def check_noi_nhan(lay: Layout, out: Collector) -> None:
                 "«Nơi nhận:» ngang dòng chức vụ người ký, sát lề trái")
         return
     first = nn.lines()[0] if nn.lines() else nn.whole()
-    label_len = len(re.match(r"^\s*nơi\s+nhận\s*:?", first.text, flags=re.IGNORECASE)[0])
+    heading = re.match(r"^\s*nơi\s+nhận\s*:?", first.text, flags=re.IGNORECASE)
+    label_len = len(heading[0]) if heading else 0
     label: list = []
     count = 0
     for piece in first.pieces:

@@ -317,7 +317,7 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 
 def _group_members(pgid: int) -> list[int]:
     """Return the live processes in process group `pgid` (Linux /proc; empty elsewhere)."""
-    members = []
+    members: list[int] = []
     try:
         entries = os.listdir("/proc")
     except OSError:

@@ -363,22 +363,22 @@ class Register:
     def verify(self, output_dir: Path, *, organ: str | None = None, year: int | None = None) -> VerifyReport:
         """Re-hash every stored file; report missing and altered ones, and .docx files the register lacks."""
         output_dir = Path(output_dir)
-        records = [r for r in self.records(organ=organ, year=year) if r.file_path]
+        stored = [(r, r.file_path) for r in self.records(organ=organ, year=year) if r.file_path]
         missing: list[Record] = []
         altered: list[Record] = []
-        for record in records:
-            path = output_dir / record.file_path
+        for record, file_path in stored:
+            path = output_dir / file_path
             if not path.is_file():
                 missing.append(record)
             elif sha256_file(path) != record.sha256:
                 altered.append(record)
-        known = {r.file_path for r in records}
-        years = {str(year)} if year is not None else {r.file_path.split("/")[0] for r in records}
+        known = {file_path for _, file_path in stored}
+        years = {str(year)} if year is not None else {file_path.split("/")[0] for file_path in known}
         if year is None and output_dir.is_dir():
             years |= {p.name for p in output_dir.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)}
         stray = sorted(
             path for name in years for path in (output_dir / name).glob("*.docx")
             if f"{name}/{path.name}" not in known and ISSUED_NAME_RE.match(path.name)
         )
-        return VerifyReport(checked=len(records), missing=missing, altered=altered, unregistered=stray)
+        return VerifyReport(checked=len(stored), missing=missing, altered=altered, unregistered=stray)
 

@@ -310,8 +310,8 @@ class LetterTemplate:
         if self._base_split is None:
             with zipfile.ZipFile(io.BytesIO(self._base)) as base:
                 count, start = len(base.infolist()), base.start_dir
-            end = len(self._base) - 22  # end-of-directory record, no comment
-            self._base_split = (self._base[:start], self._base[start:end], count)
+            record_at = len(self._base) - 22  # end-of-directory record, no comment
+            self._base_split = (self._base[:start], self._base[start:record_at], count)
         local, central, count = self._base_split
         pieces, entries, offset = [local], [central], len(local)
         for info, _data in self._members:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -203,7 +204,7 @@ def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool
                 for r, row in enumerate(sheet.iter_rows(), start=1)]
         title = sheet.title
         tables.append(_read_grid(grid, spec, str(path), title, convert_legacy,
-                                 formula=lambda row, col, title=title: formulas(title, row, col)))
+                                 formula=partial(formulas, title)))
     return tables, hidden, [sheet.title for sheet in workbook.worksheets]
 
 

@@ -32,7 +32,7 @@ def format_number(value: float | int | Decimal, decimals: int = 2, *, keep_zeros
     sign = "-" if number < 0 else ""
     text = f"{abs(number):.{decimals}f}"
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
