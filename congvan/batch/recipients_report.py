@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from congvan.config import Workspace
-from congvan.errors import CongvanError, DataError
+from congvan.errors import EXIT_REFUSED, CongvanError, DataError
 from congvan.letter.assessment import assess
 from congvan.letter.context import unit_values
 from congvan.models import Unit, UnitAssessment, unit_key
+from congvan.recipients import KINH_GUI, NOI_NHAN
 from congvan.recipients.rules import (
     RecipientRules,
     Recipients,
@@ -22,8 +23,6 @@ from congvan.recipients.rules import (
     resolve,
 )
 from congvan.sources import results as sources
-
-KINH_GUI, NOI_NHAN = "kinh-gui", "noi-nhan"
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,11 @@ class CheckReport:
     units: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when no list has an error, else 1."""
+        return EXIT_REFUSED if self.errors else 0
 
 
 @dataclass(frozen=True)

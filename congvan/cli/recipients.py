@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from congvan.batch.recipients_report import KINH_GUI, NOI_NHAN, check, list_lists, load, show_letter, show_list
 from congvan.cli.main import cli
-from congvan.config import load_workspace
+from congvan.recipients import KINH_GUI, NOI_NHAN
 
 WORKSPACE = click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=".",
                          show_default=True, help="Workspace folder (holds congvan.toml).")
@@ -36,6 +34,9 @@ def list_command(workspace: Path) -> None:
     Example:
         congvan recipients list
     """
+    from congvan.batch.recipients_report import list_lists, load
+    from congvan.config import load_workspace
+
     loaded = load(load_workspace(workspace))
     for info in list_lists(loaded.rules):
         includes = f"  gồm @{', @'.join(info.includes)}" if info.includes else ""
@@ -63,6 +64,9 @@ def show_command(name: str | None, workspace: Path, unit: str | None, role: str 
     """
     if name is None and unit is None:
         raise click.UsageError("cần tên danh sách, hoặc --unit để xem người nhận của một thư.")
+    from congvan.batch.recipients_report import load, show_letter, show_list
+    from congvan.config import load_workspace
+
     loaded = load(load_workspace(workspace))
     lines = show_list(loaded, name, role, unit) if name else show_letter(loaded, unit or "")
     for line in lines:
@@ -73,7 +77,7 @@ def show_command(name: str | None, workspace: Path, unit: str | None, role: str 
 
 @recipients_group.command("check")
 @WORKSPACE
-def check_command(workspace: Path) -> None:
+def check_command(workspace: Path) -> int:
     """Check every list and every unit's letter: syntax, includes, cycles, placeholders, an addressee for each.
 
     Exits 1 if there is any error; warnings (duplicates dropped, lists never used) do not fail.
@@ -82,6 +86,9 @@ def check_command(workspace: Path) -> None:
     Example:
         congvan recipients check
     """
+    from congvan.batch.recipients_report import check
+    from congvan.config import load_workspace
+
     report = check(load_workspace(workspace))
     for warning in report.warnings:
         click.echo(f"Cảnh báo: {warning}", err=True)
@@ -89,5 +96,6 @@ def check_command(workspace: Path) -> None:
         click.echo(f"Lỗi: {error}", err=True)
     if report.errors:
         click.echo(f"{len(report.errors)} lỗi trong danh sách người nhận.", err=True)
-        sys.exit(1)
-    click.echo(f"Danh sách người nhận hợp lệ: {report.lists} danh sách, {report.units} đơn vị đều có người nhận.")
+    else:
+        click.echo(f"Danh sách người nhận hợp lệ: {report.lists} danh sách, {report.units} đơn vị đều có người nhận.")
+    return report.exit_code
