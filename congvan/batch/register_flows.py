@@ -87,7 +87,7 @@ def reserve(request: ReserveRequest) -> Record:
     type_name = canonical_type_name(request.type_name)
     subject = nfc(request.subject).strip()
     if type_name == CONG_VAN:
-        subject = re.sub(r"^V/v\s+", "", subject, flags=re.IGNORECASE)
+        subject = re.sub(r"^V/v(?:\s+|$)", "", subject, flags=re.IGNORECASE)
     if not subject:
         raise RegisterError("trích yếu không được để trống (--trich-yeu).")
     by_hand = request.signer_name is not None

@@ -35,9 +35,8 @@ def list_command(workspace: Path) -> None:
         congvan recipients list
     """
     from congvan.batch.recipients_report import list_lists, load
-    from congvan.config import load_workspace
 
-    loaded = load(load_workspace(workspace))
+    loaded = load(workspace)
     for info in list_lists(loaded.rules):
         includes = f"  gồm @{', @'.join(info.includes)}" if info.includes else ""
         role = f"  [{info.role}]" if info.role else ""
@@ -65,9 +64,8 @@ def show_command(name: str | None, workspace: Path, unit: str | None, role: str 
     if name is None and unit is None:
         raise click.UsageError("cần tên danh sách, hoặc --unit để xem người nhận của một thư.")
     from congvan.batch.recipients_report import load, show_letter, show_list
-    from congvan.config import load_workspace
 
-    loaded = load(load_workspace(workspace))
+    loaded = load(workspace)
     lines = show_list(loaded, name, role, unit) if name else show_letter(loaded, unit or "")
     for line in lines:
         click.echo(line)
@@ -87,9 +85,8 @@ def check_command(workspace: Path) -> int:
         congvan recipients check
     """
     from congvan.batch.recipients_report import check
-    from congvan.config import load_workspace
 
-    report = check(load_workspace(workspace))
+    report = check(workspace)
     for warning in report.warnings:
         click.echo(f"Cảnh báo: {warning}", err=True)
     for error in report.errors:
