@@ -53,9 +53,18 @@ def template_path(folder: Path) -> Path:
 # -- writing --
 
 
+def letter_path(folder: Path, stem: str) -> Path:
+    """Return the path of a draft letter of the batch in `folder`."""
+    return Path(folder) / _docx_name(stem)
+
+
+def _docx_name(stem: str) -> str:
+    return f"{stem}.docx"
+
+
 def write_letter(folder: Path, stem: str, data: bytes, context: dict[str, Any]) -> None:
     """Write one draft letter and its context into the (hidden, not yet renamed) batch folder."""
-    (folder / f"{stem}.docx").write_bytes(data)
+    letter_path(folder, stem).write_bytes(data)
     (folder / f"{stem}.json").write_bytes(
         json.dumps(pack(context), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
@@ -67,7 +76,7 @@ def letter_entry(index: int, unit: str, stem: str, data: bytes, context: dict[st
     return {
         "index": index,
         "unit": unit,
-        "file": f"{stem}.docx",
+        "file": _docx_name(stem),
         "context": f"{stem}.json",
         "sha256": sha256_bytes(data),
         "weaknesses": list(weaknesses),
@@ -147,7 +156,6 @@ class DraftLetter:
     index: int
     unit: str
     symbol: str
-    docx_path: Path
     context_path: Path
     context_sha256: str
 
@@ -243,9 +251,8 @@ def _load_letter(folder: Path, manifest_path: Path, entry: Any, batch_symbol: st
         raise RegisterError(
             f"{context_path}: ký hiệu '{context['ky_hieu']}' khác ký hiệu của lô '{batch_symbol}'.")
     unit = nfc(str(entry.get("unit") or context.get("don_vi", {}).get("ten_hoa") or f"van-ban-{index}"))
-    docx_name = entry.get("file") or f"{Path(str(entry['context'])).stem}.docx"
-    return DraftLetter(index=index, unit=unit, symbol=context["ky_hieu"], docx_path=folder / str(docx_name),
-                       context_path=context_path, context_sha256=sha256_bytes(raw))
+    return DraftLetter(index=index, unit=unit, symbol=context["ky_hieu"], context_path=context_path,
+                       context_sha256=sha256_bytes(raw))
 
 
 def letter_titles(folder: Path) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from congvan.batch import drafts
@@ -128,7 +128,6 @@ class BuildResult:
     issued: IssueResult | None = None
     pdf: PdfResult | None = None
     pdf_error: PdfError | None = None
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def short(self) -> int:
@@ -152,10 +151,10 @@ def build_letters(request: BuildRequest, progress: Progress | None = None) -> Bu
     if request.pdf or request.bundle:
         find_soffice()
     report = build(ws, options, progress=_stage(progress, LETTERS, len(planned.letters)), planned=planned)
-    result = BuildResult(report, warnings=list(report.warnings))
+    result = BuildResult(report)
     if report.folder is None:
         return result
-    files = [report.folder / f"{letter.stem}.docx" for letter in report.letters]
+    files = [drafts.letter_path(report.folder, letter.stem) for letter in report.letters]
     titles = [letter.unit for letter in report.letters]
     bundle_to = report.folder / BUNDLE_NAME
     if request.issue:

@@ -60,7 +60,7 @@ def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None
                            issued_on=parse_date(date_text), pdf=make_pdf, bundle=bundle)
     with progress_bars() as progress:
         result = build_letters(request, progress)
-    for warning in result.warnings:
+    for warning in result.report.warnings:
         click.echo(f"Cảnh báo: {warning}", err=True)
     report = result.report
     if report.folder is None:
