@@ -21,6 +21,7 @@ from congvan.batch.workflows import LETTERS, BuildRequest, build_letters
 from congvan.cli import cli
 from congvan.files import sha256_file
 from tests.conftest import ROOT, UNITS
+from tests.test_pdf import fake_soffice
 
 HEAVY = ("pandas", "openpyxl", "docxtpl", "sqlalchemy", "lxml", "pypdf", "pydantic")
 
@@ -151,6 +152,17 @@ def test_exit_3_when_libreoffice_is_missing_and_nothing_is_written(workspace: Pa
     letter = tmp_path / "a.docx"
     letter.write_bytes(b"PK")
     assert invoke("pdf", str(letter)).exit_code == 3
+
+
+def test_a_pdf_failure_after_issuing_still_reports_the_numbers(workspace: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_soffice(tmp_path / "bin", "truncated")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    result = invoke("build", "-w", str(workspace), "--issue", "--date", "2026-04-02", "--pdf")
+    assert result.exit_code == 1
+    assert f"Đã tạo {len(UNITS)} văn bản nháp" in result.stdout and "01/SNV-CCHC\tcấp số" in result.stdout
+    assert "Lỗi:" in result.stderr and "PDF" in result.stderr
+    assert len(list((workspace / "output" / "2026").glob("*.docx"))) == len(UNITS)
 
 
 def test_exit_3_when_the_register_database_is_unreachable(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
