@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from congvan.errors import ConfigError
+from congvan.errors import ConfigError, ConfigFileUnreadable
 from congvan.vn import nfc
 
 CONFIG_NAME = "congvan.toml"
@@ -138,7 +138,7 @@ def load_workspace(root: Path) -> Workspace:
     root = Path(root).resolve()
     path = root / CONFIG_NAME
     if not path.is_file():
-        raise ConfigError(
+        raise ConfigFileUnreadable(
             f"{path}: không tìm thấy tệp cấu hình. Chạy lệnh trong thư mục làm việc, "
             "hoặc tạo thư mục mới bằng `congvan init THU_MUC`."
         )

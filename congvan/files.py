@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from congvan.errors import DataError, OutputError
+from congvan.errors import DataError, DataFileUnreadable, OutputError
 
 
 def _file_mode() -> int:
@@ -32,9 +32,11 @@ def read_toml(path: Path, missing: str) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as err:
-        raise DataError(missing, str(path)) from err
+        raise DataFileUnreadable(missing, str(path)) from err
     except UnicodeDecodeError as err:
         raise DataError(f"tệp phải mã hóa UTF-8: {err}", str(path)) from err
+    except OSError as err:
+        raise DataFileUnreadable(f"không đọc được tệp: {err.strerror or err}.", str(path)) from err
     try:
         return tomllib.loads(unicodedata.normalize("NFC", text))
     except tomllib.TOMLDecodeError as err:

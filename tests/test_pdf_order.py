@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from congvan.batch.workflows import bundle_order
 from congvan.cli import cli
-from congvan.pdf.order import bundle_order
 from tests.conftest import require_tool
 
 

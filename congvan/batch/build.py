@@ -7,25 +7,20 @@ place only when the whole batch is on disk, so a failed run leaves no partial ou
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import multiprocessing
 import os
-import secrets
-import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from congvan import __version__
+from congvan import clock
+from congvan.batch import drafts
 from congvan.config import Workspace
-from congvan.errors import CongvanError, DataError, OutputError
-from congvan.files import atomic_write, sha256_bytes
+from congvan.errors import CongvanError, DataError, FileUnreadable
 from congvan.letter.assessment import assess
-from congvan.letter.context import build_context, pack, unit_values
+from congvan.letter.context import build_context, unit_values
 from congvan.models import UnitAssessment, unit_key
 from congvan.recipients import rules as recipients
 from congvan.render.template import LetterTemplate
@@ -125,7 +120,7 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
         for a in assessments if a.missing_from]
     template_path = options.template or workspace.letter.template
     if not template_path.is_file():
-        raise OutputError(f"{template_path}: không tìm thấy mẫu .docx.")
+        raise FileUnreadable(f"{template_path}: không tìm thấy mẫu .docx.")
     template = LetterTemplate(template_path)
     if template.fallback_reason:
         warnings.append(f"{template_path}: {template.fallback_reason}, nên dùng docxtpl để tạo thư (chậm hơn).")
@@ -135,7 +130,7 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     letters = [PlannedLetter(index, a.unit.name, _unique_stem(f"{index:0{width}d}_{slugify(a.unit.name)}", used_stems),
                              a)
                for index, a in enumerate(assessments, start=1)]
-    contexts = ContextMaker(workspace, catalog.source, rules, options.today or dt.date.today())
+    contexts = ContextMaker(workspace, catalog.source, rules, options.today or clock.today())
     if letters:
         template.check_context(contexts(letters[0]))
         rules.warnings.clear()  # the letter is made again with the others, and warns then
@@ -153,8 +148,8 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
     """
     planned = planned or plan(workspace, options)
     template, letters, warnings = planned.template, planned.letters, list(planned.warnings)
-    now = dt.datetime.now().astimezone()
-    batch = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+    now = clock.now()
+    batch = drafts.new_batch_id(now)
     if options.dry_run:  # render everything so that every error surfaces; write nothing
         for _entries, new_warnings in _produce(planned, None, options.workers):
             _add_warnings(warnings, new_warnings)
@@ -162,27 +157,16 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
                 progress(len(_entries))
         return BuildReport(batch, None, letters, warnings, template.sha256)
 
-    drafts = (options.out or workspace.drafts_dir)
-    final = drafts / batch
-    partial = drafts / f".{batch}.partial"
-    partial.mkdir(parents=True)
-    try:
+    # The hidden folder is the unit of atomicity: its files are written plainly, synced once, then renamed.
+    with drafts.writing_batch(options.out or workspace.drafts_dir, batch) as partial:
         entries: list[dict[str, Any]] = []
-        # The hidden folder is the unit of atomicity: its files are written plainly, synced once, then renamed.
         for chunk_entries, new_warnings in _produce(planned, partial, options.workers):
             entries += chunk_entries
             _add_warnings(warnings, new_warnings)
             if progress:
                 progress(len(chunk_entries))
-        shutil.copyfile(template.path, partial / "template.docx")
-        manifest = _manifest(workspace, batch, now, template, entries, warnings)
-        atomic_write(partial / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
-        atomic_write(partial / "manifest.csv", _manifest_csv(letters))
-        os.sync()
-        os.rename(partial, final)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
+        final = drafts.finish_batch(partial, _header(workspace, batch, now, template), template.path, entries,
+                                    warnings)
     return BuildReport(batch, final, letters, warnings, template.sha256)
 
 
@@ -244,10 +228,9 @@ def _make_letters(template: LetterTemplate, contexts: ContextMaker, folder: Path
         except CongvanError as err:
             raise _for_letter(err, letter) from err
         if folder is not None:
-            (folder / f"{letter.stem}.docx").write_bytes(data)
-            context_bytes = json.dumps(pack(context), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            (folder / f"{letter.stem}.json").write_bytes(context_bytes)
-        entries.append(_manifest_entry(letter, context, data))
+            drafts.write_letter(folder, letter.stem, data, context)
+        entries.append(drafts.letter_entry(letter.index, letter.unit, letter.stem, data, context,
+                                           letter.weaknesses, letter.strengths))
     return entries, warnings[seen:]
 
 
@@ -288,48 +271,11 @@ def _unique_stem(stem: str, used: set[str]) -> str:
     return candidate
 
 
-def _manifest_entry(letter: PlannedLetter, ctx: dict[str, Any], data: bytes) -> dict[str, Any]:
-    signer = " ".join(p for p in (ctx["ky"]["quyen_han"], ctx["ky"]["chuc_vu"], ctx["ky"]["ho_ten"]) if p)
-    return {
-        "index": letter.index,
-        "unit": letter.unit,
-        "file": f"{letter.stem}.docx",
-        "context": f"{letter.stem}.json",
-        "sha256": sha256_bytes(data),
-        "weaknesses": list(letter.weaknesses),
-        "strengths": list(letter.strengths),
-        "subject": f"V/v {ctx['trich_yeu']}",
-        "recipients": ctx["kinh_gui"],
-        "signer": signer,
-    }
-
-
-def _manifest(workspace: Workspace, batch: str, now: dt.datetime, template: LetterTemplate,
-              entries: list[dict[str, Any]], warnings: list[str]) -> dict[str, Any]:
-    source = template.path
+def _header(workspace: Workspace, batch: str, now: dt.datetime, template: LetterTemplate) -> drafts.BatchHeader:
     try:
-        source_text = str(source.resolve().relative_to(workspace.root))
+        source_text = str(template.path.resolve().relative_to(workspace.root))
     except ValueError:
-        source_text = str(source)
-    return {
-        "batch": batch,
-        "created": now.isoformat(timespec="seconds"),
-        "tool_version": __version__,
-        "template": {"source": source_text, "file": "template.docx", "sha256": template.sha256},
-        "document_type": "Công văn",
-        "issuer": workspace.agency.issuer,
-        "issuer_abbreviation": workspace.agency.issuer_abbreviation,
-        "symbol": workspace.agency.symbol,
-        "warnings": warnings,
-        "letters": entries,
-    }
-
-
-def _manifest_csv(letters: Sequence[PlannedLetter]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["STT", "Đơn vị", "Tệp", "Tiêu chí chưa đạt", "Tiêu chí đạt, vượt"])
-    for letter in letters:
-        writer.writerow([letter.index, letter.unit, f"{letter.stem}.docx", "; ".join(letter.weaknesses),
-                         "; ".join(letter.strengths)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        source_text = str(template.path)
+    return drafts.BatchHeader(batch=batch, created=now, template_source=source_text, template_sha256=template.sha256,
+                              issuer=workspace.agency.issuer, issuer_abbreviation=workspace.agency.issuer_abbreviation,
+                              symbol=workspace.agency.symbol)

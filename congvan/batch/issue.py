@@ -28,18 +28,12 @@ from typing import Any
 
 from lxml import etree
 
+from congvan import clock
+from congvan.batch.drafts import DraftBatch, DraftLetter, load_batch
 from congvan.errors import OutputError, RegisterError
-from congvan.files import atomic_write, sha256_bytes, sha256_file
-from congvan.letter.context import pack, unpack, with_number
-from congvan.register.records import (
-    CONG_VAN,
-    DEFAULT_SERIES,
-    ISSUED_NAME_RE,
-    NewDocument,
-    Record,
-    canonical_type_name,
-    today,
-)
+from congvan.files import atomic_write, sha256_bytes
+from congvan.letter.context import pack, with_number
+from congvan.register.records import DEFAULT_SERIES, ISSUED_NAME_RE, NewDocument, Record, canonical_type_name
 from congvan.register.store import Register
 from congvan.render.template import LetterTemplate
 from congvan.vn import document_number, nfc, slugify
@@ -79,25 +73,6 @@ class IssueResult:
     @property
     def already(self) -> list[IssuedLetter]:
         return [letter for letter in self.letters if letter.already]
-
-
-@dataclass(frozen=True)
-class _Draft:
-    """One draft letter: checked when the batch is loaded; its context is read again when it is issued, so
-    that a batch of thousands of letters is never all in memory."""
-
-    index: int
-    unit: str
-    symbol: str
-    context_path: Path
-    context_sha256: str
-
-    @property
-    def context(self) -> dict[str, Any]:
-        raw = self.context_path.read_bytes()
-        if sha256_bytes(raw) != self.context_sha256:
-            raise RegisterError(f"{self.context_path}: dữ liệu bản nháp đã thay đổi trong khi cấp số; chạy lại.")
-        return unpack(_read_json(self.context_path, raw))
 
 
 def symbol_for_file(symbol: str) -> str:
@@ -159,77 +134,17 @@ def issued_amount(addressees: list[str], distribution: list[str]) -> int | None:
     return total or None
 
 
-def _read_json(path: Path, raw: bytes | None = None) -> Any:
-    try:
-        return json.loads(path.read_bytes() if raw is None else raw)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise RegisterError(f"{path}: không đọc được ({err}).") from err
-
-
-def load_batch(batch_dir: Path) -> tuple[dict[str, Any], list[_Draft]]:
-    """Read manifest.json and each letter's context; check the template copy against its SHA-256."""
-    batch_dir = Path(batch_dir)
-    manifest_path = batch_dir / "manifest.json"
-    if not manifest_path.is_file():
-        raise RegisterError(f"{batch_dir}: không phải thư mục bản nháp (thiếu manifest.json). Xem docs/drafts.md.")
-    manifest = _read_json(manifest_path)
-    try:
-        batch_id = str(manifest["batch"])
-        template = manifest["template"]
-        letters = manifest["letters"]
-    except (KeyError, TypeError) as err:
-        raise RegisterError(f"{manifest_path}: thiếu khóa {err} (xem docs/drafts.md).") from err
-    if not batch_id or not isinstance(letters, list) or not letters:
-        raise RegisterError(f"{manifest_path}: lô '{batch_id}' không có văn bản nào.")
-    template_path = batch_dir / template.get("file", "template.docx")
-    if not template_path.is_file():
-        raise RegisterError(f"{template_path}: thiếu bản sao mẫu của lô bản nháp.")
-    actual = sha256_file(template_path)
-    if actual != template.get("sha256"):
-        raise RegisterError(
-            f"{template_path}: mẫu đã bị thay đổi sau khi tạo bản nháp (SHA-256 {actual[:12]}… khác "
-            f"{str(template.get('sha256'))[:12]}… trong manifest.json). Hãy tạo lại lô bản nháp."
-        )
-    drafts: list[_Draft] = []
-    seen: set[int] = set()
-    for item in letters:
-        try:
-            index = int(item["index"])
-            context_path = batch_dir / item["context"]
-        except (KeyError, TypeError, ValueError) as err:
-            raise RegisterError(f"{manifest_path}: mục văn bản thiếu 'index' hoặc 'context' ({err}).") from err
-        if index in seen:
-            raise RegisterError(f"{manifest_path}: số thứ tự {index} lặp lại.")
-        seen.add(index)
-        if not context_path.is_file():
-            raise RegisterError(f"{context_path}: thiếu dữ liệu (context) của bản nháp số {index}.")
-        raw = context_path.read_bytes()
-        context = unpack(_read_json(context_path, raw))
-        for key in ("ky_hieu", "dia_danh"):
-            if key not in context:
-                raise RegisterError(f"{context_path}: thiếu khóa '{key}'.")
-        if manifest.get("symbol") and context["ky_hieu"] != manifest["symbol"]:
-            raise RegisterError(
-                f"{context_path}: ký hiệu '{context['ky_hieu']}' khác ký hiệu của lô '{manifest['symbol']}'.")
-        unit = nfc(str(item.get("unit") or context.get("don_vi", {}).get("ten_hoa") or f"van-ban-{index}"))
-        drafts.append(_Draft(index=index, unit=unit, symbol=context["ky_hieu"], context_path=context_path,
-                             context_sha256=sha256_bytes(raw)))
-        del context, raw
-    drafts.sort(key=lambda d: d.index)
-    return manifest, drafts
-
-
-def _document(manifest: dict[str, Any], draft: _Draft, context: dict[str, Any], issued: dict[str, Any], data: bytes,
-              file_path: str, template_sha256: str) -> NewDocument:
+def _document(batch: DraftBatch, draft: DraftLetter, context: dict[str, Any], issued: dict[str, Any], data: bytes,
+              file_path: str) -> NewDocument:
     signer = context.get("ky") or {}
     addressees = [nfc(str(a)) for a in context.get("kinh_gui") or []]
     distribution = [nfc(str(a)) for a in context.get("noi_nhan") or []]
     organ = context.get("co_quan") or {}
     return NewDocument(
         code_notation=context["ky_hieu"],
-        type_name=canonical_type_name(manifest.get("document_type") or CONG_VAN),
+        type_name=canonical_type_name(batch.document_type),
         subject=nfc(str(context.get("trich_yeu", ""))),
-        organ_name=nfc(str(organ.get("ten") or manifest.get("issuer") or manifest.get("issuer_abbreviation", ""))),
+        organ_name=nfc(str(organ.get("ten") or batch.issuer or batch.issuer_abbreviation)),
         signer_authority=nfc(str(signer.get("quyen_han", ""))),
         signer_position=nfc(str(signer.get("chuc_vu", ""))),
         signer_name=nfc(str(signer.get("ho_ten", ""))),
@@ -238,12 +153,12 @@ def _document(manifest: dict[str, Any], draft: _Draft, context: dict[str, Any], 
         archive_copy=archive_copy(distribution),
         issued_amount=issued_amount(addressees, distribution),
         page_amount=page_amount(data),
-        batch_id=str(manifest["batch"]),
+        batch_id=batch.batch_id,
         letter_index=draft.index,
         unit=draft.unit,
         file_path=file_path,
         sha256=sha256_bytes(data),
-        template_sha256=template_sha256,
+        template_sha256=batch.template_sha256,
         draft_sha256=draft.context_sha256,
         context_json=json.dumps(pack(issued), ensure_ascii=False, sort_keys=True, default=str),
     )
@@ -265,7 +180,7 @@ def _move_aside(path: Path) -> Path:
     """Move an unregistered file left by an interrupted issue into output/<year>/.gian_doan/."""
     target_dir = path.parent / INTERRUPTED_DIR
     target_dir.mkdir(exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = dt.datetime.now(clock.VIETNAM_TZ).strftime("%Y%m%d-%H%M%S-%f")
     target = target_dir / f"{path.stem}.{stamp}{path.suffix}"
     os.replace(path, target)
     return target
@@ -294,32 +209,32 @@ def issue_batch(batch_dir: Path, *, register: Register | str, output_dir: Path, 
     time); it may not be earlier than the last date of the series. Letters already issued from this batch
     are returned with `already=True` and not issued again.
     """
-    manifest, drafts = load_batch(batch_dir)
-    batch_dir = Path(batch_dir)
+    batch = load_batch(batch_dir)
     output_dir = Path(output_dir)
-    drafted_for = str(manifest.get("issuer_abbreviation") or "")
+    drafted_for = batch.issuer_abbreviation
     if organ and drafted_for and organ != drafted_for:
         raise RegisterError(
-            f"{batch_dir / 'manifest.json'}: lô bản nháp soạn cho cơ quan '{drafted_for}', "
+            f"{batch.manifest_path}: lô bản nháp soạn cho cơ quan '{drafted_for}', "
             f"không cấp số theo sổ của '{organ}'.")
     organ = organ or drafted_for
     if not organ:
-        raise RegisterError(f"{batch_dir / 'manifest.json'}: thiếu 'issuer_abbreviation' (cơ quan cấp số).")
-    date = issued_on or today()
-    template = LetterTemplate(batch_dir / manifest["template"].get("file", "template.docx"))
-    template.check_context(with_number(drafts[0].context, 1, date))
+        raise RegisterError(f"{batch.manifest_path}: thiếu 'issuer_abbreviation' (cơ quan cấp số).")
+    date = issued_on or clock.today()
+    template = LetterTemplate(batch.template_path)
+    template.check_context(with_number(batch.letters[0].context, 1, date))
     own = isinstance(register, str)
     reg = Register(register) if isinstance(register, str) else register
     try:
-        return _issue(reg, manifest, drafts, template, output_dir, organ, date, series)
+        return _issue(reg, batch, template, output_dir, organ, date, series)
     finally:
         if own:
             reg.close()
 
 
-def _issue(reg: Register, manifest: dict[str, Any], drafts: list[_Draft], template: LetterTemplate,
-           output_dir: Path, organ: str, date: dt.date, series: str) -> IssueResult:
-    batch_id = str(manifest["batch"])
+def _issue(reg: Register, batch: DraftBatch, template: LetterTemplate, output_dir: Path, organ: str, date: dt.date,
+           series: str) -> IssueResult:
+    batch_id = batch.batch_id
+    drafts = batch.letters
     written: list[Path] = []
     try:
         with reg.write() as conn:
@@ -346,9 +261,8 @@ def _issue(reg: Register, manifest: dict[str, Any], drafts: list[_Draft], templa
                     moved.append(_move_aside(path))
                 atomic_write(path, data, overwrite=False)
                 written.append(path)
-                record = reg.insert(conn, _document(manifest, draft, context, issued, data, f"{year_dir.name}/{name}",
-                                                   template.sha256), organ=organ, number=number, date=date,
-                                    series=series)
+                record = reg.insert(conn, _document(batch, draft, context, issued, data, f"{year_dir.name}/{name}"),
+                                    organ=organ, number=number, date=date, series=series)
                 letters.append(_letter(record, path, already=False))
                 _pause_hook(len(written))
             reg.advance_counter(conn, organ, date.year, first + len(todo), series)
@@ -368,7 +282,7 @@ def _letter(record: Record, path: Path, *, already: bool) -> IssuedLetter:
                         number_symbol=record.number_symbol, path=path, sha256=record.sha256 or "", already=already)
 
 
-def _already(output_dir: Path, record: Record, draft: _Draft) -> IssuedLetter:
+def _already(output_dir: Path, record: Record, draft: DraftLetter) -> IssuedLetter:
     if record.draft_sha256 and record.draft_sha256 != draft.context_sha256:
         raise RegisterError(
             f"bản nháp số {draft.index} ({draft.unit}) của lô {record.batch_id} đã được cấp số "

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from congvan.config import Workspace
-from congvan.errors import CongvanError, DataError
+from congvan.config import Workspace, load_workspace
+from congvan.errors import EXIT_REFUSED, CongvanError, DataError
 from congvan.letter.assessment import assess
 from congvan.letter.context import unit_values
 from congvan.models import Unit, UnitAssessment, unit_key
+from congvan.recipients import KINH_GUI, NOI_NHAN
 from congvan.recipients.rules import (
     RecipientRules,
     Recipients,
@@ -22,8 +24,6 @@ from congvan.recipients.rules import (
     resolve,
 )
 from congvan.sources import results as sources
-
-KINH_GUI, NOI_NHAN = "kinh-gui", "noi-nhan"
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,11 @@ class CheckReport:
     units: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when no list has an error, else 1."""
+        return EXIT_REFUSED if self.errors else 0
 
 
 @dataclass(frozen=True)
@@ -69,8 +74,13 @@ class Loaded:
         return for_unit(self.rules, assessment.unit.name, short, self.values(assessment))
 
 
-def load(workspace: Workspace) -> Loaded:
-    """Read the catalog, the results and the recipient lists of `workspace`; assess every unit."""
+def _workspace(workspace: Workspace | Path) -> Workspace:
+    return workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
+
+
+def load(workspace: Workspace | Path) -> Loaded:
+    """Read the catalog, the results and the recipient lists of `workspace` (or its folder); assess every unit."""
+    workspace = _workspace(workspace)
     catalog = sources.load_catalog(workspace.catalog)
     tables = sources.load_results(workspace.results, catalog, convert_legacy=workspace.convert_legacy)
     units = sources.all_units(tables)
@@ -109,8 +119,9 @@ def show_letter(loaded: Loaded, unit: str) -> list[str]:
     return [*head, "", "Nơi nhận:", *(f"- {line}" for line in distribution_lines(recipients))]
 
 
-def check(workspace: Workspace) -> CheckReport:
+def check(workspace: Workspace | Path) -> CheckReport:
     """Check every list and every unit's letter; collect the problems instead of stopping at the first."""
+    workspace = _workspace(workspace)
     report = CheckReport()
     try:
         loaded = load(workspace)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from congvan.batch import drafts
 from congvan.errors import RegisterError
 from congvan.letter.context import unpack
 from congvan.register.records import Record
@@ -24,7 +25,7 @@ def recreate_letter(record: Record, drafts_dir: Path, template: Path | None = No
     if context is None or not record.template_sha256:
         raise RegisterError(f"{record.number_symbol}: số này được lấy cho văn bản làm ở nơi khác, "
                             "sổ không giữ nội dung để tạo lại.")
-    path = template or (drafts_dir / (record.batch_id or "") / "template.docx")
+    path = template or drafts.template_path(drafts_dir / (record.batch_id or ""))
     if not path.is_file():
         raise RegisterError(f"{record.number_symbol}: không tìm thấy mẫu đã dùng ({path}); "
                             "chỉ ra mẫu có cùng mã băm bằng --template.")

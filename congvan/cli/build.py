@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import click
 
-from congvan.batch.build import BuildOptions, build, plan
-from congvan.batch.issue import issue_batch
-from congvan.batch.scaffold import init_workspace
-from congvan.cli.main import cli
+from congvan.cli.main import cli, progress_bars
 from congvan.cli.pdf import echo_pdf_result
 from congvan.cli.register import echo_issue_result, parse_date
-from congvan.config import load_workspace
-from congvan.pdf.finish import convert_letters
-from congvan.recipients.rules import with_lists
-from congvan.register.store import Register
-
-BUNDLE_NAME = "ban_in.pdf"
 
 
 @cli.command("build")
@@ -64,46 +53,27 @@ def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None
         congvan build --kinh-gui cac-phuong-xa --noi-nhan thuong-truc
         congvan build --pdf --bundle
     """
-    if dry_run and (issue or make_pdf or bundle):
-        raise click.UsageError("--dry-run không ghi tệp nào: không dùng cùng --issue, --pdf, --bundle.")
-    issued_on = parse_date(date_text)
-    ws = with_lists(load_workspace(workspace), addressees, distribution)
-    options = BuildOptions(data=data, template=template, units=units, out=out, dry_run=dry_run, workers=workers)
-    planned = plan(ws, options)  # read and check everything before showing any progress
-    letters = planned.letters
-    show = sys.stderr.isatty()
-    with click.progressbar(length=len(letters), label="Đang tạo văn bản", file=sys.stderr,
-                           hidden=not show) as bar:
-        report = build(ws, options, progress=bar.update, planned=planned)
-    for warning in report.warnings:
+    from congvan.batch.workflows import BuildRequest, build_letters
+
+    request = BuildRequest(workspace=workspace, data=data, template=template, units=units, out=out, dry_run=dry_run,
+                           workers=workers, addressees=addressees, distribution=distribution, issue=issue,
+                           issued_on=parse_date(date_text), pdf=make_pdf, bundle=bundle)
+    with progress_bars() as progress:
+        result = build_letters(request, progress)
+    for warning in result.report.warnings:
         click.echo(f"Cảnh báo: {warning}", err=True)
-    if dry_run:
+    report = result.report
+    if report.folder is None:
         click.echo(f"Kiểm tra xong: {len(report.letters)} văn bản hợp lệ (--dry-run, không ghi tệp nào).")
         return
-    short = sum(1 for letter in report.letters if letter.weaknesses)
-    click.echo(f"Đã tạo {len(report.letters)} văn bản nháp ({short} đơn vị có tiêu chí chưa đạt) tại {report.folder}")
-    if report.folder is None:
-        return
-    files = sorted(report.folder.glob("*.docx"))
-    files = [f for f in files if f.name != "template.docx"]
-    bundle_to = report.folder / BUNDLE_NAME
-    titles = [letter.unit for letter in report.letters]
-    if issue:
-        with Register(ws.register_url) as register:
-            result = issue_batch(report.folder, register=register, output_dir=ws.output_dir,
-                                 organ=ws.agency.issuer_abbreviation, issued_on=issued_on)
-        echo_issue_result(result)
-        files = [letter.path for letter in result.letters]
-        titles = [f"{letter.number_symbol} {letter.unit}" for letter in result.letters]
-        bundle_to = files[0].parent / f"ban_in_{result.batch_id}.pdf" if files else bundle_to
-    if (make_pdf or bundle) and files:
-        with click.progressbar(length=len(files), label="Đang tạo PDF", file=sys.stderr, hidden=not show) as bar:
-            pdfs = convert_letters(files, None if make_pdf else report.folder / ".pdf", overwrite=False,
-                                   bundle_to=bundle_to if bundle else None,
-                                   titles=titles, progress=bar.update)
-        echo_pdf_result(pdfs)
-        if not make_pdf:  # only the bundle was asked for: drop the single PDFs
-            shutil.rmtree(report.folder / ".pdf", ignore_errors=True)
+    click.echo(f"Đã tạo {len(report.letters)} văn bản nháp ({result.short} đơn vị có tiêu chí chưa đạt) "
+               f"tại {report.folder}")
+    if result.issued is not None:
+        echo_issue_result(result.issued)
+    if result.pdf is not None:
+        echo_pdf_result(result.pdf)
+    if result.pdf_error is not None:
+        raise result.pdf_error
 
 
 @cli.command("init")
@@ -116,5 +86,7 @@ def init_command(directory: Path) -> None:
         congvan init phong-noi-vu
         cd phong-noi-vu && congvan build
     """
+    from congvan.batch.scaffold import init_workspace
+
     created = init_workspace(directory)
     click.echo(f"Đã tạo thư mục làm việc {directory} ({len(created)} mục). Sửa congvan.toml rồi chạy `congvan build`.")

@@ -1,8 +1,14 @@
-"""The `congvan` click group and the one place where errors become exit codes."""
+"""The `congvan` click group: the one place where errors and command statuses become exit codes.
+
+Command modules import the library inside their command bodies, so `congvan --help` loads click and
+nothing heavy (no pandas, openpyxl, docxtpl, SQLAlchemy, lxml, pypdf).
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -12,16 +18,23 @@ from congvan.errors import CongvanError
 
 
 class CongvanGroup(click.Group):
-    """A click group that prints `CongvanError` as one clear line and exits with code 1."""
+    """A click group that prints a `CongvanError` as one clear line and exits with the error's `exit_code`.
+
+    A command that reports findings (lint, recipients check, register verify/recreate) returns its exit
+    status as an int; it is mapped here too.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            status = super().invoke(ctx)
         except CongvanError as err:
             if ctx.obj and ctx.obj.get("verbose"):
                 raise
             click.echo(f"Lỗi: {err}", err=True)
-            sys.exit(1)
+            ctx.exit(err.exit_code)
+        if isinstance(status, int) and status:
+            ctx.exit(status)
+        return status
 
 
 @click.group(cls=CongvanGroup)
@@ -35,9 +48,41 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     templates_docx/ and output/ (`congvan init DIR` makes one).
 
     \b
+    Exit codes: 0 done, 1 input refused, 2 a file could not be read or a wrong command line,
+    3 LibreOffice or the register database missing or unreachable.
+
+    \b
     Example:
         congvan init phong-noi-vu && cd phong-noi-vu
         congvan build
     """
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
+
+
+STAGE_LABELS = {"letters": "Đang tạo văn bản", "pdf": "Đang tạo PDF"}
+
+
+@contextmanager
+def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
+    """Yield a workflow `progress(stage, done, total)` callback that shows one bar per stage on a terminal."""
+    current: dict[str, Any] = {}  # stage -> its open bar (one at a time)
+    hidden = not sys.stderr.isatty()
+
+    def close() -> None:
+        for bar in current.values():
+            bar.__exit__(None, None, None)
+        current.clear()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in current:
+            close()
+            bar = click.progressbar(length=total, label=STAGE_LABELS.get(stage, stage), file=sys.stderr,
+                                    hidden=hidden)
+            current[stage] = bar.__enter__()
+        current[stage].update(done)
+
+    try:
+        yield progress
+    finally:
+        close()

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from congvan.cli.main import cli
-from congvan.errors import PdfError
-from congvan.pdf.convert import collect_docx
-from congvan.pdf.finish import PdfResult, convert_letters
-from congvan.pdf.order import bundle_order
+from congvan.cli.main import cli, progress_bars
+
+if TYPE_CHECKING:
+    from congvan.pdf.finish import PdfResult
 
 
 @cli.command("pdf")
@@ -42,16 +41,12 @@ def pdf_command(paths: tuple[Path, ...], out: Path | None, workers: int | None, 
         congvan pdf output/2026/05-SNV-CCHC_phuong-nha-trang.docx --out gui_di
         congvan pdf output/2026 --overwrite --workers 1
     """
-    files = collect_docx(paths)
-    if not files:
-        raise PdfError("không có tệp .docx nào để chuyển sang PDF trong: " + ", ".join(map(str, paths)))
-    titles = None
-    if bundle_to is not None:  # print order: a draft batch's manifest order, else natural file name order
-        files, titles = bundle_order(files)
-    with click.progressbar(length=len(files), label="Đang tạo PDF", file=sys.stderr,
-                           hidden=not sys.stderr.isatty()) as bar:
-        result = convert_letters(files, out, workers=workers, overwrite=overwrite, bundle_to=bundle_to,
-                                 duplex=not simplex, titles=titles, progress=bar.update)
+    from congvan.batch.workflows import PdfRequest, make_pdfs
+
+    request = PdfRequest(paths=paths, out=out, workers=workers, overwrite=overwrite, bundle_to=bundle_to,
+                         duplex=not simplex)
+    with progress_bars() as progress:
+        result = make_pdfs(request, progress)
     echo_pdf_result(result)
 
 

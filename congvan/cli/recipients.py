@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from congvan.batch.recipients_report import KINH_GUI, NOI_NHAN, check, list_lists, load, show_letter, show_list
 from congvan.cli.main import cli
-from congvan.config import load_workspace
+from congvan.recipients import KINH_GUI, NOI_NHAN
 
 WORKSPACE = click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=".",
                          show_default=True, help="Workspace folder (holds congvan.toml).")
@@ -36,7 +34,9 @@ def list_command(workspace: Path) -> None:
     Example:
         congvan recipients list
     """
-    loaded = load(load_workspace(workspace))
+    from congvan.batch.recipients_report import list_lists, load
+
+    loaded = load(workspace)
     for info in list_lists(loaded.rules):
         includes = f"  gồm @{', @'.join(info.includes)}" if info.includes else ""
         role = f"  [{info.role}]" if info.role else ""
@@ -63,7 +63,9 @@ def show_command(name: str | None, workspace: Path, unit: str | None, role: str 
     """
     if name is None and unit is None:
         raise click.UsageError("cần tên danh sách, hoặc --unit để xem người nhận của một thư.")
-    loaded = load(load_workspace(workspace))
+    from congvan.batch.recipients_report import load, show_letter, show_list
+
+    loaded = load(workspace)
     lines = show_list(loaded, name, role, unit) if name else show_letter(loaded, unit or "")
     for line in lines:
         click.echo(line)
@@ -73,7 +75,7 @@ def show_command(name: str | None, workspace: Path, unit: str | None, role: str 
 
 @recipients_group.command("check")
 @WORKSPACE
-def check_command(workspace: Path) -> None:
+def check_command(workspace: Path) -> int:
     """Check every list and every unit's letter: syntax, includes, cycles, placeholders, an addressee for each.
 
     Exits 1 if there is any error; warnings (duplicates dropped, lists never used) do not fail.
@@ -82,12 +84,15 @@ def check_command(workspace: Path) -> None:
     Example:
         congvan recipients check
     """
-    report = check(load_workspace(workspace))
+    from congvan.batch.recipients_report import check
+
+    report = check(workspace)
     for warning in report.warnings:
         click.echo(f"Cảnh báo: {warning}", err=True)
     for error in report.errors:
         click.echo(f"Lỗi: {error}", err=True)
     if report.errors:
         click.echo(f"{len(report.errors)} lỗi trong danh sách người nhận.", err=True)
-        sys.exit(1)
-    click.echo(f"Danh sách người nhận hợp lệ: {report.lists} danh sách, {report.units} đơn vị đều có người nhận.")
+    else:
+        click.echo(f"Danh sách người nhận hợp lệ: {report.lists} danh sách, {report.units} đơn vị đều có người nhận.")
+    return report.exit_code

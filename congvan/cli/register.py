@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from congvan.batch.issue import IssueResult, issue_batch
-from congvan.batch.recreate import recreate_letter
 from congvan.cli.main import cli
-from congvan.config import Workspace, load_workspace
-from congvan.errors import RegisterError
-from congvan.files import atomic_write, sha256_bytes
-from congvan.register.export import export_json, export_xlsx, export_xml, remarks, subject_line, type_and_subject
-from congvan.register.records import (
-    CONG_VAN,
-    DEFAULT_SERIES,
-    NewDocument,
-    Record,
-    canonical_type_name,
-    document_symbol,
-    today,
-)
-from congvan.register.store import Register
-from congvan.vn import nfc
+from congvan.register.records import CONG_VAN, DEFAULT_SERIES  # light: no database driver
+
+if TYPE_CHECKING:
+    from congvan.batch.issue import IssueResult
+    from congvan.register.records import Record
 
 workspace_option = click.option(
     "-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
@@ -42,18 +29,6 @@ def parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError as err:
         raise click.BadParameter(f"ngày phải có dạng YYYY-MM-DD, đang là {value!r}.") from err
-
-
-def _parse_number(value: str) -> int:
-    """Accept "5", "05", "05/SNV-CCHC"."""
-    match = re.fullmatch(r"\s*0*(\d+)\s*(/.*)?", value)
-    if not match or int(match.group(1)) < 1:
-        raise click.BadParameter(f"số văn bản không hợp lệ: {value!r} (ví dụ: 05 hoặc 05/SNV-CCHC).")
-    return int(match.group(1))
-
-
-def _open(ws: Workspace) -> Register:
-    return Register(ws.register_url)
 
 
 @cli.command("issue")
@@ -74,11 +49,9 @@ def issue_command(batch_dir: Path, workspace: Path, series: str, date_text: str 
         congvan issue output/drafts/20261122-093012-a1b2c3
         congvan issue output/drafts/20261122-093012-a1b2c3 --date 2026-11-23
     """
-    ws = load_workspace(workspace)
-    with _open(ws) as register:
-        result = issue_batch(batch_dir, register=register, output_dir=ws.output_dir,
-                             organ=ws.agency.issuer_abbreviation, issued_on=parse_date(date_text), series=series)
-    echo_issue_result(result)
+    from congvan.batch.workflows import IssueRequest, issue
+
+    echo_issue_result(issue(IssueRequest(workspace, batch_dir, parse_date(date_text), series)))
 
 
 def echo_issue_result(result: IssueResult) -> None:
@@ -121,24 +94,10 @@ def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, ngu
         congvan register reserve --trich-yeu "V/v báo cáo công tác CCHC quý IV"
         congvan register reserve --loai "Quyết định" --trich-yeu "Về việc kiện toàn Tổ CCHC" --nguoi-ky "Lê Văn An"
     """
-    ws = load_workspace(workspace)
-    type_name = canonical_type_name(loai)
-    subject = nfc(trich_yeu).strip()
-    if type_name == CONG_VAN:
-        subject = re.sub(r"^V/v\s+", "", subject, flags=re.IGNORECASE)
-    if not subject:
-        raise RegisterError("trích yếu không được để trống (--trich-yeu).")
-    by_hand = nguoi_ky is not None
-    doc = NewDocument(
-        code_notation=document_symbol(type_name, ws.agency.issuer_abbreviation, ws.agency.drafting_unit),
-        type_name=type_name, subject=subject, organ_name=ws.agency.issuer,
-        signer_authority="" if by_hand else ws.signer.authority,
-        signer_position="" if by_hand else ws.signer.position,
-        signer_name=nfc(nguoi_ky).strip() if nguoi_ky is not None else ws.signer.name,
-        recipients=[nfc(r).strip() for r in noi_nhan], note=nfc(ghi_chu).strip(),
-    )
-    with _open(ws) as register:
-        record = register.reserve(doc, organ=ws.agency.issuer_abbreviation, series=series)
+    from congvan.batch.register_flows import ReserveRequest, reserve
+
+    record = reserve(ReserveRequest(workspace, subject=trich_yeu, type_name=loai, signer_name=nguoi_ky,
+                                    recipients=noi_nhan, note=ghi_chu, series=series))
     click.echo(record.number_symbol)
 
 
@@ -157,10 +116,9 @@ def set_next_command(number: int, workspace: Path, series: str, year: int | None
         congvan register set-next 5237
         congvan register set-next 1 --year 2027
     """
-    ws = load_workspace(workspace)
-    year = year or today().year
-    with _open(ws) as register:
-        register.set_next(ws.agency.issuer_abbreviation, year, number, series)
+    from congvan.batch.register_flows import set_next
+
+    year, number = set_next(workspace, number, year, series)
     click.echo(f"Số tiếp theo năm {year}: {number:02d}")
 
 
@@ -177,10 +135,9 @@ def void_command(number: str, workspace: Path, series: str, ly_do: str, year: in
     Example:
         congvan register void 05 --ly-do "Sai tên đơn vị nhận, thay bằng văn bản số 07/SNV-CCHC"
     """
-    ws = load_workspace(workspace)
-    with _open(ws) as register:
-        record = register.void(ws.agency.issuer_abbreviation, year or today().year, _parse_number(number), ly_do,
-                               series)
+    from congvan.batch.register_flows import NumberRequest, void
+
+    record = void(NumberRequest(workspace, number, year, series), ly_do)
     click.echo(f"Đã thu hồi số {record.number_symbol} lúc {record.voided_at}: {record.void_reason}")
 
 
@@ -199,14 +156,11 @@ def send_command(numbers: tuple[str, ...], workspace: Path, series: str, year: i
     Example:
         congvan register send 05 06 07 --ngay 2026-11-24 --ky-nhan "Gửi qua Hệ thống quản lý văn bản"
     """
-    ws = load_workspace(workspace)
-    sent = parse_date(date_text) or today()
-    with _open(ws) as register:
-        for number in numbers:
-            record = register.mark_sent(ws.agency.issuer_abbreviation, year or today().year, _parse_number(number),
-                                        sent, ky_nhan, series)
-            click.echo(f"{record.number_symbol}: ngày chuyển {record.sent_date:%d/%m/%Y}"
-                       + (f", ký nhận: {record.receipt}" if record.receipt else ""))
+    from congvan.batch.register_flows import send
+
+    for record in send(workspace, numbers, year=year, sent_on=parse_date(date_text), receipt=ky_nhan, series=series):
+        click.echo(f"{record.number_symbol}: ngày chuyển {record.sent_date:%d/%m/%Y}"
+                   + (f", ký nhận: {record.receipt}" if record.receipt else ""))
 
 
 @register_group.command("list")
@@ -222,9 +176,10 @@ def list_command(workspace: Path, year: int | None, unit: str | None, text: str 
         congvan register list --year 2026
         congvan register list --unit "Nha Trang" --text "hài lòng"
     """
-    ws = load_workspace(workspace)
-    with _open(ws) as register:
-        records = register.records(organ=ws.agency.issuer_abbreviation, year=year, unit=unit, text=text)
+    from congvan.batch.register_flows import records as register_records
+    from congvan.register.export import type_and_subject
+
+    records = register_records(workspace, year=year, unit=unit, text=text)
     for record in records:
         flag = "THU HỒI" if record.voided_at else ("lấy số" if record.status == "reserved" else "")
         click.echo("\t".join((record.number_symbol, record.issued_date.strftime("%d/%m/%Y"), flag,
@@ -245,14 +200,15 @@ def show_command(number: str, workspace: Path, series: str, year: int | None) ->
         congvan register show 05
         congvan register show 05/SNV-CCHC --year 2026
     """
-    ws = load_workspace(workspace)
-    with _open(ws) as register:
-        record = register.get(ws.agency.issuer_abbreviation, year or today().year, _parse_number(number), series)
-    for label, value in _show_lines(record):
+    from congvan.batch.register_flows import NumberRequest, show
+
+    for label, value in _show_lines(show(NumberRequest(workspace, number, year, series))):
         click.echo(f"{label}: {value}")
 
 
 def _show_lines(r: Record) -> list[tuple[str, object]]:
+    from congvan.register.export import remarks, subject_line
+
     return [
         ("Số, ký hiệu", r.number_symbol), ("Ngày", r.issued_date.strftime("%d/%m/%Y")),
         ("Tên loại", r.type_name), ("Trích yếu", subject_line(r)), ("Cơ quan ban hành", r.organ_name),
@@ -284,25 +240,16 @@ def export_command(workspace: Path, xlsx_path: Path | None, json_path: Path | No
         congvan register export --xlsx so_van_ban_di_2026.xlsx --year 2026
         congvan register export --json so_di.json --xml so_di.xml
     """
-    if not (xlsx_path or json_path or xml_path):
-        raise click.UsageError("chọn ít nhất một trong --xlsx, --json, --xml.")
-    ws = load_workspace(workspace)
-    with _open(ws) as register:
-        records = register.records(organ=ws.agency.issuer_abbreviation, year=year)
-    if xlsx_path:
-        export_xlsx(records, xlsx_path, organ_name=ws.agency.issuer, parent_name=ws.agency.parent, title_year=year)
-    if json_path:
-        export_json(records, json_path)
-    if xml_path:
-        export_xml(records, xml_path)
-    written = ", ".join(str(p) for p in (xlsx_path, json_path, xml_path) if p)
-    click.echo(f"Đã xuất {len(records)} văn bản: {written}")
+    from congvan.batch.register_flows import ExportRequest, export
+
+    result = export(ExportRequest(workspace, xlsx=xlsx_path, json=json_path, xml=xml_path, year=year))
+    click.echo(f"Đã xuất {result.records} văn bản: {', '.join(map(str, result.written))}")
 
 
 @register_group.command("verify")
 @workspace_option
 @click.option("--year", type=int, default=None, help="Only this year.")
-def verify_command(workspace: Path, year: int | None) -> None:
+def verify_command(workspace: Path, year: int | None) -> int:
     """Re-hash every issued file and report missing or altered ones (exit code 1 when any).
 
     \b
@@ -310,20 +257,22 @@ def verify_command(workspace: Path, year: int | None) -> None:
         congvan register verify
         congvan register verify --year 2026
     """
-    ws = load_workspace(workspace)
-    with _open(ws) as register:
-        report = register.verify(ws.output_dir, organ=ws.agency.issuer_abbreviation, year=year)
+    from congvan.batch.register_flows import verify
+
+    result = verify(workspace, year)
+    report = result.report
     for record in report.missing:
-        click.echo(f"THIẾU\t{record.number_symbol}\t{ws.output_dir / (record.file_path or '')}")
+        click.echo(f"THIẾU\t{record.number_symbol}\t{result.output_dir / (record.file_path or '')}")
     for record in report.altered:
-        click.echo(f"BỊ SỬA\t{record.number_symbol}\t{ws.output_dir / (record.file_path or '')}")
+        click.echo(f"BỊ SỬA\t{record.number_symbol}\t{result.output_dir / (record.file_path or '')}")
     for path in report.unregistered:
         click.echo(f"Cảnh báo: tệp không có trong sổ: {path}", err=True)
-    if not report.ok:
+    if report.ok:
+        click.echo(f"Đã kiểm tra {report.checked} tệp: tất cả khớp với sổ.")
+    else:
         click.echo(f"Lỗi: {len(report.missing)} tệp thiếu, {len(report.altered)} tệp bị sửa "
                    f"trên {report.checked} tệp đã kiểm tra.", err=True)
-        sys.exit(1)
-    click.echo(f"Đã kiểm tra {report.checked} tệp: tất cả khớp với sổ.")
+    return result.exit_code
 
 
 @register_group.command("recreate")
@@ -336,7 +285,7 @@ def verify_command(workspace: Path, year: int | None) -> None:
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
               help="Template with the recorded SHA-256, if the draft batch folder is gone.")
 def recreate_command(number: str, workspace: Path, series: str, year: int | None, out: Path,
-                     template: Path | None) -> None:
+                     template: Path | None) -> int:
     """Re-create an issued letter from the context and template hash kept in the register.
 
     Prints whether the result is byte-for-byte the registered file (same SHA-256): an audit that the
@@ -346,13 +295,9 @@ def recreate_command(number: str, workspace: Path, series: str, year: int | None
     Example:
         congvan register recreate 05 --year 2026 --out /tmp/05-ban-tao-lai.docx
     """
-    ws = load_workspace(workspace)
-    with _open(ws) as register:
-        record = register.get(ws.agency.issuer_abbreviation, year or today().year, _parse_number(number), series)
-    data = recreate_letter(record, ws.drafts_dir, template)
-    atomic_write(out, data, overwrite=False)
-    same = sha256_bytes(data) == record.sha256
-    verdict = "trùng khớp từng byte với bản đã cấp số" if same else "KHÁC bản đã cấp số"
-    click.echo(f"{record.number_symbol}: đã tạo lại {out} — {verdict}.")
-    if not same:
-        sys.exit(1)
+    from congvan.batch.register_flows import NumberRequest, recreate
+
+    result = recreate(NumberRequest(workspace, number, year, series), out, template)
+    verdict = "trùng khớp từng byte với bản đã cấp số" if result.same else "KHÁC bản đã cấp số"
+    click.echo(f"{result.record.number_symbol}: đã tạo lại {out} — {verdict}.")
+    return result.exit_code

@@ -27,7 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from congvan.errors import OutputError, PdfError
+from congvan.errors import OutputError, PdfError, PdfToolMissing
 from congvan.files import atomic_write
 
 INSTALL_HINT = "hãy cài LibreOffice: sudo apt-get install libreoffice-writer-nogui fonts-liberation2"
@@ -40,13 +40,13 @@ def find_soffice(soffice: str | None = None) -> str:
     if soffice:
         found = shutil.which(soffice)
         if not found:
-            raise PdfError(f"không tìm thấy chương trình LibreOffice '{soffice}'; {INSTALL_HINT}.")
+            raise PdfToolMissing(f"không tìm thấy chương trình LibreOffice '{soffice}'; {INSTALL_HINT}.")
         return found
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
             return found
-    raise PdfError(f"không tìm thấy LibreOffice (soffice) để tạo PDF; {INSTALL_HINT}.")
+    raise PdfToolMissing(f"không tìm thấy LibreOffice (soffice) để tạo PDF; {INSTALL_HINT}.")
 
 
 def collect_docx(paths: Iterable[Path]) -> list[Path]:

@@ -1,18 +1,21 @@
 """The order and bookmark titles of letters in a print bundle.
 
-A draft batch folder has manifest.json: its letters come in the manifest's order, titled by their unit.
-Other files (issued letters "05-SNV-CCHC_....docx", loose files) come in natural name order, so that
-"100-..." follows "99-...", titled by their file name.
+The caller may know, for a folder, its letters' print order and titles (a draft batch's manifest: see
+`congvan.batch.workflows.bundle_order`); those come first, in that order. Other files (issued letters
+"05-SNV-CCHC_....docx", loose files) come in natural name order, so that "100-..." follows "99-...",
+titled by their file name.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 _DIGITS = re.compile(r"(\d+)")
+
+# folder -> {file name: title} in print order; empty for a folder with no known order
+KnownTitles = Callable[[Path], dict[str, str]]
 
 
 def natural_key(path: Path) -> tuple[object, ...]:
@@ -21,16 +24,7 @@ def natural_key(path: Path) -> tuple[object, ...]:
     return tuple((1, int(p), "") if p.isdigit() else (0, 0, p) for p in parts if p)
 
 
-def _manifest_units(folder: Path) -> dict[str, str]:
-    """Map file name -> unit in manifest order; empty when the folder has no readable manifest."""
-    try:
-        letters = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["letters"]
-        return {str(entry["file"]): str(entry.get("unit") or Path(entry["file"]).stem) for entry in letters}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-
-
-def bundle_order(files: Sequence[Path]) -> tuple[list[Path], list[str]]:
+def print_order(files: Sequence[Path], known: KnownTitles | None = None) -> tuple[list[Path], list[str]]:
     """Return `files` in print order (folder by folder as given) and one bookmark title per file."""
     folders: dict[Path, list[Path]] = {}
     for path in files:
@@ -38,7 +32,7 @@ def bundle_order(files: Sequence[Path]) -> tuple[list[Path], list[str]]:
     ordered: list[Path] = []
     titles: list[str] = []
     for folder, members in folders.items():
-        units = _manifest_units(folder)
+        units = known(folder) if known else {}
         rank = {name: i for i, name in enumerate(units)}
         listed = sorted((p for p in members if p.name in rank), key=lambda p: rank[p.name])
         rest = sorted((p for p in members if p.name not in rank), key=natural_key)

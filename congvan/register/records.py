@@ -14,7 +14,6 @@ from typing import Any
 from congvan.errors import RegisterError
 from congvan.vn import fold
 
-VIETNAM_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
 DEFAULT_SERIES = "chung"
 LANGUAGE = "Tiếng Việt"
 CONG_VAN = "Công văn"
@@ -32,16 +31,6 @@ TYPE_ABBREVIATIONS: dict[str, str] = {
     "Bản sao lục": "SL",
 }
 NO_ABBREVIATION = ("Công văn", "Thư công")
-
-
-def now() -> dt.datetime:
-    """Return the current time in Vietnam (UTC+7, no daylight saving)."""
-    return dt.datetime.now(VIETNAM_TZ).replace(microsecond=0)
-
-
-def today() -> dt.date:
-    """Return today's date in Vietnam."""
-    return now().date()
 
 
 def _type_key(type_name: str) -> str:

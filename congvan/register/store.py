@@ -27,7 +27,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from congvan import __version__
-from congvan.errors import RegisterError
+from congvan.clock import now, today
+from congvan.errors import DatabaseUnavailable, RegisterError
 from congvan.files import sha256_file
 from congvan.register.records import (
     CONG_VAN,
@@ -38,14 +39,11 @@ from congvan.register.records import (
     STATUS_ISSUED,
     STATUS_RESERVED,
     TYPE_ABBREVIATIONS,
-    VIETNAM_TZ,
     NewDocument,
     Record,
     VerifyReport,
     canonical_type_name,
     document_symbol,
-    now,
-    today,
 )
 from congvan.register.schema import MIGRATIONS, counters, current_version, documents, schema_version
 from congvan.vn import document_number, fold, nfc
@@ -53,9 +51,9 @@ from congvan.vn import document_number, fold, nfc
 # The names below were defined here before the split; keep them importable from `congvan.register.store`.
 __all__ = [
     "CONG_VAN", "DEFAULT_SERIES", "ISSUED_NAME_RE", "LANGUAGE", "MIGRATIONS", "NO_ABBREVIATION",
-    "STATUS_ISSUED", "STATUS_RESERVED", "TYPE_ABBREVIATIONS", "VIETNAM_TZ", "NewDocument", "Record",
+    "STATUS_ISSUED", "STATUS_RESERVED", "TYPE_ABBREVIATIONS", "NewDocument", "Record",
     "Register", "VerifyReport", "canonical_type_name", "counters", "current_version", "document_symbol",
-    "documents", "normalize_url", "now", "schema_version", "today"
+    "documents", "normalize_url", "schema_version"
 ]
 
 # -- engine --
@@ -115,7 +113,7 @@ class Register:
                 self.migrate()
         except sa.exc.OperationalError as err:
             self.engine.dispose()
-            raise RegisterError(f"không mở được sổ văn bản đi {self.display_url}: {err.orig}") from err
+            raise DatabaseUnavailable(f"không mở được sổ văn bản đi {self.display_url}: {err.orig}") from err
 
     @property
     def display_url(self) -> str:

@@ -18,7 +18,7 @@ import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
 from congvan import vn
-from congvan.errors import DataError
+from congvan.errors import DataError, DataFileUnreadable
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -83,7 +83,7 @@ def _read_bytes(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise DataError(f"không đọc được tệp: {err.strerror or err}.", str(path)) from err
+        raise DataFileUnreadable(f"không đọc được tệp: {err.strerror or err}.", str(path)) from err
     if not data:
         raise DataError("tệp rỗng (0 byte): có thể tệp chưa được lưu xong hoặc bị hỏng khi sao chép.", str(path))
     return data

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from congvan import vn
-from congvan.errors import DataError, cell_location
+from congvan.errors import DataError, DataFileUnreadable, cell_location
 from congvan.files import read_toml
 from congvan.models import VERDICTS, Catalog, Criterion, ResultTable, TableSpec, unit_key
 from congvan.sources.cells import Cell, blank, check_fraction_columns, formula_message, read_score, unit_name
@@ -142,7 +142,7 @@ def load_results(paths: Sequence[Path], catalog: Catalog, *, convert_legacy: boo
     sheets_seen: list[str] = []
     for path in paths:
         if not path.is_file():
-            raise DataError("không tìm thấy tệp kết quả.", str(path))
+            raise DataFileUnreadable("không tìm thấy tệp kết quả.", str(path))
         suffix = path.suffix.lower()
         if suffix in SPREADSHEET_SUFFIXES:
             tables, hidden_here, titles = _read_workbook(path, catalog, convert_legacy)

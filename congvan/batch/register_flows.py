@@ -1,0 +1,208 @@
+"""Register workflows (sổ văn bản đi), callable from the CLI or a web application: reserve a number by hand,
+move the counter, withdraw, record sending, look up, export, verify and re-create issued letters.
+
+Each takes a request dataclass naming the workspace and returns what it did; nothing here prints.
+Numbers may be given as "5", "05" or "05/SNV-CCHC"; the year defaults to this year (Vietnam time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from congvan import clock
+from congvan.batch.recreate import recreate_letter
+from congvan.config import Workspace, load_workspace
+from congvan.errors import EXIT_REFUSED, RegisterError, UsageError
+from congvan.files import atomic_write, sha256_bytes
+from congvan.register.export import export_json, export_xlsx, export_xml
+from congvan.register.records import (
+    CONG_VAN,
+    DEFAULT_SERIES,
+    NewDocument,
+    Record,
+    VerifyReport,
+    canonical_type_name,
+    document_symbol,
+)
+from congvan.register.store import Register
+from congvan.vn import nfc
+
+
+def parse_number(value: str) -> int:
+    """Return the number of "5", "05" or "05/SNV-CCHC"; refuse anything else."""
+    match = re.fullmatch(r"\s*0*(\d+)\s*(/.*)?", value)
+    if not match or int(match.group(1)) < 1:
+        raise UsageError(f"số văn bản không hợp lệ: {value!r} (ví dụ: 05 hoặc 05/SNV-CCHC).")
+    return int(match.group(1))
+
+
+@contextmanager
+def _opened(workspace: Path) -> Iterator[tuple[Workspace, Register, str]]:
+    """Yield the workspace, its open register and the issuing body's abbreviation (the number series owner)."""
+    ws = load_workspace(workspace)
+    with Register(ws.register_url) as register:
+        yield ws, register, ws.agency.issuer_abbreviation
+
+
+@dataclass(frozen=True)
+class NumberRequest:
+    """One number of the register: `number` as typed, in `year` (default: this year) and `series`."""
+
+    workspace: Path
+    number: str
+    year: int | None = None
+    series: str = DEFAULT_SERIES
+
+    def key(self, organ: str) -> tuple[str, int, int, str]:
+        return organ, self.year or clock.today().year, parse_number(self.number), self.series
+
+
+def show(request: NumberRequest) -> Record:
+    """Return every field kept for one number."""
+    with _opened(request.workspace) as (_ws, register, organ):
+        return register.get(*request.key(organ))
+
+
+@dataclass(frozen=True)
+class ReserveRequest:
+    """Take the next number by hand for a document made elsewhere."""
+
+    workspace: Path
+    subject: str
+    type_name: str = CONG_VAN
+    signer_name: str | None = None  # None: the signer of congvan.toml ([nguoi_ky])
+    recipients: tuple[str, ...] = ()
+    note: str = ""
+    series: str = DEFAULT_SERIES
+
+
+def reserve(request: ReserveRequest) -> Record:
+    """Reserve the next number; a công văn's subject loses a leading "V/v" (the letter prints it)."""
+    ws = load_workspace(request.workspace)
+    type_name = canonical_type_name(request.type_name)
+    subject = nfc(request.subject).strip()
+    if type_name == CONG_VAN:
+        subject = re.sub(r"^V/v(?:\s+|$)", "", subject, flags=re.IGNORECASE)
+    if not subject:
+        raise RegisterError("trích yếu không được để trống (--trich-yeu).")
+    by_hand = request.signer_name is not None
+    doc = NewDocument(
+        code_notation=document_symbol(type_name, ws.agency.issuer_abbreviation, ws.agency.drafting_unit),
+        type_name=type_name, subject=subject, organ_name=ws.agency.issuer,
+        signer_authority="" if by_hand else ws.signer.authority,
+        signer_position="" if by_hand else ws.signer.position,
+        signer_name=nfc(request.signer_name or "").strip() if by_hand else ws.signer.name,
+        recipients=[nfc(r).strip() for r in request.recipients], note=nfc(request.note).strip(),
+    )
+    with Register(ws.register_url) as register:
+        return register.reserve(doc, organ=ws.agency.issuer_abbreviation, series=request.series)
+
+
+def set_next(workspace: Path, number: int, year: int | None = None, series: str = DEFAULT_SERIES) -> tuple[int, int]:
+    """Make `number` the next number of `year` (default: this year); return (year, number)."""
+    year = year or clock.today().year
+    with _opened(workspace) as (_ws, register, organ):
+        return year, register.set_next(organ, year, number, series)
+
+
+def void(request: NumberRequest, reason: str) -> Record:
+    """Withdraw (thu hồi) a number: it stays in the register, marked, with the reason and the time."""
+    with _opened(request.workspace) as (_ws, register, organ):
+        return register.void(*request.key(organ)[:3], reason, request.series)
+
+
+def send(workspace: Path, numbers: tuple[str, ...], *, year: int | None = None, sent_on: dt.date | None = None,
+         receipt: str = "", series: str = DEFAULT_SERIES) -> list[Record]:
+    """Record that the documents were sent on `sent_on` (default: today) and who signed for them."""
+    sent_on = sent_on or clock.today()
+    year = year or clock.today().year
+    with _opened(workspace) as (_ws, register, organ):
+        return [register.mark_sent(organ, year, parse_number(n), sent_on, receipt, series) for n in numbers]
+
+
+def records(workspace: Path, *, year: int | None = None, unit: str | None = None,
+            text: str | None = None) -> list[Record]:
+    """Return the register rows in number order, filtered by year, unit name and free text."""
+    with _opened(workspace) as (_ws, register, organ):
+        return register.records(organ=organ, year=year, unit=unit, text=text)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """Export the register (all years, or `year`) to any of .xlsx, .json, .xml."""
+
+    workspace: Path
+    xlsx: Path | None = None
+    json: Path | None = None
+    xml: Path | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    records: int
+    written: list[Path]
+
+
+def export(request: ExportRequest) -> ExportResult:
+    """Write the requested exports; at least one target is needed."""
+    if not (request.xlsx or request.json or request.xml):
+        raise UsageError("chọn ít nhất một trong --xlsx, --json, --xml.")
+    with _opened(request.workspace) as (ws, register, organ):
+        rows = register.records(organ=organ, year=request.year)
+    if request.xlsx:
+        export_xlsx(rows, request.xlsx, organ_name=ws.agency.issuer, parent_name=ws.agency.parent,
+                    title_year=request.year)
+    if request.json:
+        export_json(rows, request.json)
+    if request.xml:
+        export_xml(rows, request.xml)
+    return ExportResult(len(rows), [p for p in (request.xlsx, request.json, request.xml) if p])
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """`verify`'s findings, with the folder the register's file paths are relative to."""
+
+    report: VerifyReport
+    output_dir: Path
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every issued file is present and unchanged, else 1."""
+        return 0 if self.report.ok else EXIT_REFUSED
+
+
+def verify(workspace: Path, year: int | None = None) -> VerifyResult:
+    """Re-hash every issued file: report missing, altered and unregistered ones."""
+    with _opened(workspace) as (ws, register, organ):
+        return VerifyResult(register.verify(ws.output_dir, organ=organ, year=year), ws.output_dir)
+
+
+@dataclass(frozen=True)
+class RecreateResult:
+    """A re-created letter: where it was written and whether it is byte-for-byte the registered file."""
+
+    record: Record
+    path: Path
+    same: bool
+
+    @property
+    def exit_code(self) -> int:
+        """0 when the re-created letter is the registered one, else 1."""
+        return 0 if self.same else EXIT_REFUSED
+
+
+def recreate(request: NumberRequest, out: Path, template: Path | None = None) -> RecreateResult:
+    """Render an issued letter again from the register's context and template hash; write it to `out` (never
+    overwriting) and compare it with the registered SHA-256."""
+    with _opened(request.workspace) as (ws, register, organ):
+        record = register.get(*request.key(organ))
+    data = recreate_letter(record, ws.drafts_dir, template)
+    atomic_write(out, data, overwrite=False)
+    return RecreateResult(record, out, sha256_bytes(data) == record.sha256)
