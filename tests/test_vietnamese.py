@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from num2words import num2words
+from num2words.lang_VI import Num2Word_VI
 
 from congvan import vn
 from congvan.vn import legacy_tables as legacy_encodings
@@ -154,10 +155,13 @@ def test_number_to_words_rejects_bool_and_bad_options():
         vn.number_to_words(5, four="4")
 
 
-def test_agrees_with_num2words_where_num2words_is_right():
-    """num2words(lang="vi") is right unless a group after the first has a zero hundreds digit, or >= 10^12."""
+UPSTREAM = Num2Word_VI()  # num2words' own Vietnamese converter, not the one congvan.vn registers
+
+
+def test_agrees_with_upstream_num2words_where_it_is_right():
+    """Upstream num2words is right unless a group after the first has a zero hundreds digit, or >= 10^12."""
     for value in range(1, 1000):
-        assert vn.number_to_words(value) == num2words(value, lang="vi")
+        assert vn.number_to_words(value) == UPSTREAM.to_cardinal(value)
     rng = random.Random(2024)
     checked = 0
     while checked < 2000:
@@ -166,13 +170,57 @@ def test_agrees_with_num2words_where_num2words_is_right():
         groups = [text[max(0, end - 3):end] for end in range(len(text), 0, -3)]
         if any(group[0] == "0" for group in groups[:-1]):
             continue
-        assert vn.number_to_words(value) == num2words(value, lang="vi")
+        assert vn.number_to_words(value) == UPSTREAM.to_cardinal(value)
         checked += 1
 
 
-def test_fixes_num2words_on_zero_hundreds_and_decimals():
-    assert num2words(2024, lang="vi") != vn.number_to_words(2024) == "hai nghìn không trăm hai mươi bốn"
-    assert vn.number_to_words(84.5) == "tám mươi bốn phẩy năm"
+# Written by hand; `upstream` is what num2words 0.5.14's own Num2Word_VI reads (None: it reads it right).
+NUM2WORDS_VI = [
+    (0, "không", None),
+    (5, "năm", None),
+    (10, "mười", None),
+    (11, "mười một", None),
+    (15, "mười lăm", None),
+    (21, "hai mươi mốt", None),
+    (25, "hai mươi lăm", None),
+    (101, "một trăm lẻ một", None),
+    (105, "một trăm lẻ năm", None),
+    (1005, "một nghìn không trăm lẻ năm", "một nghìn lẻ năm"),
+    (1015, "một nghìn không trăm mười lăm", "một nghìn lẻ mười lăm"),
+    (2024, "hai nghìn không trăm hai mươi bốn", "hai nghìn lẻ hai mươi bốn"),
+    (10_000, "mười nghìn", None),
+    (1_000_000, "một triệu", None),
+    (1_000_005, "một triệu không trăm lẻ năm", "một triệu lẻ năm"),
+    (10**9, "một tỷ", None),
+    (2_000_000_000_015, "hai nghìn tỷ không trăm mười lăm", "hai nghìn tỷ lẻ mười lăm"),
+    (10**15, "một triệu tỷ", "một trăm nghìn tỷ"),
+    (10**18, "một tỷ tỷ", "một Quintillion"),
+    (-7, "âm bảy", "mười ba"),
+    (72.27, "bảy mươi hai phẩy hai mươi bảy", None),
+    (0.5, "không phẩy năm", "không phẩy năm mươi"),
+    (3.05, "ba phẩy không năm", "ba phẩy năm"),
+    (10.005, "mười phẩy không không năm", "mười phẩy một"),
+]
+
+
+@pytest.mark.parametrize(("value", "words", "upstream"), NUM2WORDS_VI, ids=[repr(v) for v, _, _ in NUM2WORDS_VI])
+def test_num2words_vi_is_congvan_reading(value, words, upstream):
+    """After `import congvan.vn`, num2words(lang="vi") reads like congvan, where upstream num2words got it wrong."""
+    assert num2words(value, lang="vi") == vn.number_to_words(value) == words
+    assert UPSTREAM.to_cardinal(value) == (upstream or words)
+
+
+def test_num2words_vi_options_ordinals_amounts_and_strings():
+    assert num2words(105, lang="vi", zero_tens="linh") == "một trăm linh năm"
+    assert num2words(24, lang="vi", four="tư") == "hai mươi tư"
+    assert num2words(1500, lang="vi", thousand="ngàn") == "một ngàn năm trăm"
+    assert num2words(68.888, lang="vi", decimals=2) == "sáu mươi tám phẩy tám mươi chín"
+    assert num2words("84,5", lang="vi") == "tám mươi bốn phẩy năm"  # upstream has no str_to_number
+    assert num2words(4, lang="vi", to="ordinal") == "thứ tư"  # upstream: "bốn"
+    assert num2words(1_500_000, lang="vi", to="currency") == "một triệu năm trăm nghìn đồng"
+    assert num2words(1005.4, lang="vi", to="currency", currency="USD") == "một nghìn không trăm lẻ năm USD"
+    with pytest.raises(ValueError, match="zero_tens"):
+        num2words(5, lang="vi", zero_tens="linh lẻ")
 
 
 @pytest.mark.parametrize(("n", "words"), [

@@ -5,9 +5,9 @@ in the body, headers and footers, and compiles each part once in a sandboxed Jin
 `StrictUndefined` and XML autoescape. Rendering a letter then only renders those strings and writes
 a new zip that copies every other member unchanged: no python-docx parse and save per letter.
 
-The docxtpl engine is used for its tag patching and listing resolution (`\\n`, `\\t`, `\\a`), so any
-template that works with `docxtpl` works here, but stricter: an undefined name is an error, not a blank.
-docxtpl's post-steps are reproduced where a template needs them (`{%tc %}` table grids, picture ids).
+docxtpl's steps before and after Jinja (tag patching, listings `\\n` `\\t` `\\a`, `{%tc %}` table grids,
+picture ids) come from render/docxtpl_adapter.py, the only module that uses docxtpl, so any template that
+works with `docxtpl` works here, but stricter: an undefined name is an error, not a blank.
 Parts without any tag are prepared once and copied into every letter. What the fast path cannot do —
 templated document properties, text boxes, InlineImage/Subdoc values — falls back to docxtpl itself
 (`fallback_reason` says why), with the same strictness and a deterministic zip.
@@ -30,24 +30,19 @@ from typing import Any
 from xml.parsers import expat
 
 import jinja2
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
 from congvan.errors import TemplateError
 from congvan.files import sha256_file
+from congvan.render import docxtpl_adapter
 from congvan.render.checks import check_tags
 
 _PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _TAG_RE = re.compile(r"<[^>]+>")
-_LISTING_CHARS = re.compile("[\n\t\a\f]")
 _JINJA_RE = re.compile(r"\{[{%#]")
-_TC_TAG_RE = re.compile(r"\{%-?\s*tc\s")
-_DOCPR_ID_RE = re.compile(r'(<wp:docPr\b[^>]*?\sid=")(\d+)(")')
-_PARAGRAPH_END = "</w:p>"
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
-_DOCXTPL_OBJECTS = {"InlineImage", "Subdoc"}  # docxtpl.subdoc needs docxcompose, so compare names
 
 
 MAX_PART_CHARS = 20_000_000  # a letter's XML part is ~20 KB; 20 MB means a runaway template
@@ -118,7 +113,7 @@ class _NeedsDocxtpl(Exception):
 
 
 def _refuse_docxtpl_objects(value: Any) -> Any:
-    if type(value).__name__ in _DOCXTPL_OBJECTS:
+    if docxtpl_adapter.is_docxtpl_object(value):
         raise _NeedsDocxtpl(type(value).__name__)
     return value
 
@@ -137,24 +132,22 @@ class LetterTemplate:
                 self._members = [(info, archive.read(info.filename)) for info in archive.infolist()]
         except (OSError, zipfile.BadZipFile) as err:
             raise TemplateError(f"{self.path}: không đọc được mẫu .docx ({err}).") from err
-        self._patcher = _patcher()
         self._sources: dict[str, str] = {}
         self._compiled: dict[str, jinja2.Template] = {}
         self._static: dict[str, bytes] = {}
+        body = dict(self._members_by_name()).get("word/document.xml", b"").decode("utf-8")
+        self._cell_tags = docxtpl_adapter.uses_cell_tags(body)
         for info, data in self._members:
             if _PART_RE.match(info.filename):
                 check_tags(str(self.path), info.filename, data.decode("utf-8"))
-                source = self._patcher.patch_xml(data.decode("utf-8"))
+                source = docxtpl_adapter.prepare(data.decode("utf-8"))
                 if _JINJA_RE.search(source):
-                    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
                     self._sources[info.filename] = source
                     self._compiled[info.filename] = self._compile(info.filename, source)
                 else:  # no tag: what docxtpl would output, prepared once
                     self._static[info.filename] = self._finish(info.filename, source)
         if "word/document.xml" not in self._compiled and "word/document.xml" not in self._static:
             raise TemplateError(f"{self.path}: tệp không có word/document.xml, không phải mẫu .docx.")
-        raw_body = _TAG_RE.sub("", dict(self._members_by_name()).get("word/document.xml", b"").decode("utf-8"))
-        self._fix_tables = bool(_TC_TAG_RE.search(raw_body))
         self.fallback_reason = self._find_fallback_reason()
         self._base = self._base_zip()
         self._base_split: tuple[bytes, bytes, int] | None = None
@@ -196,21 +189,12 @@ class LetterTemplate:
             except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError, OverflowError,
                     RecursionError) as err:
                 raise TemplateError(self._describe(name, err)) from err
-            xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
             rendered[name] = self._finish(name, xml)
         return self._zip(rendered)
 
     def _finish(self, name: str, xml: str) -> bytes:
-        """Apply docxtpl's steps after Jinja: unescape `{_{`, listings, table grids, picture ids; check XML."""
-        if "{_" in xml or "_}" in xml:
-            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        if _LISTING_CHARS.search(xml):
-            xml = self._resolve_listing(xml)
-        if name == "word/document.xml":
-            if getattr(self, "_fix_tables", False):
-                xml = self._fixed_tables(xml)
-            if "<wp:docPr" in xml:
-                xml = _renumber_pictures(xml)
+        """Apply docxtpl's steps after Jinja (`docxtpl_adapter.finish`) and check that the part is XML."""
+        xml = docxtpl_adapter.finish(xml, body=name == "word/document.xml", cell_tags=self._cell_tags)
         data = xml.encode("utf-8")
         try:  # expat checks well-formedness (and prefixes) faster than building an lxml tree
             expat.ParserCreate(namespace_separator=" ").Parse(data, True)
@@ -240,30 +224,6 @@ class LetterTemplate:
         kind = "biến chưa được định nghĩa" if isinstance(err, jinja2.UndefinedError) else "lỗi mẫu"
         return f"{where}: {kind}: {err}{snippet}"
 
-    def _resolve_listing(self, xml: str) -> str:
-        """Apply docxtpl's \\n \\t \\a \\f handling to the paragraphs that hold such a character only."""
-        out: list[str] = []
-        done = 0
-        for match in _LISTING_CHARS.finditer(xml):
-            at = match.start()
-            if at < done:
-                continue
-            start = max(xml.rfind("<w:p>", done, at), xml.rfind("<w:p ", done, at))
-            end = xml.find(_PARAGRAPH_END, start) if start >= 0 else -1
-            if end < at:  # not inside a paragraph: docxtpl leaves it alone too
-                continue
-            end += len(_PARAGRAPH_END)
-            out += [xml[done:start], self._patcher.resolve_listing(xml[start:end])]
-            done = end
-        out.append(xml[done:])
-        return "".join(out)
-
-    def _fixed_tables(self, xml: str) -> str:
-        """docxtpl's fix_tables: make each table's grid match the cells a `{%tc %}` loop produced."""
-        header, sep, body = xml.partition("?>") if xml.startswith("<?xml") else ("", "", xml)
-        tree = self._patcher.fix_tables(body)
-        return header + sep + etree.tostring(tree, encoding="unicode")
-
     def _members_by_name(self) -> list[tuple[str, bytes]]:
         return [(info.filename, data) for info, data in self._members]
 
@@ -278,16 +238,12 @@ class LetterTemplate:
 
     def _render_with_docxtpl(self, context: Mapping[str, Any]) -> bytes:
         """Render through docxtpl itself (same sandboxed strict environment), then zip deterministically."""
-        document = DocxTemplate(str(self.path))
-        _rebind(context, document)
         try:
-            document.render(dict(context), jinja_env=self._docxtpl_env, autoescape=True)
+            produced_bytes = docxtpl_adapter.render_document(self.path, context, self._docxtpl_env)
         except jinja2.TemplateError as err:
             raise TemplateError(f"{self.path}: lỗi mẫu: {err}") from err
-        buffer = io.BytesIO()
-        document.save(buffer)
         order = {info.filename: i for i, (info, _data) in enumerate(self._members)}
-        with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as produced:
+        with zipfile.ZipFile(io.BytesIO(produced_bytes)) as produced:
             members = sorted(produced.infolist(), key=lambda i: (order.get(i.filename, len(order)), i.filename))
             out = io.BytesIO()
             with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
@@ -367,29 +323,6 @@ def _template_lineno(err: BaseException) -> int | None:
             found = tb.tb_lineno
         tb = tb.tb_next
     return found
-
-
-def _renumber_pictures(xml: str) -> str:
-    """Number the pictures' `wp:docPr` ids 1001, 1002, ... as docxtpl does, so no two collide."""
-    counter = iter(range(1001, 1_000_000))
-    return _DOCPR_ID_RE.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(3)}", xml)
-
-
-def _rebind(value: Any, document: DocxTemplate, depth: int = 0) -> None:
-    """Point every InlineImage/Subdoc in `value` at `document`, the DocxTemplate that renders this letter."""
-    if type(value).__name__ in _DOCXTPL_OBJECTS:
-        value.tpl = document
-    elif depth < 8 and isinstance(value, Mapping):
-        for item in value.values():
-            _rebind(item, document, depth + 1)
-    elif depth < 8 and isinstance(value, list | tuple):
-        for item in value:
-            _rebind(item, document, depth + 1)
-
-
-def _patcher() -> DocxTemplate:
-    """Return a DocxTemplate object used only for its pure string methods (patch_xml, resolve_listing)."""
-    return DocxTemplate.__new__(DocxTemplate)
 
 
 def iter_text(docx_bytes: bytes) -> Iterable[str]:
