@@ -97,8 +97,8 @@ class VietnameseWords(Num2Word_VI):
     def _integer_words(self, value: int, full: bool) -> list[str]:
         if value >= _BILLION:
             high, low = divmod(value, _BILLION)
-            words = self._integer_words(high, full) + ["tỷ"]
-            return words + self._integer_words(low, True) if low else words
+            billions = self._integer_words(high, full) + ["tỷ"]
+            return billions + self._integer_words(low, True) if low else billions
         words: list[str] = []
         started = full
         for group, scale in ((value // 10**6, "triệu"), (value // 1000 % 1000, self.thousand), (value % 1000, "")):
