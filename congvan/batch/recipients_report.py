@@ -22,6 +22,7 @@ from congvan.recipients.rules import (
     resolve,
 )
 from congvan.sources import results as sources
+from congvan.sources.catalog import workspace_catalog
 
 KINH_GUI, NOI_NHAN = "kinh-gui", "noi-nhan"
 
@@ -71,7 +72,7 @@ class Loaded:
 
 def load(workspace: Workspace) -> Loaded:
     """Read the catalog, the results and the recipient lists of `workspace`; assess every unit."""
-    catalog = sources.load_catalog(workspace.catalog)
+    catalog = workspace_catalog(workspace)
     tables = sources.load_results(workspace.results, catalog, convert_legacy=workspace.convert_legacy)
     units = sources.all_units(tables)
     rules = load_workspace_rules(workspace, [t.code for t in catalog.tables], units)
