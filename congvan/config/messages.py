@@ -7,13 +7,13 @@ Each message says what is wrong and what is allowed; an unknown key gets the nea
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from congvan.config.hints import suggest
 from congvan.config.locate import TomlLines
-from congvan.config.types import BLANK, CUSTOM, describe, fields_of, is_section, unwrap
+from congvan.config.types import BLANK, CUSTOM, describe, field_type, fields_of, is_section, unwrap
 from congvan.errors import cell_location
 
 
@@ -22,17 +22,12 @@ def _step(annotation: Any, part: str | int) -> Any:
     kind, _ = unwrap(annotation)
     if isinstance(kind, type) and issubclass(kind, BaseModel):
         field = fields_of(kind).get(str(part))
-        return None if field is None else _with_metadata(field)
+        return None if field is None else field_type(field)
     if get_origin(kind) is list:
         return get_args(kind)[0]
     if get_origin(kind) is dict:
         return get_args(kind)[1]
     return None
-
-
-def _with_metadata(field: Any) -> Any:
-    """Return a field's annotation with its constraints put back (pydantic keeps them apart)."""
-    return Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
 
 
 def _section_name(raw: Any, path: tuple[str | int, ...]) -> str:

@@ -41,10 +41,12 @@ class ListFile(Section):
     """The whole of one recipients/*.toml file."""
 
     danh_sach: dict[ListName, Entries] = Field(
-        default_factory=dict,
-        description="Các danh sách có tên: <tên> = [\"cơ quan\", \"@danh-sach-khac\", ...]; tên viết chữ thường "
-                    "không dấu, số, '-', '_'; có thể dùng {{ don_vi }}, {{ nam }}...")
+        default_factory=dict, json_schema_extra={
+            "key": "<tên danh sách>",
+            "value": "Một danh sách: mỗi mục là tên một cơ quan, đơn vị (có thể dùng {{ don_vi }}, {{ nam }}...) "
+                     "hoặc \"@tên\" của danh sách khác. Tên viết chữ thường không dấu, số, '-', '_'."},
+        description="Các danh sách người nhận có tên, ví dụ: chi-dao = [\"@thuong-truc\", \"Đảng ủy {{ don_vi }}\"].")
     khi_chua_dat: dict[str, WhenShort] = Field(
-        default_factory=dict,
-        description="[khi_chua_dat.<mã bảng>]: người nhận thêm khi đơn vị có tiêu chí chưa đạt trong bảng đó "
-                    "(mã bảng trong danh mục tiêu chí).")
+        default_factory=dict, json_schema_extra={"key": "<mã bảng>"},
+        description="Người nhận thêm khi đơn vị có tiêu chí chưa đạt trong bảng có mã này (mã bảng trong danh "
+                    "mục tiêu chí).")

@@ -44,8 +44,9 @@ class AssessmentSection(Section):
     chi_tieu_nam_sau: Percent = Field(description="Chỉ tiêu năm sau, %.")
     chi_tieu_tieu_chi: dict[str, Percent] = Field(
         default_factory=dict,
-        description="Chỉ tiêu riêng của từng tiêu chí: <mã tiêu chí trong danh mục> = số %; mã phải có trong "
-                    "danh mục tiêu chí.")
+        json_schema_extra={"key": "<mã tiêu chí>",
+                           "value": "Chỉ tiêu riêng của tiêu chí có mã này (mã phải có trong danh mục tiêu chí), %."},
+        description="Chỉ tiêu riêng của từng tiêu chí, nếu khác chỉ tiêu chung, ví dụ: phan_anh = 80.")
     nguong_rat_thap: Percent = Field(10.0, description="Thấp hơn chỉ tiêu quá số điểm % này thì kết luận "
                                      "\"rất thấp\".")
     so_thap_phan: Decimals = Field(2, description="Số chữ số thập phân khi viết kết quả (68,83%).")

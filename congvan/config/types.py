@@ -31,6 +31,11 @@ def fields_of(model: type[BaseModel]) -> dict[str, FieldInfo]:
     return {field.alias or name: field for name, field in model.model_fields.items()}
 
 
+def field_type(field: FieldInfo) -> Any:
+    """Return a field's annotation with its constraints put back (pydantic keeps them apart)."""
+    return Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+
+
 def _clean(value: str) -> str:
     return nfc(value).strip()
 
