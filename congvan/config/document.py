@@ -40,7 +40,7 @@ class TomlDocument:
         try:
             return model.model_validate(self.raw)
         except ValidationError as err:
-            raise error("\n".join(translate(err, model, self.raw, self.text, self.path))) from None
+            raise error("\n".join(translate(err, model, self.raw, self.lines, self.path))) from None
 
 
 def read_document(path: Path, missing: str, error: type[CongvanError] = DataError) -> TomlDocument:

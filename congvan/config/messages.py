@@ -64,10 +64,9 @@ def _split(raw: Any, loc: tuple[str | int, ...]) -> tuple[tuple[str | int, ...],
     return loc, None, ()
 
 
-def translate(error: ValidationError, model: type[BaseModel], raw: dict[str, Any], text: str, path: Path
+def translate(error: ValidationError, model: type[BaseModel], raw: dict[str, Any], lines: TomlLines, path: Path
               ) -> list[str]:
     """Return one Vietnamese line per error of `error`: "file, dòng N, [section]: what is wrong; allowed"."""
-    lines = TomlLines(text)
     messages = []
     for item in error.errors():
         loc = tuple(p for p in item["loc"] if p != "[key]")
@@ -96,10 +95,10 @@ def _problem(item: Any, key: str | None, indices: tuple[int, ...], annotation: A
         return f"không có khóa '{key}'{suggest(str(key), valid)}"
     rule = f"; cần {describe(annotation)}" if annotation is not None else ""
     if kind == "missing":
-        meaning = _meaning(parent, key)
+        meaning = f" ({_meaning(parent, key)})" if _meaning(parent, key) else ""
         if annotation is not None and is_section(annotation):
-            return f"thiếu mục [{key}] ({meaning})."
-        return f"thiếu khóa '{key}' ({meaning}){rule}."
+            return f"thiếu mục [{key}]{meaning}."
+        return f"thiếu khóa '{key}'{meaning}{rule}."
     name = f"'{key}'" + "".join(f" mục thứ {i + 1}" for i in indices)
     if kind == BLANK:
         return f"khóa {name} đang để trống{rule}."
