@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from congvan.config.hints import suggest
 from congvan.config.locate import TomlLines
-from congvan.config.types import BLANK, CUSTOM, describe, field_type, fields_of, is_section, unwrap
+from congvan.config.types import BLANK, CUSTOM, describe, field_type, fields_of, is_section, toml_value, unwrap
 from congvan.errors import cell_location
 
 
@@ -102,7 +102,7 @@ def _problem(item: Any, key: str | None, indices: tuple[int, ...], annotation: A
     name = f"'{key}'" + "".join(f" mục thứ {i + 1}" for i in indices)
     if kind == BLANK:
         return f"khóa {name} đang để trống{rule}."
-    return f"khóa {name} = {_shown(item['input'])} không hợp lệ{rule}."
+    return f"khóa {name} = {toml_value(item['input'])} không hợp lệ{rule}."
 
 
 def _meaning(parent: Any, key: str | None) -> str:
@@ -111,13 +111,3 @@ def _meaning(parent: Any, key: str | None) -> str:
         return ""
     field = fields_of(kind).get(key)
     return (field.description or "").rstrip(".") if field else ""
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, dict):
-        return "một bảng"
-    return repr(value)

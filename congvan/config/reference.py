@@ -14,7 +14,7 @@ from pydantic.fields import FieldInfo
 from congvan.config.catalog_schema import CatalogFile
 from congvan.config.recipients_schema import ListFile
 from congvan.config.schema import ConfigFile
-from congvan.config.types import allowed, field_type, fields_of, is_section, kind_of, unwrap
+from congvan.config.types import allowed, field_type, fields_of, is_section, kind_of, toml_value, unwrap
 
 FILES: tuple[tuple[str, type[BaseModel], str], ...] = (
     ("congvan.toml", ConfigFile, "The workspace settings: agency, signer, targets, letter texts, recipients, "
@@ -81,16 +81,4 @@ def _default(field: FieldInfo, table: bool) -> str:
     value = field.get_default(call_default_factory=True)
     if table:
         return "(trống)"
-    return "(không có)" if value is None else f"`{_toml(value)}`"
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(item) for item in value) + "]"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return "(không có)" if value is None else f"`{toml_value(value)}`"

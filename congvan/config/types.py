@@ -119,3 +119,18 @@ def describe(annotation: Any, metadata: list[Any] | tuple[Any, ...] = ()) -> str
     """Return the kind and the allowed values together: "số nguyên, từ 2000 đến 2100"."""
     rule = allowed(annotation, metadata)
     return f"{kind_of(annotation)}, {rule}" if rule else kind_of(annotation)
+
+
+def toml_value(value: Any) -> str:
+    """Return `value` as it would be written in TOML: "abc" with quotes, true, [1, 2]; a table as "{...}"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{...}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
