@@ -21,10 +21,10 @@ class Remarks(Section):
 class OwnRemarks(Section):
     """[bang.tieu_chi.nhan_xet]: sentences of one criterion, replacing the default ones it gives."""
 
-    vuot: Text | None = Field(None, description="Câu nhận xét riêng khi vượt chỉ tiêu.")
-    dat: Text | None = Field(None, description="Câu nhận xét riêng khi đạt đúng chỉ tiêu.")
-    chua_dat: Text | None = Field(None, description="Câu nhận xét riêng khi chưa đạt chỉ tiêu.")
-    rat_thap: Text | None = Field(None, description="Câu nhận xét riêng khi kết luận rất thấp.")
+    vuot: Text | None = Field(default=None, description="Câu nhận xét riêng khi vượt chỉ tiêu.")
+    dat: Text | None = Field(default=None, description="Câu nhận xét riêng khi đạt đúng chỉ tiêu.")
+    chua_dat: Text | None = Field(default=None, description="Câu nhận xét riêng khi chưa đạt chỉ tiêu.")
+    rat_thap: Text | None = Field(default=None, description="Câu nhận xét riêng khi kết luận rất thấp.")
 
 
 class Directives(Section):
@@ -42,12 +42,14 @@ class CriterionEntry(Section):
     ma: Text = Field(description="Mã tiêu chí, không dấu, không trùng trong bảng (dùng trong "
                                  "[danh_gia.chi_tieu_tieu_chi] của congvan.toml).")
     ten: Text = Field(description="Tên tiêu chí, ví dụ \"Tiếp cận dịch vụ\".")
-    cot: NonEmptyTextList | None = Field(None, description="Các tiêu đề cột có thể gặp trong tệp kết quả; "
-                                         "mặc định: tên tiêu chí.")
-    chi_tieu: Percent | None = Field(None, description="Chỉ tiêu riêng của tiêu chí, %; mặc định: chỉ tiêu "
-                                     "chung trong congvan.toml.")
+    cot: NonEmptyTextList | None = Field(
+        default=None,
+        description="Các tiêu đề cột có thể gặp trong tệp kết quả; mặc định: tên tiêu chí.")
+    chi_tieu: Percent | None = Field(
+        default=None,
+        description="Chỉ tiêu riêng của tiêu chí, %; mặc định: chỉ tiêu chung trong congvan.toml.")
     chi_dao: Directives = Field(description="Nội dung chỉ đạo theo từng mức kết luận.")
-    nhan_xet: OwnRemarks = Field(default_factory=OwnRemarks, description="Câu nhận xét riêng, thay câu mặc định.")
+    nhan_xet: OwnRemarks = Field(default=OwnRemarks(), description="Câu nhận xét riêng, thay câu mặc định.")
 
 
 class TableEntry(Section):

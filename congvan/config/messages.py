@@ -106,8 +106,7 @@ def _problem(item: Any, key: str | None, indices: tuple[int, ...], annotation: A
 
 
 def _meaning(parent: Any, key: str | None) -> str:
-    kind = unwrap(parent)[0] if parent is not None else None
-    if key is None or not is_section(kind):
-        return ""
-    field = fields_of(kind).get(key)
+    """Return the description of `key` in the table `parent`, without its final full stop."""
+    kind = unwrap(parent)[0]
+    field = fields_of(kind).get(key or "") if is_section(kind) else None
     return (field.description or "").rstrip(".") if field else ""
