@@ -75,6 +75,29 @@ dat = ["b"]
     assert lines.item_line(("t", "x"), "y = 2") == 5 and lines.item_line(("t", "x"), "absent") == 3
 
 
+def _paths(node: object, path: tuple = ()) -> list[tuple]:
+    """Every key path of a parsed TOML document, arrays of tables by index."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += [(*path, key), *_paths(value, (*path, key))]
+    elif isinstance(node, list) and node and all(isinstance(item, dict) for item in node):
+        for index, item in enumerate(node):
+            found += _paths(item, (*path, index))
+    return found
+
+
+@pytest.mark.parametrize("name", ["congvan.toml", "data/tieu_chi.toml", "recipients/danh_sach.toml"])
+def test_every_key_of_the_sample_files_is_found_on_its_own_line(name):
+    document = read_document(ROOT / name, "thiếu")
+    paths = _paths(document.raw)
+    assert len(paths) > 10
+    for path in paths:
+        line = document.lines.where.get(path)
+        assert line is not None, path
+        assert path[-1] in document.lines.lines[line - 1], (path, line)
+
+
 def test_suggest_names_the_nearest_key_or_lists_them_all():
     assert suggest("nguong_rat_thap_", ["nam", "nguong_rat_thap"]) == " — có phải 'nguong_rat_thap'?"
     assert suggest("xyz", ["nam", "chi_tieu"]) == " (dùng được: nam, chi_tieu)."

@@ -78,16 +78,21 @@ class TomlLines:
                 base = (*self._resolve(parents, arrays), name)
                 arrays[base] = arrays.get(base, 0) + 1
                 current = (*base, arrays[base] - 1)
-                self.where.setdefault(base, number)
+                self._define(base, number)
                 self.where[current] = number
             elif table:
                 current = self._resolve(split_key(table.group(1)), arrays)
-                self.where.setdefault(current, number)
+                self._define(current, number)
             else:
                 key = _KEY_LINE.match(line)
                 if key:
                     self.where.setdefault((*current, *split_key(key.group(1))), number)
                     depth, string = _open_brackets(key.group(2), None)
+
+    def _define(self, path: Path, number: int) -> None:
+        """Record `path` at line `number`, and the tables it implicitly defines ([a.b] defines [a])."""
+        for end in range(1, len(path) + 1):
+            self.where.setdefault(path[:end], number)
 
     @staticmethod
     def _resolve(parts: Sequence[str], arrays: dict[Path, int]) -> Path:
