@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from congvan.config.types import CUSTOM, Section
+from congvan.config.types import CUSTOM, Section, one_or_many
 from congvan.models import LIST_NAME
 
 
@@ -20,13 +20,9 @@ def _list_name(name: str) -> str:
     return name
 
 
-def _one_or_many(value: object) -> object:
-    return [value] if isinstance(value, str) else value
-
-
 ListName = Annotated[str, AfterValidator(_list_name)]
 # Items are checked one by one later (empty, "@name", placeholders), also for the cells of bo_sung.csv.
-Entries = Annotated[list[str], BeforeValidator(_one_or_many)]
+Entries = Annotated[list[str], BeforeValidator(one_or_many)]
 
 
 class WhenShort(Section):

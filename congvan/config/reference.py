@@ -78,7 +78,7 @@ def _cells(section: str, key: str, annotation: Any, meaning: str | None, default
 def _default(field: FieldInfo, table: bool) -> str:
     if field.is_required():
         return "bắt buộc"
-    value = field.get_default(call_default_factory=True)
     if table:
         return "(trống)"
+    value = field.get_default(call_default_factory=True)
     return "(không có)" if value is None else f"`{toml_value(value)}`"

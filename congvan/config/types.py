@@ -47,14 +47,15 @@ def _required(value: str) -> str:
     return value
 
 
-def _one_or_many(value: Any) -> Any:
+def one_or_many(value: Any) -> Any:
+    """Read one string as a list of one string (`can_cu = "..."` is `can_cu = ["..."]`)."""
     return [value] if isinstance(value, str) else value
 
 
 Text = Annotated[str, AfterValidator(_required)]
 OptionalText = Annotated[str, AfterValidator(_clean)]
-TextList = Annotated[list[Text], BeforeValidator(_one_or_many)]
-NonEmptyTextList = Annotated[list[Text], BeforeValidator(_one_or_many), MinLen(1)]
+TextList = Annotated[list[Text], BeforeValidator(one_or_many)]
+NonEmptyTextList = Annotated[list[Text], BeforeValidator(one_or_many), MinLen(1)]
 Percent = Annotated[float, Interval(ge=0, le=100)]
 
 
