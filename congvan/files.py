@@ -1,5 +1,5 @@
-"""File helpers: atomic writes (a file appears whole or not at all; protected files are never replaced),
-hashes, and reading the TOML files clerks edit."""
+"""File helpers: atomic writes (a file appears whole or not at all; protected files are never replaced)
+and hashes. The TOML files clerks edit are read by congvan.config.document."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ import errno
 import hashlib
 import os
 import tempfile
-import tomllib
-import unicodedata
 from pathlib import Path
-from typing import Any
 
-from congvan.errors import DataError, DataFileUnreadable, OutputError
+from congvan.errors import OutputError
 
 
 def _file_mode() -> int:
@@ -22,25 +19,6 @@ def _file_mode() -> int:
 
 
 _FILE_MODE = _file_mode()
-
-
-def read_toml(path: Path, missing: str) -> dict[str, Any]:
-    """Return the TOML document at `path` with every string NFC; raise `DataError` naming the file.
-
-    `missing` is the message for a file that does not exist ("không tìm thấy danh mục tiêu chí.").
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as err:
-        raise DataFileUnreadable(missing, str(path)) from err
-    except UnicodeDecodeError as err:
-        raise DataError(f"tệp phải mã hóa UTF-8: {err}", str(path)) from err
-    except OSError as err:
-        raise DataFileUnreadable(f"không đọc được tệp: {err.strerror or err}.", str(path)) from err
-    try:
-        return tomllib.loads(unicodedata.normalize("NFC", text))
-    except tomllib.TOMLDecodeError as err:
-        raise DataError(f"tệp TOML không hợp lệ: {err}", str(path)) from err
 
 
 def sha256_bytes(data: bytes) -> str:

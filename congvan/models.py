@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from congvan.vn import capitalize_first, squash
@@ -13,6 +14,8 @@ VERDICT_WORDS = {
     "chua_dat": "chưa đạt chỉ tiêu",
     "rat_thap": "rất thấp so với chỉ tiêu",
 }
+# Name of a recipient list (recipients/*.toml): lower-case ASCII letters, digits, "-" and "_".
+LIST_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 UNIT_KINDS = ("phường", "xã", "đặc khu", "thị trấn", "thị xã", "thành phố", "huyện", "quận")
 
 

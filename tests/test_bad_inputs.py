@@ -47,7 +47,8 @@ from congvan.cli import cli
 from congvan.errors import DataError, cell_location
 from congvan.register.store import Register
 from congvan.render.template import iter_text
-from congvan.sources.results import load_catalog, load_results
+from congvan.sources.catalog import load_catalog
+from congvan.sources.results import load_results
 from congvan.vn import slugify
 from tests.conftest import CRITERIA_CODES, ROOT, require_tool
 

@@ -13,7 +13,7 @@ import pytest
 from jinja2 import meta
 
 from congvan.models import VERDICTS
-from congvan.sources.results import load_catalog
+from congvan.sources.catalog import load_catalog
 
 CATALOG = Path(__file__).resolve().parent.parent / "data" / "tieu_chi.toml"
 ALLOWED = {"ten", "ket_qua", "chi_tieu", "chenh_lech", "xep_hang", "trung_binh", "doi_tuong", "don_vi", "nam",

@@ -18,8 +18,9 @@ from congvan.config import AssessmentSettings
 from congvan.errors import DataError
 from congvan.letter.assessment import assess, competition_ranks, round_half_up, verdict
 from congvan.models import ResultTable
+from congvan.sources.catalog import load_catalog
 from congvan.sources.cells import Cell, read_score
-from congvan.sources.results import load_catalog, load_results
+from congvan.sources.results import load_results
 from tests.conftest import ROOT, write_workbook
 
 # -- numbers in words: a strict parser that only accepts the spelling rules, so a round trip proves them --

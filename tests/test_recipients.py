@@ -227,12 +227,13 @@ chi-dao = ["Ủy ban MTTQ tỉnh", "Sở Tư pháp", "Đài Phát thanh", "Báo 
 
 @pytest.mark.parametrize(("text", "line", "expected"), [
     ('[danh_sach]\ndon-vi = ["A"]\nchi-dao = ["B" "C"]\n', 3, "sai cú pháp TOML"),
-    ('[danh_sach]\ndon-vi = ["A"]\nchi-dao = ["B"]\n\n[nhom]\nx = ["C"]\n', 5, "khóa 'nhom' không dùng được"),
+    ('[danh_sach]\ndon-vi = ["A"]\nchi-dao = ["B"]\n\n[nhom]\nx = ["C"]\n', 5,
+     "không có khóa 'nhom' (dùng được: danh_sach, khi_chua_dat)"),
     ('[danh_sach]\ndon-vi = ["A"]\nchi-dao = ["B"]\n"" = ["C"]\n', 4, "tên danh sách rỗng"),
     ('[danh_sach]\ndon-vi = ["A"]\nchi-dao = [\n  "B",\n  "  ",\n]\n', 5, "mục rỗng"),
     ('[danh_sach]\ndon-vi = ["A"]\nchi-dao = ["B"]\n"Thường trực" = ["C"]\n', 4, "chữ thường không dấu"),
     ('[danh_sach]\ndon-vi = ["A"]\nchi-dao = ["B"]\n[khi_chua_dat.tram_y_te]\nkinh_gui = ["C"]\nnoi_nhn = ["D"]\n',
-     6, "khóa 'noi_nhn' không dùng được"),
+     6, "[khi_chua_dat.tram_y_te]: không có khóa 'noi_nhn' — có phải 'noi_nhan'?"),
     ('[danh_sach]\ndon-vi = ["A"]\nchi-dao = ["B"]\n[khi_chua_dat.benh_vien]\nkinh_gui = ["C"]\n', 4,
      "không có bảng mã 'benh_vien'"),
     ('[danh_sach]\ndon-vi = ["A"]\nchi-dao = ["{{ don_vi "]\n', 3, "lỗi cú pháp"),

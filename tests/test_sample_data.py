@@ -14,7 +14,8 @@ import pytest
 from congvan.config import AssessmentSettings
 from congvan.letter.assessment import assess
 from congvan.models import Unit
-from congvan.sources.results import all_units, load_catalog, load_results
+from congvan.sources.catalog import load_catalog
+from congvan.sources.results import all_units, load_results
 from congvan.vn import sort_key
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from congvan.errors import DataError
-from congvan.sources.results import all_units, load_catalog, load_results
+from congvan.sources.catalog import load_catalog
+from congvan.sources.results import all_units, load_results
 from tests.conftest import CRITERIA_HEADERS, standard_sheets, write_workbook
 
 PERCENT = {"Trạm y tế": "0.00%"}
@@ -176,9 +177,14 @@ def test_fractions_without_percent_format_are_refused(tmp_path, catalog):
 
 def test_catalog_errors_name_the_key(tmp_path):
     path = tmp_path / "tieu_chi.toml"
-    path.write_text(CATALOG.replace('rat_thap = ["d"]', ""), encoding="utf-8")
-    with pytest.raises(DataError, match="tiêu chí thứ 1.*chi_dao.*thiếu văn bản cho kết luận 'rat_thap'"):
+    text = CATALOG.replace('rat_thap = ["d"]', "")
+    path.write_text(text, encoding="utf-8")
+    header = text.splitlines().index("[bang.tieu_chi.chi_dao]", text[:text.index("tram_y_te")].count("\n")) + 1
+    with pytest.raises(DataError) as info:
         load_catalog(path)
+    assert str(info.value) == (
+        f"{path}, dòng {header}, [bang.tieu_chi.chi_dao] (bang thứ 2 'tram_y_te', tieu_chi thứ 1 'chi_so_tyt'): "
+        "thiếu khóa 'rat_thap' (Các đoạn chỉ đạo khi kết luận rất thấp); cần danh sách chuỗi, mỗi mục không để trống.")
 
 
 LEGACY = Path(__file__).parent / "fixtures" / "legacy"

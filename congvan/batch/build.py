@@ -25,6 +25,7 @@ from congvan.models import UnitAssessment, unit_key
 from congvan.recipients import rules as recipients
 from congvan.render.template import LetterTemplate
 from congvan.sources import results as sources
+from congvan.sources.catalog import workspace_catalog
 from congvan.vn import slugify
 
 Progress = Callable[[int], None]
@@ -106,7 +107,7 @@ class BuildReport:
 
 def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     """Read and check every input; make the first letter's context to check the template (no side effects)."""
-    catalog = sources.load_catalog(workspace.catalog)
+    catalog = workspace_catalog(workspace)
     source_warnings: list[str] = []
     tables = sources.load_results(options.data or workspace.results, catalog, convert_legacy=workspace.convert_legacy,
                                   warnings=source_warnings)

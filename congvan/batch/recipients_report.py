@@ -24,6 +24,7 @@ from congvan.recipients.rules import (
     resolve,
 )
 from congvan.sources import results as sources
+from congvan.sources.catalog import workspace_catalog
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _workspace(workspace: Workspace | Path) -> Workspace:
 def load(workspace: Workspace | Path) -> Loaded:
     """Read the catalog, the results and the recipient lists of `workspace` (or its folder); assess every unit."""
     workspace = _workspace(workspace)
-    catalog = sources.load_catalog(workspace.catalog)
+    catalog = workspace_catalog(workspace)
     tables = sources.load_results(workspace.results, catalog, convert_legacy=workspace.convert_legacy)
     units = sources.all_units(tables)
     rules = load_workspace_rules(workspace, [t.code for t in catalog.tables], units)

@@ -7,23 +7,19 @@ cycle, a bad placeholder — names the line to fix. See docs/recipients.md for t
 from __future__ import annotations
 
 import csv
-import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from congvan import vn
+from congvan.config.hints import suggest
 from congvan.errors import DataError, cell_location
-from congvan.models import unit_key
+from congvan.models import LIST_NAME, unit_key
 from congvan.render import texts as snippets
 
 ADDITIONS_FILE = "bo_sung.csv"
 ADDITION_HEADERS = {"don_vi": "Đơn vị", "kinh_gui": "Kính gửi", "noi_nhan": "Nơi nhận"}
-TOP_KEYS = ("danh_sach", "khi_chua_dat")
 SIDE_KEYS = ("kinh_gui", "noi_nhan")
-LIST_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -84,78 +80,33 @@ def read_folder(folder: Path, known_tables: Iterable[str], known_units: Iterable
 
 
 class _TomlFile:
-    """One list file: the parsed TOML plus its lines, to say on which line a key or item is."""
+    """One list file, checked against its schema, with the line of each key and item for later errors."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            self.text = vn.nfc(path.read_text(encoding="utf-8-sig"))
-        except UnicodeDecodeError as err:
-            raise DataError("tệp phải mã hóa UTF-8 (lưu lại bằng UTF-8).", str(path)) from err
-        try:
-            self.raw = tomllib.loads(self.text)
-        except tomllib.TOMLDecodeError as err:
-            line = _toml_error_line(err)
-            raise DataError(f"sai cú pháp TOML: {err}. Mỗi mục phải nằm trong ngoặc kép, cách nhau bởi dấu phẩy.",
-                            cell_location(path, None, line)) from err
-        self.lines = self.text.splitlines()
-        for key in self.raw:
-            if key not in TOP_KEYS:
-                raise DataError(f"khóa '{key}' không dùng được (dùng: [danh_sach], [khi_chua_dat.<mã bảng>]).",
-                                self.where((), key))
+        from congvan.config.document import read_document  # pydantic is imported only when lists are read
+        from congvan.config.recipients_schema import ListFile
 
-    def where(self, table: tuple[str, ...], key: str | None = None, item: str | None = None) -> str:
-        """Return "file, dòng N" for `key` in `[table]` (or the table header), and `item` in that key's list."""
-        return cell_location(self.path, None, _find_line(self.lines, table, key, item))
+        self.document = read_document(path, "không tìm thấy tệp danh sách người nhận.")
+        self.content = self.document.validate(ListFile)
 
     def lists(self) -> dict[str, NamedList]:
-        section = self.raw.get("danh_sach", {})
-        if not isinstance(section, dict):
-            raise DataError("'danh_sach' phải là một bảng [danh_sach].", self.where((), "danh_sach"))
-        result = {}
-        for name, value in section.items():
-            where = self.where(("danh_sach",), name)
-            if not name.strip():
-                raise DataError("tên danh sách rỗng.", where)
-            if not LIST_NAME.fullmatch(name):
-                raise DataError(f"tên danh sách '{name}' chỉ được có chữ thường không dấu, số, '-' và '_' "
-                                "(ví dụ: cac-phuong-xa).", where)
-            result[name] = NamedList(name, self._entries(("danh_sach",), name, value), where)
-        return result
+        where = self.document.where
+        return {name: NamedList(name, self._entries(("danh_sach", name), value), where(("danh_sach", name)))
+                for name, value in self.content.danh_sach.items()}
 
     def when_short(self, known_tables: set[str]) -> dict[str, Side]:
-        section = self.raw.get("khi_chua_dat", {})
-        if not isinstance(section, dict):
-            raise DataError("'khi_chua_dat' phải là các bảng [khi_chua_dat.<mã bảng>].",
-                            self.where((), "khi_chua_dat"))
         result = {}
-        for table, value in section.items():
+        for table, side in self.content.khi_chua_dat.items():
             header = ("khi_chua_dat", table)
             if table not in known_tables:
-                raise DataError(f"không có bảng mã '{table}' trong danh mục tiêu chí "
-                                f"({', '.join(sorted(known_tables))}).", self.where(header))
-            if not isinstance(value, dict):
-                raise DataError("cần một bảng có 'kinh_gui' và/hoặc 'noi_nhan'.", self.where(header))
-            for key in value:
-                if key not in SIDE_KEYS:
-                    raise DataError(f"khóa '{key}' không dùng được (dùng: kinh_gui, noi_nhan).",
-                                    self.where(header, key))
-            result[table] = (self._entries(header, "kinh_gui", value.get("kinh_gui", [])),
-                             self._entries(header, "noi_nhan", value.get("noi_nhan", [])))
+                raise DataError(f"không có bảng mã '{table}' trong danh mục tiêu chí"
+                                f"{suggest(table, sorted(known_tables))}", self.document.where(header))
+            result[table] = (self._entries((*header, "kinh_gui"), side.kinh_gui),
+                             self._entries((*header, "noi_nhan"), side.noi_nhan))
         return result
 
-    def _entries(self, table: tuple[str, ...], key: str, value: Any) -> tuple[Entry, ...]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            raise DataError(f"'{key}' phải là danh sách trong ngoặc vuông: [\"...\", \"...\"].", self.where(table, key))
-        entries = []
-        for item in value:
-            if not isinstance(item, str):
-                raise DataError(f"mỗi mục phải là chuỗi trong ngoặc kép, đang là {item!r}.", self.where(table, key))
-            where = self.where(table, key, item)
-            entries.append(make_entry(item, where))
-        return tuple(entries)
+    def _entries(self, key: tuple[str, ...], items: list[str]) -> tuple[Entry, ...]:
+        return tuple(make_entry(item, self.document.where(key, item)) for item in items)
 
 
 def make_entry(text: str, where: str) -> Entry:
@@ -207,53 +158,3 @@ def read_additions(path: Path, known_units: Iterable[str]) -> dict[str, Side]:
         old_to, old_cc = additions.get(unit_key(unit), ((), ()))
         additions[unit_key(unit)] = (old_to + sides[0], old_cc + sides[1])
     return additions
-
-
-# -- finding lines --
-
-_HEADER = re.compile(r"^\s*\[(?!\[)\s*(.+?)\s*\]\s*(#.*)?$")
-_ANY_KEY = re.compile(r"^\s*[A-Za-z0-9_\"'-]+\s*=")
-
-
-def _split_dotted(header: str) -> tuple[str, ...]:
-    parts = re.findall(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([^.\s]+)', header)
-    return tuple(a or b or c for a, b, c in parts)
-
-
-def _key_pattern(key: str) -> re.Pattern[str]:
-    quoted = re.escape(key)
-    return re.compile(rf'^\s*(?:{quoted}|"{quoted}"|\'{quoted}\')\s*=')
-
-
-def _find_line(lines: list[str], table: tuple[str, ...], key: str | None, item: str | None) -> int | None:
-    """Return the 1-based line of `key` in `[table]` (or of the header), then of `item` after it."""
-    current: tuple[str, ...] = ()
-    key_pattern = _key_pattern(key) if key is not None else None
-    found = None
-    for number, line in enumerate(lines, start=1):
-        header = _HEADER.match(line)
-        if header:
-            if found is not None:
-                break
-            current = _split_dotted(header.group(1))
-            if key is None and current == table:
-                return number
-            if key is not None and current == (*table, key) and not table:
-                return number
-            continue
-        if found is None and key_pattern and current == table and key_pattern.match(line):
-            found = number
-            if item is None:
-                return found
-        if found is not None and item is not None:
-            literal = '"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            if literal in line or f"'{item}'" in line:
-                return number
-            if number > found and _ANY_KEY.match(line):
-                break
-    return found
-
-
-def _toml_error_line(err: tomllib.TOMLDecodeError) -> int | None:
-    match = re.search(r"line (\d+)", str(err))
-    return int(match.group(1)) if match else None

@@ -1,4 +1,4 @@
-"""Read the criteria catalog (TOML) and the results tables (.xlsx sheets, .csv files).
+"""Read the results tables (.xlsx sheets, .csv files) of the criteria catalog.
 
 Every error names the file, sheet, row and column, and what was expected there.
 """
@@ -16,8 +16,7 @@ import pandas as pd
 
 from congvan import vn
 from congvan.errors import DataError, DataFileUnreadable, cell_location
-from congvan.files import read_toml
-from congvan.models import VERDICTS, Catalog, Criterion, ResultTable, TableSpec, unit_key
+from congvan.models import Catalog, ResultTable, TableSpec, unit_key
 from congvan.sources.cells import Cell, blank, check_fraction_columns, formula_message, read_score, unit_name
 from congvan.sources.detect import SPREADSHEET_SUFFIXES, formula_lookup, open_workbook, read_csv_text
 
@@ -27,104 +26,6 @@ IGNORED_HEADERS = ("stt", "tt", "số tt", "ghi chú", "xếp hạng", "xếp lo
 # Summary rows at the foot of a table, not units.
 SUMMARY_ROWS = ("trung bình", "bình quân", "tổng", "tổng cộng", "chỉ số chung", "cộng")
 HEADER_SEARCH_ROWS = 20
-
-
-# -- catalog --
-
-
-def load_catalog(path: Path) -> Catalog:
-    """Read the criteria catalog at `path` (see data/tieu_chi.toml) and return it."""
-    raw = read_toml(path, "không tìm thấy danh mục tiêu chí.")
-    remarks = _verdict_texts(raw.get("nhan_xet"), f"{path}, [nhan_xet]", single=True)
-    tables_raw = raw.get("bang")
-    if not isinstance(tables_raw, list) or not tables_raw:
-        raise DataError("cần ít nhất một bảng [[bang]].", str(path))
-    tables = []
-    seen: set[str] = set()
-    for index, table in enumerate(tables_raw, start=1):
-        where = f"{path}, [[bang]] thứ {index}"
-        code = _text(table, "ma", where)
-        if code in seen:
-            raise DataError(f"mã bảng '{code}' bị trùng.", where)
-        seen.add(code)
-        criteria_raw = table.get("tieu_chi")
-        if not isinstance(criteria_raw, list) or not criteria_raw:
-            raise DataError("bảng cần ít nhất một [[bang.tieu_chi]].", where)
-        criteria = []
-        codes: set[str] = set()
-        for c_index, item in enumerate(criteria_raw, start=1):
-            c_where = f"{where}, tiêu chí thứ {c_index}"
-            c_code = _text(item, "ma", c_where)
-            if c_code in codes:
-                raise DataError(f"mã tiêu chí '{c_code}' bị trùng.", c_where)
-            codes.add(c_code)
-            name = _text(item, "ten", c_where)
-            target = item.get("chi_tieu")
-            if target is not None and (isinstance(target, bool) or not isinstance(target, int | float)
-                                       or not 0 <= target <= 100):
-                raise DataError(f"'chi_tieu' phải là số từ 0 đến 100, đang là {target!r}.", c_where)
-            own_remarks = _verdict_texts(item.get("nhan_xet"), f"{c_where}, nhan_xet", single=True, optional=True)
-            criteria.append(Criterion(
-                code=c_code,
-                name=name,
-                headers=tuple(_text_list(item, "cot", c_where, default=[name])),
-                target=float(target) if target is not None else None,
-                directives=_verdict_texts(item.get("chi_dao"), f"{c_where}, chi_dao", single=False),
-                remarks={**remarks, **own_remarks},
-            ))
-        tables.append(TableSpec(
-            code=code,
-            name=_text(table, "ten", where),
-            subject=_text(table, "doi_tuong", where),
-            heading=_text(table, "tieu_de", where),
-            unit_headers=tuple(_text_list(table, "cot_don_vi", where, default=["Đơn vị"])),
-            criteria=tuple(criteria),
-        ))
-    return Catalog(source=str(path), tables=tuple(tables))
-
-
-def _text(table: dict[str, Any], key: str, where: str) -> str:
-    value = table.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise DataError(f"thiếu '{key}' (một chuỗi văn bản).", where)
-    return vn.nfc(value).strip()
-
-
-def _text_list(table: dict[str, Any], key: str, where: str, default: list[str]) -> list[str]:
-    value = table.get(key, default)
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise DataError(f"'{key}' phải là một danh sách chuỗi.", where)
-    return [vn.nfc(v).strip() for v in value]
-
-
-def _verdict_texts(raw: Any, where: str, *, single: bool, optional: bool = False) -> dict[str, Any]:
-    if raw is None and optional:
-        return {}
-    if not isinstance(raw, dict):
-        raise DataError("cần một bảng với các khóa " + ", ".join(VERDICTS) + ".", where)
-    unknown = sorted(set(raw) - set(VERDICTS))
-    if unknown:
-        raise DataError(f"khóa không hợp lệ: {', '.join(unknown)}; chỉ dùng " + ", ".join(VERDICTS) + ".", where)
-    result: dict[str, Any] = {}
-    for verdict in VERDICTS:
-        value = raw.get(verdict)
-        if value is None:
-            if optional:
-                continue
-            raise DataError(f"thiếu văn bản cho kết luận '{verdict}'.", where)
-        if single:
-            if not isinstance(value, str):
-                raise DataError(f"'{verdict}' phải là một chuỗi.", where)
-            result[verdict] = vn.nfc(value).strip()
-        else:
-            if isinstance(value, str):
-                value = [value]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise DataError(f"'{verdict}' phải là một danh sách đoạn văn.", where)
-            result[verdict] = tuple(vn.nfc(v).strip() for v in value)
-    return result
 
 
 # -- results --

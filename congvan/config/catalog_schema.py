@@ -1,0 +1,71 @@
+"""The declared schema of the criteria catalog (data/tieu_chi.toml): tables, criteria, verdict texts."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from congvan.config.types import NonEmptyTextList, Percent, Section, Text, TextList
+
+_TEXT_NOTE = " Có thể chèn {{ ten }}, {{ ket_qua }}, {{ chi_tieu }}... (xem đầu tệp tieu_chi.toml)."
+
+
+class Remarks(Section):
+    """[nhan_xet]: one assessment sentence per verdict."""
+
+    vuot: Text = Field(description="Câu nhận xét khi vượt chỉ tiêu." + _TEXT_NOTE)
+    dat: Text = Field(description="Câu nhận xét khi đạt đúng chỉ tiêu.")
+    chua_dat: Text = Field(description="Câu nhận xét khi chưa đạt chỉ tiêu.")
+    rat_thap: Text = Field(description="Câu nhận xét khi thấp hơn chỉ tiêu quá nguong_rat_thap.")
+
+
+class OwnRemarks(Section):
+    """[bang.tieu_chi.nhan_xet]: sentences of one criterion, replacing the default ones it gives."""
+
+    vuot: Text | None = Field(default=None, description="Câu nhận xét riêng khi vượt chỉ tiêu.")
+    dat: Text | None = Field(default=None, description="Câu nhận xét riêng khi đạt đúng chỉ tiêu.")
+    chua_dat: Text | None = Field(default=None, description="Câu nhận xét riêng khi chưa đạt chỉ tiêu.")
+    rat_thap: Text | None = Field(default=None, description="Câu nhận xét riêng khi kết luận rất thấp.")
+
+
+class Directives(Section):
+    """[bang.tieu_chi.chi_dao]: the directive paragraphs for each verdict."""
+
+    vuot: TextList = Field(description="Các đoạn chỉ đạo khi vượt chỉ tiêu." + _TEXT_NOTE)
+    dat: TextList = Field(description="Các đoạn chỉ đạo khi đạt đúng chỉ tiêu.")
+    chua_dat: TextList = Field(description="Các đoạn chỉ đạo khi chưa đạt chỉ tiêu.")
+    rat_thap: TextList = Field(description="Các đoạn chỉ đạo khi kết luận rất thấp.")
+
+
+class CriterionEntry(Section):
+    """[[bang.tieu_chi]]: one criterion of a table."""
+
+    ma: Text = Field(description="Mã tiêu chí, không dấu, không trùng trong bảng (dùng trong "
+                                 "[danh_gia.chi_tieu_tieu_chi] của congvan.toml).")
+    ten: Text = Field(description="Tên tiêu chí, ví dụ \"Tiếp cận dịch vụ\".")
+    cot: NonEmptyTextList | None = Field(
+        default=None,
+        description="Các tiêu đề cột có thể gặp trong tệp kết quả; mặc định: tên tiêu chí.")
+    chi_tieu: Percent | None = Field(
+        default=None,
+        description="Chỉ tiêu riêng của tiêu chí, %; mặc định: chỉ tiêu chung trong congvan.toml.")
+    chi_dao: Directives = Field(description="Nội dung chỉ đạo theo từng mức kết luận.")
+    nhan_xet: OwnRemarks = Field(default=OwnRemarks(), description="Câu nhận xét riêng, thay câu mặc định.")
+
+
+class TableEntry(Section):
+    """[[bang]]: one results table (one assessed body, one sheet)."""
+
+    ma: Text = Field(description="Mã bảng, không dấu, không trùng; tệp .csv đặt tên theo mã này.")
+    ten: Text = Field(description="Tên sheet trong tệp Excel kết quả, ví dụ \"UBND cấp xã\".")
+    doi_tuong: Text = Field(description="Cơ quan được đánh giá ở mỗi đơn vị, ví dụ \"UBND {{ don_vi }}\".")
+    tieu_de: Text = Field(description="Tiêu đề mục trong công văn.")
+    cot_don_vi: NonEmptyTextList = Field(default_factory=lambda: ["Đơn vị"],
+                                         description="Các tên có thể có của cột tên đơn vị trong tệp kết quả.")
+    tieu_chi: list[CriterionEntry] = Field(min_length=1, description="Các tiêu chí của bảng, theo thứ tự.")
+
+
+class CatalogFile(Section):
+    """The whole of data/tieu_chi.toml."""
+
+    nhan_xet: Remarks = Field(description="Câu nhận xét mặc định cho mọi tiêu chí.")
+    bang: list[TableEntry] = Field(min_length=1, description="Các bảng kết quả, theo thứ tự trong công văn.")

@@ -1,0 +1,212 @@
+"""Read a workspace: the folder holding `congvan.toml`, data/, recipients/, templates_docx/ and output/."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from congvan.errors import ConfigError, ConfigFileUnreadable, cell_location
+from congvan.models import Catalog
+from congvan.vn import nfc
+
+CONFIG_NAME = "congvan.toml"
+REGISTER_URL_ENV = "CONGVAN_REGISTER_URL"
+
+
+@dataclass(frozen=True)
+class Agency:
+    """The issuing body as printed in the header (ô 2) and used in the symbol (ô 3)."""
+
+    parent: str
+    issuer: str
+    issuer_abbreviation: str
+    drafting_unit: str
+    place: str
+
+    @property
+    def symbol(self) -> str:
+        """Return the công văn symbol `<issuer>-<drafting unit>`, e.g. "SNV-CCHC"."""
+        return f"{self.issuer_abbreviation}-{self.drafting_unit}" if self.drafting_unit else self.issuer_abbreviation
+
+
+@dataclass(frozen=True)
+class Signer:
+    """The signature block (ô 7a, 7b)."""
+
+    authority: str
+    position: str
+    name: str
+
+
+@dataclass(frozen=True)
+class AssessmentSettings:
+    """Targets and rules for judging scores."""
+
+    year: int
+    target: float
+    next_year_target: float
+    criterion_targets: dict[str, float]
+    very_low_margin: float
+    decimals: int
+    order: str
+    missing_unit: str
+
+    def target_for(self, criterion_code: str, catalog_target: float | None = None) -> float:
+        """Return the target of a criterion: congvan.toml per-criterion, else the catalog's, else the general one."""
+        if criterion_code in self.criterion_targets:
+            return self.criterion_targets[criterion_code]
+        return catalog_target if catalog_target is not None else self.target
+
+
+@dataclass(frozen=True)
+class GeneralSection:
+    """A numbered section added after the tailored ones (e.g. "Chế độ báo cáo")."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LetterSettings:
+    """Defaults of the letter: template, subject, bases, opening and closing texts."""
+
+    template: Path
+    subject: str
+    bases: tuple[str, ...]
+    opening: str
+    closing: str
+    attachment: str
+    general_sections: tuple[GeneralSection, ...]
+
+
+@dataclass(frozen=True)
+class RecipientSettings:
+    """Which named lists (recipients/*.toml) a letter goes to by default, and the archive line."""
+
+    addressees_list: str
+    distribution_list: str
+    archive: str
+    archive_copies: int
+    order: str
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Everything `congvan.toml` says, with paths resolved against the workspace root."""
+
+    root: Path
+    agency: Agency
+    signer: Signer
+    assessment: AssessmentSettings
+    letter: LetterSettings
+    results: tuple[Path, ...]
+    catalog: Path
+    convert_legacy: bool
+    register_url: str
+    recipients: RecipientSettings
+    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def drafts_dir(self) -> Path:
+        return self.output_dir / "drafts"
+
+    @property
+    def recipients_dir(self) -> Path:
+        return self.root / "recipients"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates_docx"
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Read `root/congvan.toml` and return the `Workspace`; raise `ConfigError` naming the line and key."""
+    root = Path(root).resolve()
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigFileUnreadable(
+            f"{path}: không tìm thấy tệp cấu hình. Chạy lệnh trong thư mục làm việc, "
+            "hoặc tạo thư mục mới bằng `congvan init THU_MUC`."
+        )
+    from congvan.config.document import read_document  # pydantic is imported only when a workspace is read
+    from congvan.config.schema import ConfigFile
+
+    document = read_document(path, "không tìm thấy tệp cấu hình.", ConfigError)
+    config = document.validate(ConfigFile, ConfigError)
+    agency = Agency(
+        parent=config.co_quan.chu_quan,
+        issuer=config.co_quan.ten,
+        issuer_abbreviation=config.co_quan.viet_tat,
+        drafting_unit=config.co_quan.don_vi_soan_thao,
+        place=config.co_quan.dia_danh,
+    )
+    rating = config.danh_gia
+    letter = config.van_ban
+    recipients = config.nguoi_nhan
+    default_archive = f"VT, {agency.drafting_unit}" if agency.drafting_unit else "VT"
+    return Workspace(
+        root=root,
+        agency=agency,
+        signer=Signer(authority=config.nguoi_ky.quyen_han, position=config.nguoi_ky.chuc_vu,
+                      name=config.nguoi_ky.ho_ten),
+        assessment=AssessmentSettings(
+            year=rating.nam,
+            target=rating.chi_tieu,
+            next_year_target=rating.chi_tieu_nam_sau,
+            criterion_targets=dict(rating.chi_tieu_tieu_chi),
+            very_low_margin=rating.nguong_rat_thap,
+            decimals=rating.so_thap_phan,
+            order=rating.thu_tu,
+            missing_unit=rating.thieu_don_vi,
+        ),
+        letter=LetterSettings(
+            template=root / letter.mau,
+            subject=letter.trich_yeu,
+            bases=tuple(letter.can_cu),
+            opening=letter.mo_dau,
+            closing=letter.ket_thuc,
+            attachment=letter.dinh_kem,
+            general_sections=tuple(GeneralSection(title=s.tieu_de, paragraphs=tuple(s.noi_dung))
+                                   for s in letter.chi_dao_chung),
+        ),
+        results=tuple(root / name for name in config.du_lieu.ket_qua),
+        catalog=root / config.du_lieu.tieu_chi,
+        convert_legacy=config.du_lieu.chuyen_ma_cu,
+        register_url=(os.environ.get(REGISTER_URL_ENV) or config.register_.url
+                      or f"sqlite:///{root / 'output' / 'so_van_ban_di.sqlite'}"),
+        recipients=RecipientSettings(
+            addressees_list=recipients.kinh_gui,
+            distribution_list=recipients.noi_nhan,
+            archive=recipients.luu or default_archive,
+            archive_copies=recipients.so_ban_luu,
+            order=recipients.sap_xep,
+        ),
+        raw=document.raw,
+    )
+
+
+def check_targets(workspace: Workspace, catalog: Catalog) -> None:
+    """Raise `ConfigError` when [danh_gia.chi_tieu_tieu_chi] names a criterion code the catalog does not have."""
+    codes = [criterion.code for table in catalog.tables for criterion in table.criteria]
+    unknown = [code for code in workspace.assessment.criterion_targets if code not in codes]
+    if not unknown:
+        return
+    from congvan.config.hints import suggest
+    from congvan.config.locate import TomlLines
+
+    lines = TomlLines(nfc(workspace.config_path.read_text(encoding="utf-8")))
+    section = ("danh_gia", "chi_tieu_tieu_chi")
+    raise ConfigError("\n".join(
+        f"{cell_location(workspace.config_path, None, lines.line((*section, code)))}, [danh_gia.chi_tieu_tieu_chi]: "
+        f"không có tiêu chí mã '{code}' trong danh mục {catalog.source}{suggest(code, codes)}"
+        for code in unknown))
