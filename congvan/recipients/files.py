@@ -105,8 +105,9 @@ class _TomlFile:
                                 self.where((), key))
 
     def where(self, table: tuple[str, ...], key: str | None = None, item: str | None = None) -> str:
-        """Return "file, dòng N" for `key` in `[table]` (or the table header), and `item` in that key's list."""
-        return cell_location(self.path, None, _find_line(self.lines, table, key, item))
+        """Return "file, dòng N, khóa K" for `key` in `[table]` (or the table header), and `item` in that key's list."""
+        place = cell_location(self.path, None, _find_line(self.lines, table, key, item))
+        return place if key is None else f"{place}, khóa '{'.'.join((*table, key))}'"
 
     def lists(self) -> dict[str, NamedList]:
         section = self.raw.get("danh_sach", {})
