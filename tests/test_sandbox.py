@@ -102,6 +102,8 @@ def test_number_word_filters_in_texts_and_templates(tmp_path):
     values = {"so_tien": 1500000, "nam": 2024}
     assert snippets.fill("{{ nam|chu }}; {{ so_tien|bang_chu }}", values, "x") == \
         "hai nghìn không trăm hai mươi bốn; Một triệu năm trăm nghìn đồng"
+    with pytest.raises(DataError, match="congvan.toml, van_ban.mo_dau: .*không phải số: 'abc'"):
+        render_text("{{ 'abc'|chu }}")
     path = docx_template(tmp_path, "Bằng chữ: {{ so_tien|bang_chu }}")
     assert "Bằng chữ: Một triệu năm trăm nghìn đồng" in list(iter_text(LetterTemplate(path).render(values)))
 
