@@ -46,6 +46,14 @@ HOSTILE = [
     ("{{ ('a' * 600000) + ('a' * 600000) }}", "phép cộng .* quá dài"),
     ("{{ ('a' * 600000) ~ ('a' * 600000) }}", "phép nối ~ .* quá dài"),
     ("{{ ('a' * 9).translate({97: 'b' * 900000}) }}", r"translate\(\) .* quá dài"),
+    ("{{ ([[1] * 1000] * 1000)|sum(start=[]) }}", "bộ lọc sum .* quá dài"),
+    # a list holding one long string a million times: cheap to build, a terabyte to print
+    ("{% set l = ['a' * 999999] * 1000000 %}{{ l }}", "in ra giá trị này .* quá dài"),
+    ("{% set l = ['a' * 999999] * 1000000 %}{{ l ~ 'x' }}", "in ra giá trị này .* quá dài"),
+    ("{% set l = ['a' * 999999] * 1000000 %}{{ l|upper }}", "bộ lọc upper .* quá dài"),
+    ("{% set l = ['a' * 999999] * 1000000 %}{{ l|join }}", "bộ lọc join .* quá dài"),
+    ("{% set l = ['a' * 999999] * 1000000 %}{{ '%s' % (l,) }}", "phép định dạng % .* quá dài"),
+    ("{% set l = ['a' * 999999] * 1000000 %}{{ '{}'.format(l) }}", r"format\(\) .* quá dài"),
 ]
 
 

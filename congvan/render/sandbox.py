@@ -4,14 +4,17 @@
 mutating methods), `StrictUndefined` (an unknown name is an error, never a blank), no `lipsum`, and
 limits that hold in every thread, because a web app renders outside the main thread:
 
-- every render gets a budget (a context variable): loop steps (each `{% for %}` spends the length of
-  what it walks, so nested loops add up; `range()` spends its length too) and a monotonic deadline,
-  checked at each loop, call, guarded operator and guarded filter; in the main thread a SIGALRM timer
-  also stops loops that do nothing else;
+- every render gets a budget (a context variable, so each thread and task has its own): loop steps
+  (each `{% for %}` spends the length of what it walks when it starts, so nested loops add up;
+  `range()` spends its length too) and a monotonic deadline, checked at each loop, call, guarded
+  operator and guarded filter. Every way a template can repeat work goes through one of those, so no
+  signal is needed (SIGALRM would only reach the main thread);
 - an operation that would build a string or list longer than MAX_SEQUENCE is refused BEFORE it
-  allocates: `*`, `+`, `%`, `str.format` widths ("{:>999999999}"), the filters `center`, `indent`,
-  `format`, `replace`, `join`, `wordwrap`, `truncate` and the str methods `center`, `ljust`, `rjust`,
-  `zfill`, `expandtabs`, `replace`, `join`, `translate`; `~` is checked right after joining;
+  allocates (bounds in congvan.render.sizes): `*`, `+`, `%`, `str.format` widths ("{:>999999999}"),
+  the filters `center`, `indent`, `format`, `replace`, `join`, `wordwrap`, `truncate`, `sum` and the
+  str methods `center`, `ljust`, `rjust`, `zfill`, `expandtabs`, `replace`, `join`, `translate`; so is
+  printing a container (`{{ list }}`, `~`, `|string`, `|upper`, ...) whose text would be too long;
+  the result of `~` is checked right after joining;
 - a render's output is capped (`max_chars`: 20 MB for a .docx part, 100 000 characters for a text).
 
 Every refusal is a `LimitError` (a Jinja `SecurityError`), which callers turn into a `CongvanError`
@@ -20,13 +23,8 @@ naming the template paragraph or the file and key of the text.
 
 from __future__ import annotations
 
-import contextlib
-import re
-import signal
-import string
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
@@ -39,10 +37,11 @@ from jinja2.filters import make_attrgetter
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from congvan import vn
+from congvan.render import sizes
+from congvan.render.sizes import MAX_SEQUENCE
 
 MAX_TEMPLATE_CHARS = 20_000_000  # a letter's XML part is ~20 KB; 20 MB means a runaway template
 MAX_TEXT_CHARS = 100_000  # a clerk-written text is a sentence or a paragraph
-MAX_SEQUENCE = 1_000_000  # longest string or list one operation may build
 MAX_RANGE = 100_000  # longest range()
 MAX_STEPS = 1_000_000  # loop steps in one render, nested loops included
 TEMPLATE_SECONDS = 20.0  # a letter part that takes longer is a template looping without end
@@ -52,7 +51,8 @@ TEXT_SECONDS = 2.0  # a text takes microseconds
 RENDER_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError, OverflowError,
                  RecursionError)
 _LOOP_FILTER = "_buoc_lap"  # wraps the iterable of every {% for %}
-_WIDTH_RE = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[a-zA-Z%]")
+_PRINT_FILTER = "_in_ra"  # wraps each operand of `~`
+_CONTAINERS = frozenset({list, tuple, dict, set, frozenset})  # printed by `{{ value }}`: size checked first
 
 
 class LimitError(SecurityError):
@@ -104,39 +104,6 @@ def _spend(steps: int) -> None:
         budget.spend(steps)
 
 
-@contextlib.contextmanager
-def _limited(limits: Limits) -> Iterator[None]:
-    """Give the render in this block its budget; a render inside a render shares the outer one."""
-    if _BUDGET.get() is not None:
-        yield
-        return
-    token = _BUDGET.set(_Budget(limits))
-    try:
-        with _alarm(limits.seconds):
-            yield
-    finally:
-        _BUDGET.reset(token)
-
-
-@contextlib.contextmanager
-def _alarm(seconds: float) -> Iterator[None]:
-    """In the main thread, also stop after `seconds` loops that call nothing the budget sees."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def ring(_signum: int, _frame: Any) -> None:
-        raise _out_of_time(seconds)
-
-    previous = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _refuse_longer(what: str, size: int) -> None:
     if size > MAX_SEQUENCE:
         raise LimitError(f"{what} sẽ tạo chuỗi quá dài ({_count(size)} ký tự, tối đa {_count(MAX_SEQUENCE)}); đã dừng.")
@@ -147,23 +114,31 @@ class LimitedTemplate(jinja2.Template):
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         limits: Limits = self.environment.limits  # type: ignore[attr-defined]
+        outer = _BUDGET.get() is not None  # a render inside a render shares the outer budget
+        token = None if outer else _BUDGET.set(_Budget(limits))
         parts: list[str] = []
         size = 0
-        with _limited(limits):
+        try:
             for chunk in self.generate(*args, **kwargs):
                 size += len(chunk)
                 if size > limits.max_chars:
                     raise LimitError(f"kết quả vượt {_count(limits.max_chars)} ký tự: mẫu lặp quá nhiều.")
                 parts.append(chunk)
+        finally:
+            if token is not None:
+                _BUDGET.reset(token)
         return "".join(parts)
 
 
 class _GuardedCodeGenerator(CodeGenerator):
-    """Compiles every `{% for x in items %}` as `{% for x in items|_buoc_lap %}`, and checks `~` results."""
+    """Compiles `{% for x in items %}` as `{% for x in items|_buoc_lap %}`, `a ~ b` as `a|_in_ra ~ b|_in_ra`
+    and checks the result of `~`."""
 
     def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
         for loop in node.find_all(nodes.For):
             loop.iter = nodes.Filter(loop.iter, _LOOP_FILTER, [], [], None, None, lineno=loop.iter.lineno)
+        for concat in node.find_all(nodes.Concat):
+            concat.nodes = [nodes.Filter(n, _PRINT_FILTER, [], [], None, None, lineno=n.lineno) for n in concat.nodes]
         super().visit_Template(node, frame)
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
@@ -188,6 +163,13 @@ def _counting(iterable: Iterable[Any]) -> Iterator[Any]:
         yield item
 
 
+def _printable(value: Any) -> Any:
+    """Return `value` if printing it (`str(value)`) stays within MAX_SEQUENCE characters."""
+    if not isinstance(value, str):
+        _refuse_longer("in ra giá trị này", sizes.printed_size(value))
+    return value
+
+
 def _range(*args: int) -> range:
     numbers = range(*args)
     if len(numbers) > MAX_RANGE:
@@ -196,112 +178,46 @@ def _range(*args: int) -> range:
     return numbers
 
 
-# -- sizes of what an operation would build, computed before building it --
+# -- filters, checked first --
 
-def _format_size(fmt: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> int:
-    """Upper bound of `fmt.format(*args, **kwargs)`: each field at most the longest value, padded to its widths."""
-    values = [*args, *kwargs.values()]
-    longest = max((len(str(v)) for v in values), default=0)
-    numbers = [v for v in values if isinstance(v, int)]
-    size = len(fmt)
-    for _literal, field, spec, _conversion in string.Formatter().parse(fmt):
-        if field is not None:
-            widths = [int(d) for d in re.findall(r"\d+", spec or "")]
-            if "{" in (spec or ""):
-                widths += numbers
-            size += longest + max(widths, default=0)
-    return size
+# Jinja filters that turn their value into a string: printing a list that holds one long string a
+# million times must be refused before str() builds it.
+_PRINTING_FILTERS = ("capitalize", "e", "escape", "forceescape", "lower", "pprint", "safe", "string", "striptags",
+                     "title", "tojson", "trim", "upper", "urlencode", "urlize", "wordcount")
+# Filters that can make a string longer than their value, with the bound of what they make.
+_GROWING_FILTERS: dict[str, Callable[..., int]] = {
+    "center": sizes.center_size, "indent": sizes.indent_size, "format": sizes.format_filter_size,
+    "replace": sizes.replace_filter_size, "wordwrap": sizes.wordwrap_size, "truncate": sizes.truncate_size,
+    "sum": sizes.sum_size}
 
 
-def _percent_size(fmt: str, values: Any) -> int:
-    """Upper bound of `fmt % values`."""
-    items = list(values.values()) if isinstance(values, Mapping) else \
-        list(values) if isinstance(values, tuple) else [values]
-    longest = max((len(str(v)) for v in items), default=0)
-    numbers = [v for v in items if isinstance(v, int)]
-    size = len(fmt)
-    for match in _WIDTH_RE.finditer(fmt):
-        widths = [int(w) for w in match.groups() if w and w != "*"]
-        if "*" in match.groups():
-            widths += numbers
-        size += longest + max(widths, default=0)
-    return size
-
-
-def _joined_size(separator: str, items: list[Any]) -> int:
-    return len(separator) * max(len(items) - 1, 0) + sum(len(str(item)) for item in items)
-
-
-def _replaced_size(text: str, old: str, new: str, count: int | None = -1) -> int:
-    times = text.count(old) if old else len(text) + 1
-    if count is not None and count >= 0:
-        times = min(times, count)
-    return len(text) + times * max(len(new) - len(old), 0)
-
-
-def _width(args: tuple[Any, ...], kwargs: Mapping[str, Any], name: str, default: int) -> int:
-    value = args[0] if args else kwargs.get(name, default)
-    return value if isinstance(value, int) else default
-
-
-def _str_method_size(text: str, name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> tuple[int, tuple]:
-    """Return the largest result of `text.name(*args)` and the args to call it with (iterables read once)."""
-    if name in ("center", "ljust", "rjust", "zfill"):
-        return max(len(text), _width(args, kwargs, "width", 0)), args
-    if name == "expandtabs":
-        return len(text) + text.count("\t") * _width(args, kwargs, "tabsize", 8), args
-    if name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
-        return _replaced_size(text, args[0], args[1], args[2] if len(args) > 2 else kwargs.get("count", -1)), args
-    if name == "join" and args:
-        items = list(args[0])
-        return _joined_size(text, items), (items,)
-    if name == "translate" and args and isinstance(args[0], Mapping):
-        longest = max((len(v) for v in args[0].values() if isinstance(v, str)), default=1)
-        return len(text) * max(longest, 1), args
-    return 0, args
-
-
-# -- filters that can grow a string, checked first --
-
-def _guarded(original: Callable[..., str], size: Callable[..., int], skip: int = 0) -> Callable[..., str]:
+def _guarded(name: str, original: Callable[..., Any], size: Callable[..., int]) -> Callable[..., Any]:
     """Wrap a built-in filter: refuse before calling it when `size(value, *args)` is too large."""
+    skip = 0 if getattr(original, "jinja_pass_arg", None) is None else 1  # eval_ctx or environment first
 
     @wraps(original)
-    def checked(*args: Any, **kwargs: Any) -> str:
-        _refuse_longer(f"bộ lọc {original.__name__.removeprefix('do_')}", size(*args[skip:], **kwargs))
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        _refuse_longer(f"bộ lọc {name}", size(*args[skip:], **kwargs))
         _spend(0)
         return original(*args, **kwargs)
 
     return checked
 
 
-def _center_size(value: Any, width: int = 80) -> int:
-    return max(len(str(value)), width)
+def _finalizer(extra: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+    """Return the `finalize` of every `{{ value }}`: refuse printing a container too long, then `extra`."""
 
+    def finalize(value: Any) -> Any:
+        if type(value) in _CONTAINERS:
+            _printable(value)
+        return value
 
-def _indent_size(value: Any, width: int | str = 4, first: bool = False, blank: bool = False) -> int:
-    text = str(value)
-    return len(text) + (text.count("\n") + 1) * (width if isinstance(width, int) else len(str(width)))
+    def finalize_then_extra(value: Any) -> Any:
+        if type(value) in _CONTAINERS:
+            _printable(value)
+        return extra(value)
 
-
-def _filter_format_size(value: Any, *args: Any, **kwargs: Any) -> int:
-    return _percent_size(str(value), kwargs or args)
-
-
-def _filter_replace_size(value: Any, old: Any, new: Any, count: int | None = None) -> int:
-    return _replaced_size(str(value), str(old), str(new), count)
-
-
-def _wordwrap_size(value: Any, width: int = 79, break_long_words: bool = True, wrapstring: str | None = None,
-                   break_on_hyphens: bool = True) -> int:
-    text = str(value)
-    lines = len(text) // max(width, 1) + text.count("\n") + 1
-    return len(text) + lines * len(wrapstring or "\n")
-
-
-def _truncate_size(value: Any, length: int = 255, killwords: bool = False, end: str = "...",
-                   leeway: int | None = None) -> int:
-    return len(str(value)) + len(str(end))
+    return finalize if extra is None else finalize_then_extra
 
 
 class LetterSandbox(ImmutableSandboxedEnvironment):
@@ -323,14 +239,14 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
         elif operator == "+" and isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
             _refuse_longer("phép cộng", len(left) + len(right))
         elif operator == "%" and isinstance(left, str):
-            _refuse_longer("phép định dạng %", _percent_size(left, right))
+            _refuse_longer("phép định dạng %", sizes.percent_size(left, right))
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's names)
         _spend(1)
         owner = getattr(__obj, "__self__", None)
         if isinstance(owner, str):
-            size, args = _str_method_size(owner, getattr(__obj, "__name__", ""), args, kwargs)
+            size, args = sizes.str_method_size(owner, getattr(__obj, "__name__", ""), args, kwargs)
             _refuse_longer(f"{__obj.__name__}()", size)
         return super().call(__context, __obj, *args, **kwargs)
 
@@ -343,9 +259,9 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
         @wraps(wrapped)
         def checked(*args: Any, **kwargs: Any) -> str:
             if value.__name__ == "format_map":
-                _refuse_longer("format_map()", _format_size(fmt, (), args[0] if args else {}))
+                _refuse_longer("format_map()", sizes.format_size(fmt, (), args[0] if args else {}))
             else:
-                _refuse_longer("format()", _format_size(fmt, args, kwargs))
+                _refuse_longer("format()", sizes.format_size(fmt, args, kwargs))
             return wrapped(*args, **kwargs)
 
         return checked
@@ -362,19 +278,18 @@ def make_environment(*, autoescape: bool = True, max_chars: int = MAX_TEMPLATE_C
                      ) -> LetterSandbox:
     """Return a new limited sandbox: XML autoescape for .docx parts, none for clerk texts (escaped later)."""
     env = LetterSandbox(undefined=StrictUndefined, autoescape=autoescape, keep_trailing_newline=True,
-                        finalize=finalize)
+                        finalize=_finalizer(finalize))
     env.limits = Limits(seconds, max_chars)
     env.globals.pop("lipsum", None)  # lorem ipsum generator: megabytes of text from one call
     env.globals["range"] = _range
     filters = env.filters
     filters[_LOOP_FILTER] = _count_steps
-    filters["center"] = _guarded(filters["center"], _center_size)
-    filters["indent"] = _guarded(filters["indent"], _indent_size)
-    filters["format"] = _guarded(filters["format"], _filter_format_size)
-    filters["replace"] = _guarded(filters["replace"], _filter_replace_size, skip=1)  # after eval_ctx
+    filters[_PRINT_FILTER] = _printable
+    for name in _PRINTING_FILTERS:
+        filters[name] = _guarded(name, filters[name], sizes.value_size)
+    for name, size in _GROWING_FILTERS.items():
+        filters[name] = _guarded(name, filters[name], size)
     filters["join"] = _guarded_join(env, filters["join"])
-    filters["wordwrap"] = _guarded(filters["wordwrap"], _wordwrap_size, skip=1)  # after environment
-    filters["truncate"] = _guarded(filters["truncate"], _truncate_size, skip=1)
     filters["chu"] = vn.number_to_words  # {{ 2024|chu }}: hai nghìn không trăm hai mươi bốn
     filters["bang_chu"] = vn.money_words  # {{ so_tien|bang_chu }}: Một triệu năm trăm nghìn đồng
     return env
@@ -387,7 +302,7 @@ def _guarded_join(env: jinja2.Environment, original: Callable[..., str]) -> Call
     def checked(eval_ctx: Any, value: Iterable[Any], d: str = "", attribute: str | int | None = None) -> str:
         items = list(value)
         shown = items if attribute is None else [make_attrgetter(env, attribute)(item) for item in items]
-        _refuse_longer("bộ lọc join", _joined_size(str(d), shown))
+        _refuse_longer("bộ lọc join", sizes.joined_size(str(d), shown))
         _spend(0)
         return original(eval_ctx, items, d, attribute)
 
