@@ -82,6 +82,16 @@ def test_a_hostile_template_is_refused_quickly_naming_the_paragraph(tmp_path, te
     assert re.search(expected, str(err.value)), str(err.value)
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "recursion"),
+    ("{{ 1/0 }}", "division by zero"),
+    ("{{ nam.khong_co() }}", "khong_co"),
+])
+def test_other_failures_of_a_text_are_errors_naming_the_place(text, expected):
+    with pytest.raises(DataError, match=f"congvan.toml, van_ban.mo_dau: .*{expected}"):
+        render_text(text, nam=2025)
+
+
 def test_a_text_longer_than_its_cap_is_refused():
     with pytest.raises(DataError, match="vượt 100.000 ký tự"):
         render_text("{% for i in range(2000) %}{{ 'a' * 100 }}{% endfor %}")
