@@ -207,17 +207,14 @@ def _guarded(name: str, original: Callable[..., Any], size: Callable[..., int]) 
 def _finalizer(extra: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
     """Return the `finalize` of every `{{ value }}`: refuse printing a container too long, then `extra`."""
 
+    then: Callable[[Any], Any] = extra if extra is not None else (lambda value: value)
+
     def finalize(value: Any) -> Any:
         if type(value) in _CONTAINERS:
             _printable(value)
-        return value
+        return then(value)
 
-    def finalize_then_extra(value: Any) -> Any:
-        if type(value) in _CONTAINERS:
-            _printable(value)
-        return extra(value)
-
-    return finalize if extra is None else finalize_then_extra
+    return finalize
 
 
 class LetterSandbox(ImmutableSandboxedEnvironment):
