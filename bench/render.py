@@ -42,7 +42,8 @@ from lxml import etree  # noqa: E402
 
 from congvan.batch.build import BuildOptions, plan  # noqa: E402
 from congvan.config import load_workspace  # noqa: E402
-from congvan.render.template import LetterTemplate, make_environment  # noqa: E402
+from congvan.render.sandbox import make_environment  # noqa: E402
+from congvan.render.template import LetterTemplate  # noqa: E402
 from congvan.sources.catalog import load_catalog  # noqa: E402
 
 

@@ -18,7 +18,8 @@ from lxml import etree
 
 from congvan.cli import cli
 from congvan.letter.context import pack, unpack
-from congvan.render.template import LetterTemplate, iter_text, make_environment
+from congvan.render.sandbox import make_environment
+from congvan.render.template import LetterTemplate, iter_text
 
 ROOT = Path(__file__).resolve().parent.parent
 XML_PARTS = ("word/document.xml", "word/header1.xml", "word/header2.xml", "word/footer1.xml")

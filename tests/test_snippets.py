@@ -26,6 +26,9 @@ def jinja(text: str) -> str:
     "{% if nam > 2000 %}sau{% else %}trước{% endif %} {{ don_vi }}",
     "{{ don_vi | upper }}",
     "dấu }} lẻ {{ nam }}",
+    "{{ don_vi | upper }} và {{ nam }}",                 # Jinja before a plain name
+    "{{ nam }} {# ghi chú #} {{ don_vi }}",             # a comment between plain names
+    "{{ nam }}, {{ nam|chu }} ({{ don_vi.ten_rieng }})",  # a filter between plain names
 ])
 def test_fast_path_equals_jinja(text):
     assert snippets.fill(text, VALUES, "x") == jinja(text)

@@ -106,7 +106,9 @@ class _TomlFile:
         return result
 
     def _entries(self, key: tuple[str, ...], items: list[str]) -> tuple[Entry, ...]:
-        return tuple(make_entry(item, self.document.where(key, item)) for item in items)
+        """The entries of one list, each knowing its file, line and key ("danh_sach.don-vi")."""
+        dotted = ".".join(key)
+        return tuple(make_entry(item, f"{self.document.where(key, item)}, khóa '{dotted}'") for item in items)
 
 
 def make_entry(text: str, where: str) -> Entry:

@@ -15,97 +15,31 @@ templated document properties, text boxes, InlineImage/Subdoc values — falls b
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
-import signal
 import struct
-import threading
 import types
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
 import jinja2
-from jinja2 import StrictUndefined, meta
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2 import meta
 from lxml import etree
 
 from congvan.errors import TemplateError
 from congvan.files import sha256_file
 from congvan.render import docxtpl_adapter
 from congvan.render.checks import check_tags
+from congvan.render.sandbox import RENDER_ERRORS, TEMPLATE_SECONDS, make_environment
 
 _PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _TAG_RE = re.compile(r"<[^>]+>")
 _JINJA_RE = re.compile(r"\{[{%#]")
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
-
-
-MAX_PART_CHARS = 20_000_000  # a letter's XML part is ~20 KB; 20 MB means a runaway template
-MAX_SEQUENCE = 1_000_000  # longest string or list a template may build with "*"
-RENDER_SECONDS = 20.0  # a letter that takes longer is a template looping without end
-
-
-class LetterSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, plus limits: no `lipsum`, no huge "*" repetitions, no huge powers."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise SecurityError(f"lũy thừa quá lớn (mũ {right}) trong mẫu.")
-        if operator == "*":
-            for sequence, times in ((left, right), (right, left)):
-                if isinstance(sequence, str | list | tuple) and isinstance(times, int) and \
-                        len(sequence) * times > MAX_SEQUENCE:
-                    raise SecurityError(f"mẫu tạo chuỗi quá dài ({len(sequence)} × {times}).")
-        return super().call_binop(context, operator, left, right)
-
-
-def make_environment(finalize: Any = None) -> jinja2.Environment:
-    """Return the Jinja environment used for every template: sandboxed, strict, XML-escaping, limited."""
-    env = LetterSandbox(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True, finalize=finalize)
-    env.globals.pop("lipsum", None)  # lorem ipsum generator: megabytes of text from one call
-    return env
-
-
-class _OutOfTime(Exception):
-    """Raised by the alarm when a letter renders past RENDER_SECONDS."""
-
-
-@contextlib.contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Raise `_OutOfTime` in this block after `seconds` (main thread only: signals cannot reach others)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def alarm(_signum: int, _frame: Any) -> None:
-        raise _OutOfTime()
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _render_limited(template: jinja2.Template, context: Mapping[str, Any]) -> str:
-    """Render like `template.render`, refusing output beyond MAX_PART_CHARS."""
-    parts: list[str] = []
-    size = 0
-    for chunk in template.generate(context):
-        size += len(chunk)
-        if size > MAX_PART_CHARS:
-            raise SecurityError(f"kết quả vượt {MAX_PART_CHARS:,} ký tự: mẫu lặp quá nhiều.")
-        parts.append(chunk)
-    return "".join(parts)
 
 
 class _NeedsDocxtpl(Exception):
@@ -121,12 +55,11 @@ def _refuse_docxtpl_objects(value: Any) -> Any:
 class LetterTemplate:
     """A .docx template compiled once and rendered many times."""
 
-    def __init__(self, path: Path, seconds: float = RENDER_SECONDS) -> None:
+    def __init__(self, path: Path, seconds: float = TEMPLATE_SECONDS) -> None:
         self.path = Path(path)
-        self.seconds = seconds
         self.sha256 = sha256_file(self.path)
-        self.env = make_environment(finalize=_refuse_docxtpl_objects)  # fast path
-        self._docxtpl_env = make_environment()
+        self.env = make_environment(seconds=seconds, finalize=_refuse_docxtpl_objects)  # fast path
+        self._docxtpl_env = make_environment(seconds=seconds)
         try:
             with zipfile.ZipFile(self.path) as archive:
                 self._members = [(info, archive.read(info.filename)) for info in archive.infolist()]
@@ -177,17 +110,10 @@ class LetterTemplate:
         rendered: dict[str, bytes] = {}
         for name, template in self._compiled.items():
             try:
-                with _deadline(self.seconds):
-                    xml = _render_limited(template, context)
+                xml = template.render(context)  # within the sandbox's limits: time, loop steps, output size
             except _NeedsDocxtpl:
                 return self._render_with_docxtpl(context)
-            except _OutOfTime as err:
-                raise TemplateError(f"{self.path} ({name}): mẫu chạy quá {self.seconds:g} giây cho một văn bản "
-                                    "(vòng lặp không dừng?); đã dừng.") from err
-            except jinja2.TemplateError as err:
-                raise TemplateError(self._describe(name, err)) from err
-            except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError, OverflowError,
-                    RecursionError) as err:
+            except (jinja2.TemplateError, *RENDER_ERRORS) as err:
                 raise TemplateError(self._describe(name, err)) from err
             rendered[name] = self._finish(name, xml)
         return self._zip(rendered)
@@ -238,9 +164,9 @@ class LetterTemplate:
 
     def _render_with_docxtpl(self, context: Mapping[str, Any]) -> bytes:
         """Render through docxtpl itself (same sandboxed strict environment), then zip deterministically."""
-        try:
+        try:  # docxtpl renders each part with `template.render`: the sandbox's limits hold here too
             produced_bytes = docxtpl_adapter.render_document(self.path, context, self._docxtpl_env)
-        except jinja2.TemplateError as err:
+        except (jinja2.TemplateError, *RENDER_ERRORS) as err:
             raise TemplateError(f"{self.path}: lỗi mẫu: {err}") from err
         order = {info.filename: i for i, (info, _data) in enumerate(self._members)}
         with zipfile.ZipFile(io.BytesIO(produced_bytes)) as produced:

@@ -1,7 +1,8 @@
 """Fill the short texts clerks write in congvan.toml, the catalog and recipient lists (`{{ ket_qua }}` ...).
 
-Same safety as templates: a sandboxed Jinja environment, and an unknown name is an error naming where.
-No autoescape here: the result is plain text that the .docx renderer escapes later.
+The same sandbox as templates (congvan.render.sandbox), with its limits on time, loops and output (a text
+may be at most MAX_TEXT_CHARS long); an unknown name is an error naming where, never a blank or a raw
+`{{ ... }}` in the letter. No autoescape here: the result is plain text that the .docx renderer escapes later.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
-from jinja2 import StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from congvan.errors import DataError
+from congvan.render.sandbox import MAX_TEXT_CHARS, RENDER_ERRORS, TEXT_SECONDS, make_environment
 from congvan.vn import nfc, squash
 
-_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+_ENV = make_environment(autoescape=False, max_chars=MAX_TEXT_CHARS, seconds=TEXT_SECONDS)
+_HELP = "Chỗ cần điền viết dạng {{ ten }}; các tên dùng được: docs/glossary.md."
 
 
 @lru_cache(maxsize=4096)
@@ -31,28 +32,27 @@ def check(text: str, where: str) -> None:
     try:
         _compile(text)
     except jinja2.TemplateSyntaxError as err:
-        raise DataError(f"lỗi cú pháp trong văn bản mẫu: {err.message} — \"{text[:120]}\"", where) from err
+        reason = (err.message or "").rstrip(".")
+        raise DataError(f"lỗi cú pháp trong văn bản mẫu ({reason}): \"{text[:120]}\". {_HELP}", where) from err
 
 
 # `{{ name }}` or `{{ name.field }}` and nothing else Jinja: filled by a plain lookup, 30x faster than rendering.
 _SIMPLE = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)(?:\.([a-z][a-z0-9_]*))?\s*\}\}")
-_OTHER_SYNTAX = re.compile(r"\{[%#]")
+_ANY_SYNTAX = re.compile(r"\{[{%#]|\}\}")
 
 
 @lru_cache(maxsize=4096)
 def _simple_parts(text: str) -> tuple[str | tuple[str, str | None], ...] | None:
     """Split `text` into literal strings and (name, field) lookups, or None when it needs real Jinja."""
-    if _OTHER_SYNTAX.search(text):
-        return None
     parts: list[str | tuple[str, str | None]] = []
     done = 0
     for match in _SIMPLE.finditer(text):
         parts += [text[done:match.start()], (match.group(1), match.group(2))]
         done = match.end()
-    rest = text[done:]
-    if "{{" in rest or "}}" in rest:
-        return None
-    return (*parts, rest)
+    parts.append(text[done:])
+    if any(isinstance(p, str) and _ANY_SYNTAX.search(p) for p in parts):
+        return None  # e.g. "{{ Nam }} ... {{ nam }}": the first tag is not simple, Jinja must see it
+    return tuple(parts)
 
 
 def _lookup(values: Mapping[str, Any], name: str, attribute: str | None) -> Any:
@@ -80,7 +80,9 @@ def fill(text: str, values: Mapping[str, Any], where: str) -> str:
         result = _compile(text).render(values)
     except jinja2.UndefinedError as err:
         known = ", ".join(sorted(values))
-        raise DataError(f"{err.message} trong \"{text[:120]}\". Tên dùng được: {known}.", where) from err
-    except jinja2.TemplateError as err:
-        raise DataError(f"lỗi khi điền văn bản mẫu: {err}", where) from err
+        raise DataError(f"tên không dùng được ({err.message}) trong \"{text[:120]}\". Tên dùng được: {known}.",
+                        where) from err
+    except (jinja2.TemplateError, *RENDER_ERRORS) as err:
+        reason = str(err).rstrip(".")
+        raise DataError(f"không điền được văn bản mẫu \"{text[:120]}\": {reason}. {_HELP}", where) from err
     return squash(nfc(result))
