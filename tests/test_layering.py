@@ -33,6 +33,10 @@ THIRD_PARTY: dict[str, set[str]] = {
     "jinja2": {"render"},
     "pandas": {"sources"},  # and the planned results summary, once it is placed on a floor
     "sqlalchemy": {"register"},
+    "pydantic": {"config"},
+    "num2words": {"vn"},
+    "pypdf": {"pdf"},
+    "openpyxl": {"sources", "register"},  # reading results; writing the register export
     "litestar": {"web"},
     "huey": {"web"},
 }
