@@ -148,7 +148,7 @@ def test_only_selected_units_and_dry_run(workspace):
     assert result.exit_code == 0 and "1 văn bản hợp lệ" in result.output
     assert not (workspace / "output" / "drafts").exists()
     assert run(workspace, "--unit", "xã cam lâm").exit_code == 0
-    assert [p.name for p in batch_dir(workspace).glob("*.docx") if p.name != "template.docx"] == ["1_xa-cam-lam.docx"]
+    assert [p.name for p in batch_dir(workspace).glob("*.docx") if p.name != "template.docx"] == ["3_xa-cam-lam.docx"]
 
 
 def test_unit_missing_from_a_table_is_a_clear_error_or_a_configured_skip(workspace):

@@ -21,12 +21,11 @@ from congvan.config import Workspace
 from congvan.errors import CongvanError, DataError, FileUnreadable
 from congvan.letter.assessment import assess
 from congvan.letter.context import build_context, unit_values
-from congvan.models import UnitAssessment, unit_key
+from congvan.models import ResultTable, UnitAssessment, unit_key
 from congvan.recipients import rules as recipients
 from congvan.render.template import LetterTemplate
 from congvan.sources import results as sources
 from congvan.sources.catalog import workspace_catalog
-from congvan.vn import slugify
 
 Progress = Callable[[int], None]
 PARALLEL_FROM = 200  # letters; below this, starting worker processes costs more than it saves
@@ -47,7 +46,8 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class PlannedLetter:
-    """One letter to write: its place in the batch and the unit's assessment (the context is made later)."""
+    """One letter to write: its place in the batch, its file stem and the unit's assessment (the context is
+    made later)."""
 
     index: int
     unit: str
@@ -61,6 +61,12 @@ class PlannedLetter:
     @property
     def strengths(self) -> tuple[str, ...]:
         return tuple(c.criterion.code for t in self.assessment.tables for c in t.strengths)
+
+    @property
+    def figures(self) -> list[drafts.CriterionFigures]:
+        """Every criterion of the letter, in catalog order, with the unit's score, target and gap."""
+        return [drafts.CriterionFigures(t.spec.name, c.criterion.name, c.score, c.target, c.gap, c.meets_target)
+                for t in self.assessment.tables for c in t.criteria]
 
 
 @dataclass(frozen=True)
@@ -126,10 +132,9 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     if template.fallback_reason:
         warnings.append(f"{template_path}: {template.fallback_reason}, nên dùng docxtpl để tạo thư (chậm hơn).")
 
-    width = len(str(len(assessments)))
-    used_stems: set[str] = set()
-    letters = [PlannedLetter(index, a.unit.name, _unique_stem(f"{index:0{width}d}_{slugify(a.unit.name)}", used_stems),
-                             a)
+    positions = workbook_positions(tables)
+    letters = [PlannedLetter(index, a.unit.name,
+                             drafts.letter_stem(positions[unit_key(a.unit.name)], len(positions), a.unit.name), a)
                for index, a in enumerate(assessments, start=1)]
     contexts = ContextMaker(workspace, catalog.source, rules, options.today or clock.today())
     if letters:
@@ -231,7 +236,7 @@ def _make_letters(template: LetterTemplate, contexts: ContextMaker, folder: Path
         if folder is not None:
             drafts.write_letter(folder, letter.stem, data, context)
         entries.append(drafts.letter_entry(letter.index, letter.unit, letter.stem, data, context,
-                                           letter.weaknesses, letter.strengths))
+                                           letter.weaknesses, letter.strengths, letter.figures))
     return entries, warnings[seen:]
 
 
@@ -263,13 +268,14 @@ def _letter_context(workspace: Workspace, catalog_source: str, assessment: UnitA
     return build_context(workspace, catalog_source, assessment, letter_recipients, today.month, today.year)
 
 
-def _unique_stem(stem: str, used: set[str]) -> str:
-    candidate, counter = stem, 2
-    while candidate in used:
-        candidate = f"{stem}-{counter}"
-        counter += 1
-    used.add(candidate)
-    return candidate
+def workbook_positions(tables: Iterable[ResultTable]) -> dict[str, int]:
+    """Number every unit (by `unit_key`) from 1 in the order the results list them: the first table's rows,
+    then units only later tables have. The same unit gets the same number whichever units are built."""
+    positions: dict[str, int] = {}
+    for table in tables:
+        for name in table.units():
+            positions.setdefault(unit_key(name), len(positions) + 1)
+    return positions
 
 
 def _header(workspace: Workspace, batch: str, now: dt.datetime, template: LetterTemplate) -> drafts.BatchHeader:

@@ -31,7 +31,7 @@ from congvan import __version__
 from congvan.errors import RegisterError
 from congvan.files import atomic_write, sha256_bytes, sha256_file
 from congvan.letter.context import pack, unpack
-from congvan.vn import nfc
+from congvan.vn import format_number, format_percent, nfc, slugify
 
 MANIFEST = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
@@ -53,6 +53,12 @@ def template_path(folder: Path) -> Path:
 # -- writing --
 
 
+def letter_stem(position: int, of: int, unit: str) -> str:
+    """Return a letter's file stem: the unit's position in the results, padded to the width of `of` units,
+    and the unit's slug ("07_xa-ba-to"), so a unit keeps its file name in a full or a one-unit batch."""
+    return f"{position:0{len(str(of))}d}_{slugify(unit)}"
+
+
 def letter_path(folder: Path, stem: str) -> Path:
     """Return the path of a draft letter of the batch in `folder`."""
     return Path(folder) / _docx_name(stem)
@@ -69,9 +75,26 @@ def write_letter(folder: Path, stem: str, data: bytes, context: dict[str, Any]) 
         json.dumps(pack(context), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
+@dataclass(frozen=True)
+class CriterionFigures:
+    """A unit's figures on one criterion, as manifest.csv lists them."""
+
+    table: str
+    name: str
+    score: float
+    target: float
+    gap: float
+    met: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "name": self.name, "score": self.score, "target": self.target,
+                "gap": self.gap, "met": self.met}
+
+
 def letter_entry(index: int, unit: str, stem: str, data: bytes, context: dict[str, Any],
-                 weaknesses: Sequence[str], strengths: Sequence[str]) -> dict[str, Any]:
-    """Return the manifest entry of one letter."""
+                 weaknesses: Sequence[str], strengths: Sequence[str],
+                 figures: Sequence[CriterionFigures]) -> dict[str, Any]:
+    """Return the manifest entry of one letter; `figures` are in catalog order."""
     signer = context["ky"]
     return {
         "index": index,
@@ -81,6 +104,7 @@ def letter_entry(index: int, unit: str, stem: str, data: bytes, context: dict[st
         "sha256": sha256_bytes(data),
         "weaknesses": list(weaknesses),
         "strengths": list(strengths),
+        "figures": [f.as_dict() for f in figures],
         "subject": f"V/v {context['trich_yeu']}",
         "recipients": context["kinh_gui"],
         "signer": " ".join(p for p in (signer["quyen_han"], signer["chuc_vu"], signer["ho_ten"]) if p),
@@ -136,14 +160,27 @@ def finish_batch(partial: Path, header: BatchHeader, template: Path, entries: li
     return final
 
 
+MANIFEST_CSV_HEADER = ("STT", "Đơn vị", "Tệp", "Số tiêu chí chưa đạt",
+                       "Tiêu chí chưa đạt (kết quả; chỉ tiêu; chênh lệch)", "Tiêu chí đạt, vượt")
+
+
 def _manifest_csv(entries: list[dict[str, Any]]) -> bytes:
+    """The letters for Excel: UTF-8 with a BOM, a Vietnamese header, criteria by name in catalog order."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["STT", "Đơn vị", "Tệp", "Tiêu chí chưa đạt", "Tiêu chí đạt, vượt"])
+    writer.writerow(MANIFEST_CSV_HEADER)
     for entry in entries:
-        writer.writerow([entry["index"], entry["unit"], entry["file"], "; ".join(entry["weaknesses"]),
-                         "; ".join(entry["strengths"])])
+        short = [f for f in entry["figures"] if not f["met"]]
+        writer.writerow([entry["index"], entry["unit"], entry["file"], len(short),
+                         "; ".join(map(_shortfall, short)),
+                         "; ".join(f["name"] for f in entry["figures"] if f["met"])])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _shortfall(figures: dict[str, Any]) -> str:
+    """"Tiếp cận dịch vụ: 68,83% (chỉ tiêu 83%, thấp hơn 14,17 điểm)"."""
+    return (f"{figures['name']}: {format_percent(figures['score'])} (chỉ tiêu {format_percent(figures['target'])}, "
+            f"thấp hơn {format_number(-figures['gap'])} điểm)")
 
 
 # -- reading --

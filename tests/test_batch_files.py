@@ -1,0 +1,66 @@
+"""What a clerk sees of a draft batch: stable letter file names and manifest.csv for Excel."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from congvan.cli import cli
+from tests.conftest import UNITS
+
+
+def build(workspace: Path, *args: str) -> Path:
+    """Run `congvan build` and return the new batch folder."""
+    before = set((workspace / "output" / "drafts").glob("[0-9]*"))
+    result = CliRunner().invoke(cli, ["build", "-w", str(workspace), *args])
+    assert result.exit_code == 0, result.output
+    (folder,) = set((workspace / "output" / "drafts").glob("[0-9]*")) - before
+    return folder
+
+
+def letters(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("*.docx") if p.name != "template.docx")
+
+
+def test_a_unit_keeps_its_file_name_in_a_one_unit_batch(workspace):
+    full = letters(build(workspace))
+    # numbered by the unit's row in the workbook (the fixture lists UNITS in this order), not alphabetically
+    assert full == [f"{n}_{slug}.docx" for n, slug in enumerate(
+        ["phuong-nha-trang", "phuong-cam-ranh", "xa-cam-lam", "xa-dien-khanh", "dac-khu-truong-sa"], start=1)]
+    assert list(UNITS)[2] == "Xã Cam Lâm"
+    assert letters(build(workspace, "--unit", "Xã Cam Lâm")) == ["3_xa-cam-lam.docx"]
+    assert letters(build(workspace, "--unit", "Đặc khu Trường Sa", "--unit", "Phường Nha Trang")) == [
+        "1_phuong-nha-trang.docx", "5_dac-khu-truong-sa.docx"]
+
+
+def test_sample_batch_pads_numbers_to_the_width_of_the_whole_table(tmp_path):
+    target = tmp_path / "ws"
+    assert CliRunner().invoke(cli, ["init", str(target)]).exit_code == 0
+    one = letters(build(target, "--unit", "Phường Nha Trang"))
+    assert len(one) == 1 and one[0].endswith("_phuong-nha-trang.docx") and len(one[0].split("_")[0]) == 2
+    assert one[0] in letters(build(target))
+
+
+def test_manifest_csv_names_weak_criteria_in_catalog_order_with_figures(workspace):
+    raw = (build(workspace) / "manifest.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with the BOM
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == ["STT", "Đơn vị", "Tệp", "Số tiêu chí chưa đạt",
+                       "Tiêu chí chưa đạt (kết quả; chỉ tiêu; chênh lệch)", "Tiêu chí đạt, vượt"]
+    by_unit = {row[1]: row for row in rows[1:]}
+    assert set(by_unit) == set(UNITS)
+    nha_trang = by_unit["Phường Nha Trang"]
+    assert nha_trang[2] == "1_phuong-nha-trang.docx" and nha_trang[3] == "4"
+    # catalog order (Tiếp cận, Điều kiện tiếp đón, ..., phản ánh, then the Trạm y tế table), not by code or gap
+    assert nha_trang[4] == (
+        "Tiếp cận dịch vụ: 72,27% (chỉ tiêu 83%, thấp hơn 10,73 điểm); "
+        "Điều kiện tiếp đón, phục vụ: 68,83% (chỉ tiêu 83%, thấp hơn 14,17 điểm); "
+        "Tiếp nhận, xử lý phản ánh, kiến nghị: 73,22% (chỉ tiêu 83%, thấp hơn 9,78 điểm); "
+        "Chỉ số hài lòng đối với Trạm y tế: 76,46% (chỉ tiêu 83%, thấp hơn 6,54 điểm)")
+    assert nha_trang[5] == ("Thủ tục hành chính; Sự phục vụ của công chức; Kết quả, tiến độ giải quyết công việc")
+    assert "tiep_can" not in raw.decode("utf-8-sig")
+    cam_lam = by_unit["Xã Cam Lâm"]
+    assert cam_lam[3] == "0" and cam_lam[4] == ""
