@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -43,3 +44,19 @@ def test_ci_runs_the_readme_test_command():
     command = next(line for line in README.splitlines() if line.startswith("python3 -m venv") and "pytest" in line)
     assert "mypy congvan" in command and "ruff check" in command
     assert command in ci.splitlines(), ".ci/run must run the README's test command, character for character"
+
+
+DOCS = [Path(__file__).resolve().parent.parent / "README.md",
+        *sorted((Path(__file__).resolve().parent.parent / "docs").glob("*.md"))]
+# a workspace file as the docs write it: congvan.toml, data/…, recipients/…, templates_docx/… (not congvan/recipients/…)
+WORKSPACE_PATH = re.compile(r"(?<![\w/.])(congvan\.toml|(?:data|recipients|templates_docx)/[\w.*-]*\w)")
+
+
+def test_init_makes_every_workspace_file_the_docs_mention(tmp_path):
+    mentioned = {m for doc in DOCS for m in WORKSPACE_PATH.findall(doc.read_text(encoding="utf-8"))}
+    assert {"congvan.toml", "data/README.md", "data/tieu_chi.toml", "recipients/bo_sung.csv"} <= mentioned
+    target = tmp_path / "moi"
+    assert CliRunner().invoke(cli, ["init", str(target)]).exit_code == 0
+    missing = sorted(path for path in mentioned if not list(target.glob(path)))
+    assert not missing, f"the docs mention {missing}, which `congvan init` does not create"
+    assert (target / "output").is_dir()

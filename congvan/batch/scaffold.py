@@ -1,4 +1,5 @@
-"""`congvan init`: copy the sample workspace (congvan.toml, data/, recipients/, templates_docx/) into a folder."""
+"""`congvan init`: copy the sample workspace (congvan.toml, data/ with its README.md, recipients/,
+templates_docx/) into a folder: every workspace file the docs mention (tests/test_docs.py checks)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def init_workspace(target: Path) -> list[Path]:
         dst = target / part
         if src.is_dir():
             shutil.copytree(src, dst, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "README.md"))
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
         else:
             shutil.copyfile(src, dst)
         created.append(dst)
