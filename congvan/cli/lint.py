@@ -21,22 +21,27 @@ def _line(path: str, finding: Finding) -> str:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "json_output", is_flag=True, help="Print the findings as JSON.")
-def lint(files: tuple[Path, ...], json_output: bool) -> int:
-    """Check .docx files against the NĐ 30 layout (docs/lint.md lists the rules).
+def lint(paths: tuple[Path, ...], json_output: bool) -> int:
+    """Kiểm tra thể thức văn bản theo Nghị định 30 (check .docx files against the NĐ 30 layout).
+
+    PATHS are .docx files or folders; a folder is checked recursively (.docx only, hidden files left out)
+    with a total per folder. A template (a file holding docxtpl tags, such as a draft batch's template.docx)
+    is reported "mẫu, bỏ qua" and not checked. The rules: docs/lint.md.
 
     Exit code 0 when no file has an error (warnings allowed), 1 when some finding is an error,
-    2 when a file cannot be read as .docx.
+    2 when a file cannot be read as .docx (or a folder holds none).
 
     \b
     Example:
-        congvan lint output/cong_van_phuong_nha_trang.docx
-        congvan lint --json output/*.docx > ket_qua_kiem_tra.json
+        congvan lint output/drafts
+        congvan lint output/drafts/20261122-093012-a1b2c3/13_phuong-nha-trang.docx
+        congvan lint --json output/2026 > ket_qua_kiem_tra.json
     """
     from congvan.lint.report import lint_files
 
-    report = lint_files(files)
+    report = lint_files(paths)
     if json_output:
         click.echo(json.dumps([f.as_dict() for f in report.files], ensure_ascii=False, indent=2))
         return report.exit_code
@@ -44,8 +49,15 @@ def lint(files: tuple[Path, ...], json_output: bool) -> int:
         if checked.error is not None:
             click.echo(f"Lỗi: {checked.error}", err=True)
             continue
+        if checked.skipped is not None:
+            click.echo(f"{checked.path}: {checked.skipped}")
+            continue
         for finding in checked.findings:
             click.echo(_line(str(checked.path), finding))
         verdict, errors = ("không đạt" if checked.errors else "đạt"), checked.errors
         click.echo(f"{checked.path}: {verdict} ({errors} lỗi, {len(checked.findings) - errors} cảnh báo)")
+    for total in report.folders:
+        click.echo(f"{total.folder}: {total.passed + total.failed + total.unreadable} tệp đã kiểm tra — "
+                   f"{total.passed} đạt, {total.failed} không đạt, {total.unreadable} không đọc được; "
+                   f"{total.skipped} bỏ qua.")
     return report.exit_code
