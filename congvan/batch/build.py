@@ -98,6 +98,7 @@ class Plan:
     letters: list[PlannedLetter]
     warnings: list[str]
     contexts: ContextMaker
+    sources: dict[str, str] = field(default_factory=dict)  # table name -> where it was read (file, sheet)
 
 
 @dataclass
@@ -140,7 +141,7 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     if letters:
         template.check_context(contexts(letters[0]))
         rules.warnings.clear()  # the letter is made again with the others, and warns then
-    return Plan(template, letters, warnings, contexts)
+    return Plan(template, letters, warnings, contexts, {t.spec.name: t.source for t in tables})
 
 
 def build(workspace: Workspace, options: BuildOptions, progress: Progress | None = None,

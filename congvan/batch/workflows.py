@@ -16,6 +16,7 @@ from pathlib import Path
 from congvan.batch import drafts
 from congvan.batch.build import BuildOptions, BuildReport, build, plan
 from congvan.batch.issue import IssueResult, issue_batch
+from congvan.batch.preview import BuildSummary, summarize
 from congvan.config import Workspace, load_workspace
 from congvan.errors import PdfError, UsageError
 from congvan.pdf.convert import collect_docx, find_soffice
@@ -122,17 +123,14 @@ class BuildRequest:
 
 @dataclass
 class BuildResult:
-    """What a build did; `pdf_error` holds a PDF failure that happened after the letters were written."""
+    """What a build did (`summary`: what it made, or with --dry-run would make); `pdf_error` holds a PDF
+    failure that happened after the letters were written."""
 
     report: BuildReport
+    summary: BuildSummary
     issued: IssueResult | None = None
     pdf: PdfResult | None = None
     pdf_error: PdfError | None = None
-
-    @property
-    def short(self) -> int:
-        """Letters to units with at least one criterion below target."""
-        return sum(1 for letter in self.report.letters if letter.weaknesses)
 
 
 def build_letters(request: BuildRequest, progress: Progress | None = None) -> BuildResult:
@@ -151,7 +149,8 @@ def build_letters(request: BuildRequest, progress: Progress | None = None) -> Bu
     if request.pdf or request.bundle:
         find_soffice()
     report = build(ws, options, progress=_stage(progress, LETTERS, len(planned.letters)), planned=planned)
-    result = BuildResult(report)
+    folder = report.folder or (request.out or ws.drafts_dir) / report.batch
+    result = BuildResult(report, summarize(planned.letters, planned.sources, report.warnings, folder))
     if report.folder is None:
         return result
     files = [drafts.letter_path(report.folder, letter.stem) for letter in report.letters]

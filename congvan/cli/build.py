@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from congvan.cli.main import cli, progress_bars
 from congvan.cli.pdf import echo_pdf_result
 from congvan.cli.register import echo_issue_result, parse_date
+
+if TYPE_CHECKING:
+    from congvan.batch.preview import BuildSummary, CriterionSummary
 
 
 @cli.command("build")
@@ -64,9 +68,9 @@ def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None
         click.echo(f"Cảnh báo: {warning}", err=True)
     report = result.report
     if report.folder is None:
-        click.echo(f"Kiểm tra xong: {len(report.letters)} văn bản hợp lệ (--dry-run, không ghi tệp nào).")
+        echo_dry_run(result.summary)
         return
-    click.echo(f"Đã tạo {len(report.letters)} văn bản nháp ({result.short} đơn vị có tiêu chí chưa đạt) "
+    click.echo(f"Đã tạo {len(report.letters)} văn bản nháp ({result.summary.short} đơn vị có tiêu chí chưa đạt) "
                f"tại {report.folder}")
     if result.issued is not None:
         echo_issue_result(result.issued)
@@ -74,6 +78,29 @@ def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None
         echo_pdf_result(result.pdf)
     if result.pdf_error is not None:
         raise result.pdf_error
+
+
+def echo_dry_run(summary: BuildSummary) -> None:
+    """Print what the build would make: per table, the weakest criterion, warnings, where the letters would go."""
+    click.echo(f"Kiểm tra xong: {summary.letters} văn bản hợp lệ, {summary.short} đơn vị có tiêu chí chưa đạt "
+               "(--dry-run, không ghi tệp nào).")
+    for table in summary.tables:
+        click.echo(f"- Bảng '{table.name}' ({table.source}): {table.units} đơn vị, {table.short} đơn vị có tiêu chí "
+                   f"chưa đạt; yếu nhất: {_criterion(table.weakest)}.")
+    if summary.weakest is not None:
+        click.echo(f"Tiêu chí yếu nhất: {_criterion(summary.weakest)}, bảng '{summary.weakest.table}'.")
+    click.echo(f"Cảnh báo: {len(summary.warnings)} (in ở trên)." if summary.warnings else "Không có cảnh báo.")
+    if summary.files:
+        names = summary.files[0] if len(summary.files) == 1 else f"{summary.files[0]} … {summary.files[-1]}"
+        click.echo(f"Văn bản sẽ ghi vào: {summary.folder}/ ({names}; tên lô theo giờ chạy thật).")
+
+
+def _criterion(criterion: CriterionSummary) -> str:
+    from congvan.vn import format_number
+
+    side = "thấp hơn" if criterion.mean_gap < 0 else "cao hơn"
+    return (f"'{criterion.name}' ({criterion.short}/{criterion.units} đơn vị chưa đạt, trung bình {side} chỉ tiêu "
+            f"{format_number(abs(criterion.mean_gap))} điểm)")
 
 
 @cli.command("init")
