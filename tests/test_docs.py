@@ -1,15 +1,30 @@
-"""Every command has help that ends with an example, and the README names it."""
+"""Every command has help that starts with its Vietnamese name and ends with an example that runs, the README
+names it, and `congvan init` makes every workspace file the docs mention.
+
+The examples run, in order, against a copy of the sample workspace prepared so that examples naming a batch
+or a number find them: a draft batch (its id replaces the examples' `20261122-093012-a1b2c3`) and seven
+issued letters, numbers 01–07 of 2026, 05 being Phường Nha Trang. The clock is frozen (preparation on
+22/11/2026, examples on 26/11/2026), so the dates the examples give are valid on any day the tests run.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import glob
 import re
+import shlex
+import shutil
+import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 
+from congvan import clock
 from congvan.cli import cli
+from tests.conftest import require_tool
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -60,3 +75,101 @@ def test_init_makes_every_workspace_file_the_docs_mention(tmp_path):
     missing = sorted(path for path in mentioned if not list(target.glob(path)))
     assert not missing, f"the docs mention {missing}, which `congvan init` does not create"
     assert (target / "output").is_dir()
+
+PLACEHOLDER_BATCH = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
+ISSUED_UNITS = ("Đặc khu Trường Sa", "Phường Ba Ngòi", "Phường Bảo An", "Phường Bắc Cam Ranh", "Phường Nha Trang",
+                "Phường Tây Nha Trang", "Xã Cam Lâm")  # issued in this (alphabetical) order: Nha Trang gets 05
+NEEDS_SOFFICE = re.compile(r"congvan pdf|--pdf|--bundle")
+
+
+def help_examples(path: tuple[str, ...]) -> list[str]:
+    """The lines of the Example block of `congvan <path> --help`."""
+    output = CliRunner().invoke(cli, [*path, "--help"], terminal_width=200).output
+    block = output.split("\nOptions:")[0].rsplit("Example:", 1)[1]
+    return [line.strip() for line in block.strip().splitlines() if line.strip()]
+
+
+def _frozen_clock(at: dt.datetime) -> types.SimpleNamespace:
+    """A stand-in for the `datetime` module inside congvan.clock whose `datetime.now` is `at`."""
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> Frozen:
+            return cls.fromtimestamp(at.timestamp(), tz)
+
+    return types.SimpleNamespace(datetime=Frozen, timezone=dt.timezone, timedelta=dt.timedelta, tzinfo=dt.tzinfo)
+
+
+def _at(day: int, hour: int) -> dt.datetime:
+    return dt.datetime(2026, 11, day, hour, 30, 12, tzinfo=clock.FIXED_UTC7)
+
+
+def run(line: str, cwd: Path, monkeypatch: pytest.MonkeyPatch, batch_id: str) -> Path:
+    """Run one example line as a shell would (`&&`, `cd`, `>`, `*`), each `congvan` in process; return the cwd."""
+    for command in " ".join(shlex.split(PLACEHOLDER_BATCH.sub(batch_id, line), posix=False)).split(" && "):
+        words = [word.strip('"') for word in shlex.split(command, posix=False)]
+        if words[0] == "cd":
+            cwd = cwd / words[1]
+            continue
+        assert words[0] == "congvan", line
+        target = None
+        if ">" in words:
+            words, target = words[:words.index(">")], cwd / words[words.index(">") + 1]
+        monkeypatch.chdir(cwd)
+        args = [arg for word in words[1:] for arg in (sorted(glob.glob(word)) if "*" in word else [word])]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, f"`{line}` exited {result.exit_code}:\n{result.output}"
+        if target is not None:
+            target.write_text(result.stdout, encoding="utf-8")
+    return cwd
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """A sample workspace with seven issued letters and one draft batch; return it and the draft's id."""
+    root = tmp_path_factory.mktemp("examples") / "ws"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("CONGVAN_REGISTER_URL", raising=False)
+        patch.setattr(clock, "dt", _frozen_clock(_at(22, 9)))
+        runner = CliRunner()
+        assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
+        units = [arg for unit in ISSUED_UNITS for arg in ("--unit", unit)]
+        result = runner.invoke(cli, ["build", "-w", str(root), *units, "--issue"])
+        assert result.exit_code == 0, result.output
+        assert (root / "output" / "2026" / "05-SNV-CCHC_phuong-nha-trang.docx").is_file()
+        issued = set((root / "output" / "drafts").iterdir())
+        assert runner.invoke(cli, ["build", "-w", str(root)]).exit_code == 0
+    (draft,) = set((root / "output" / "drafts").iterdir()) - issued
+    yield root, draft.name
+
+
+@pytest.mark.parametrize("path", _commands(cli), ids=lambda p: " ".join(p) or "congvan")
+def test_every_help_example_runs(path, prepared, tmp_path, monkeypatch):
+    examples = help_examples(path)
+    if any(NEEDS_SOFFICE.search(line) for line in examples):
+        require_tool("soffice")
+    root, batch_id = prepared
+    workspace = tmp_path / "ws"
+    shutil.copytree(root, workspace)
+    monkeypatch.delenv("CONGVAN_REGISTER_URL", raising=False)
+    monkeypatch.setattr(clock, "dt", _frozen_clock(_at(26, 10)))
+    cwd = workspace
+    for line in examples:
+        cwd = run(line, cwd, monkeypatch, batch_id)
+
+
+VIETNAMESE_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+
+
+@pytest.mark.parametrize("path", _commands(cli), ids=lambda p: " ".join(p) or "congvan")
+def test_help_starts_with_what_the_command_does_in_vietnamese(path):
+    command: click.Command = cli
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    first = (command.help or "").strip().splitlines()[0]
+    words = re.findall(r"\w+", first.lower())
+    vietnamese = [w for w in words if VIETNAMESE_LETTERS & set(w)]
+    assert len(vietnamese) >= len(words) / 2, f"`congvan {' '.join(path)} --help` starts in English: {first!r}"
+    if path:  # the command list of `congvan --help` shows it whole
+        assert command.get_short_help_str(limit=60) == first

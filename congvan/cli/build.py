@@ -42,7 +42,9 @@ if TYPE_CHECKING:
 def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None, units: tuple[str, ...],
                   out: Path | None, dry_run: bool, issue: bool, date_text: str | None, workers: int | None,
                   make_pdf: bool, bundle: bool, addressees: str | None, distribution: str | None) -> None:
-    """Write one draft công văn per unit into output/drafts/<batch>/.
+    """Tạo văn bản nháp, mỗi đơn vị một công văn.
+
+    Write one draft công văn per unit into output/drafts/<batch>/.
 
     Reads the results workbook(s), judges every criterion against its target, and renders one letter
     per unit with that unit's own weaknesses and strengths. Drafts leave the number and day blank.
@@ -106,7 +108,9 @@ def _criterion(criterion: CriterionSummary) -> str:
 @cli.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init_command(directory: Path) -> None:
-    """Create a new workspace in DIRECTORY with the sample data, recipients and template.
+    """Tạo thư mục làm việc mới từ bộ mẫu.
+
+    Create a new workspace in DIRECTORY with the sample data, recipients and template.
 
     \b
     Example:

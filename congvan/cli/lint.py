@@ -24,11 +24,12 @@ def _line(path: str, finding: Finding) -> str:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "json_output", is_flag=True, help="Print the findings as JSON.")
 def lint(paths: tuple[Path, ...], json_output: bool) -> int:
-    """Kiểm tra thể thức văn bản theo Nghị định 30 (check .docx files against the NĐ 30 layout).
+    """Kiểm tra thể thức văn bản .docx theo Nghị định 30.
 
-    PATHS are .docx files or folders; a folder is checked recursively (.docx only, hidden files left out)
-    with a total per folder. A template (a file holding docxtpl tags, such as a draft batch's template.docx)
-    is reported "mẫu, bỏ qua" and not checked. The rules: docs/lint.md.
+    Check .docx files against the NĐ 30 layout (the rules: docs/lint.md). PATHS are .docx files or
+    folders; a folder is checked recursively (.docx only, hidden files left out) with a total per folder.
+    A template (a file holding docxtpl tags, such as a draft batch's template.docx) is reported
+    "mẫu, bỏ qua" and not checked.
 
     Exit code 0 when no file has an error (warnings allowed), 1 when some finding is an error,
     2 when a file cannot be read as .docx (or a folder holds none).

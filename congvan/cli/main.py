@@ -42,7 +42,9 @@ class CongvanGroup(click.Group):
 @click.option("-v", "--verbose", is_flag=True, help="Show full tracebacks on errors.")
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:
-    """Batch Vietnamese official dispatches (công văn) to the Nghị định 30/2020/NĐ-CP standard.
+    """Soạn công văn hàng loạt đúng thể thức Nghị định 30/2020/NĐ-CP.
+
+    Batch Vietnamese official dispatches (công văn) to the Nghị định 30/2020/NĐ-CP standard.
 
     Run the commands inside a workspace: a folder with congvan.toml, data/, recipients/,
     templates_docx/ and output/ (`congvan init DIR` makes one).

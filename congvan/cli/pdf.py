@@ -26,7 +26,9 @@ if TYPE_CHECKING:
               help="With --bundle: no blank page after letters with an odd page count (single-sided printing).")
 def pdf_command(paths: tuple[Path, ...], out: Path | None, workers: int | None, overwrite: bool,
                 bundle_to: Path | None, simplex: bool) -> None:
-    """Convert letters (.docx files, or every .docx in a folder) to PDF for sending (VBĐT) and printing.
+    """Chuyển văn bản sang PDF để gửi văn bản điện tử và in.
+
+    Convert letters (.docx files, or every .docx in a folder) to PDF for sending (VBĐT) and printing.
 
     Each PDF gets the letter's trích yếu as title, the agency as author and, once issued, the số và
     ký hiệu as subject; the fonts it embeds are listed, with a warning unless they are Times New Roman
@@ -37,7 +39,7 @@ def pdf_command(paths: tuple[Path, ...], out: Path | None, workers: int | None, 
     \b
     Example:
         congvan pdf output/2026
-        congvan pdf output/drafts/20261122-101500-a1b2c3 --bundle in_ky.pdf
+        congvan pdf output/drafts/20261122-093012-a1b2c3 --bundle in_ky.pdf
         congvan pdf output/2026/05-SNV-CCHC_phuong-nha-trang.docx --out gui_di
         congvan pdf output/2026 --overwrite --workers 1
     """

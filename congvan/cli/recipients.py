@@ -15,7 +15,9 @@ WORKSPACE = click.option("-w", "--workspace", type=click.Path(file_okay=False, p
 
 @cli.group("recipients")
 def recipients_group() -> None:
-    """Recipient lists (Kính gửi, Nơi nhận) kept in recipients/*.toml and recipients/bo_sung.csv.
+    """Danh sách người nhận (Kính gửi, Nơi nhận).
+
+    Recipient lists (Kính gửi, Nơi nhận) kept in recipients/*.toml and recipients/bo_sung.csv.
 
     \b
     Example:
@@ -28,7 +30,9 @@ def recipients_group() -> None:
 @recipients_group.command("list")
 @WORKSPACE
 def list_command(workspace: Path) -> None:
-    """Print every named list: name, number of recipients, lists it includes, where it is written.
+    """Liệt kê các danh sách người nhận.
+
+    Print every named list: name, number of recipients, lists it includes, where it is written.
 
     \b
     Example:
@@ -50,7 +54,9 @@ def list_command(workspace: Path) -> None:
 @click.option("--as", "role", type=click.Choice([KINH_GUI, NOI_NHAN]),
               help="Print the list as Kính gửi or as Nơi nhận. Default: Kính gửi for the default Kính gửi list.")
 def show_command(name: str | None, workspace: Path, unit: str | None, role: str | None) -> None:
-    """Print a list exactly as it will appear in a letter (punctuation, "- Như trên;", "- Lưu: ...").
+    """Xem danh sách người nhận đúng như in trong văn bản.
+
+    Print a list exactly as it will appear in a letter (punctuation, "- Như trên;", "- Lưu: ...").
 
     Placeholders such as {{ don_vi }} are filled for --unit, or for the first unit of the results.
     Without NAME, --unit prints the Kính gửi and Nơi nhận of that unit's letter, additions included.
@@ -76,7 +82,9 @@ def show_command(name: str | None, workspace: Path, unit: str | None, role: str 
 @recipients_group.command("check")
 @WORKSPACE
 def check_command(workspace: Path) -> int:
-    """Check every list and every unit's letter: syntax, includes, cycles, placeholders, an addressee for each.
+    """Kiểm tra danh sách người nhận của mọi văn bản.
+
+    Check every list and every unit's letter: syntax, includes, cycles, placeholders, an addressee for each.
 
     Exits 1 if there is any error; warnings (duplicates dropped, lists never used) do not fail.
 

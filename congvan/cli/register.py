@@ -38,7 +38,9 @@ def parse_date(value: str | None) -> dt.date | None:
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="Issue date (default: today, Vietnam time); not earlier than the last issued document.")
 def issue_command(batch_dir: Path, workspace: Path, series: str, date_text: str | None) -> None:
-    """Give numbers (cấp số) to a draft batch and write the issued letters to output/<year>/.
+    """Cấp số cho lô văn bản nháp.
+
+    Give numbers (cấp số) to a draft batch and write the issued letters to output/<year>/.
 
     Numbers are taken in one transaction and committed only when every file is written; a failed or
     interrupted run consumes no number. Running it again on the same batch is idempotent: letters
@@ -67,7 +69,9 @@ def echo_issue_result(result: IssueResult) -> None:
 
 @cli.group("register")
 def register_group() -> None:
-    """The outgoing-document register (sổ văn bản đi): numbers, reservations, archive, audit.
+    """Sổ đăng ký văn bản đi.
+
+    The outgoing-document register (sổ văn bản đi): numbers, reservations, archive, audit.
 
     \b
     Example:
@@ -87,7 +91,9 @@ def register_group() -> None:
 @click.option("--ghi-chu", default="", help="Note (ghi chú).")
 def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, nguoi_ky: str | None,
                     noi_nhan: tuple[str, ...], ghi_chu: str) -> None:
-    """Take the next number by hand for a document made elsewhere, and print it.
+    """Lấy số bằng tay cho văn bản soạn nơi khác.
+
+    Take the next number by hand for a document made elsewhere, and print it.
 
     \b
     Example:
@@ -107,7 +113,9 @@ def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, ngu
 @series_option
 @click.option("--year", type=int, default=None, help="Year (default: this year).")
 def set_next_command(number: int, workspace: Path, series: str, year: int | None) -> None:
-    """Make NUMBER the next number of the year (e.g. the office is already at 5236: set-next 5237).
+    """Đặt số tiếp theo của năm trong sổ.
+
+    Make NUMBER the next number of the year (e.g. the office is already at 5236: set-next 5237).
 
     Refused when NUMBER is not above every number already in the register for that year.
 
@@ -129,7 +137,9 @@ def set_next_command(number: int, workspace: Path, series: str, year: int | None
 @click.option("--ly-do", required=True, help="Reason for the withdrawal (lý do thu hồi).")
 @click.option("--year", type=int, default=None, help="Year of the number (default: this year).")
 def void_command(number: str, workspace: Path, series: str, ly_do: str, year: int | None) -> None:
-    """Withdraw (thu hồi) a number: it stays in the register, marked, with the reason and the time.
+    """Thu hồi một số văn bản đã cấp.
+
+    Withdraw (thu hồi) a number: it stays in the register, marked, with the reason and the time.
 
     \b
     Example:
@@ -150,7 +160,9 @@ def void_command(number: str, workspace: Path, series: str, ly_do: str, year: in
 @click.option("--ky-nhan", default="", help="Who signed for it (ký nhận), or how it was sent.")
 def send_command(numbers: tuple[str, ...], workspace: Path, series: str, year: int | None, date_text: str | None,
                  ky_nhan: str) -> None:
-    """Record that documents were sent (ngày chuyển, ký nhận columns of the register).
+    """Ghi ngày chuyển và ký nhận của văn bản đi.
+
+    Record that documents were sent (ngày chuyển, ký nhận columns of the register).
 
     \b
     Example:
@@ -169,7 +181,9 @@ def send_command(numbers: tuple[str, ...], workspace: Path, series: str, year: i
 @click.option("--unit", default=None, help="Only letters to units whose name contains this text.")
 @click.option("--text", default=None, help="Only rows whose number, subject, unit, signer or note contain this.")
 def list_command(workspace: Path, year: int | None, unit: str | None, text: str | None) -> None:
-    """List the register, in number order.
+    """Liệt kê sổ văn bản đi theo thứ tự số.
+
+    List the register, in number order.
 
     \b
     Example:
@@ -193,7 +207,9 @@ def list_command(workspace: Path, year: int | None, unit: str | None, text: str 
 @series_option
 @click.option("--year", type=int, default=None, help="Year of the number (default: this year).")
 def show_command(number: str, workspace: Path, series: str, year: int | None) -> None:
-    """Show every field kept for one number.
+    """Xem đầy đủ thông tin một số văn bản.
+
+    Show every field kept for one number.
 
     \b
     Example:
@@ -233,7 +249,9 @@ def _show_lines(r: Record) -> list[tuple[str, object]]:
 @click.option("--year", type=int, default=None, help="Only this year (default: all years).")
 def export_command(workspace: Path, xlsx_path: Path | None, json_path: Path | None, xml_path: Path | None,
                    year: int | None) -> None:
-    """Export the register to .xlsx (to print and bind), .json and/or .xml.
+    """Xuất sổ văn bản đi ra .xlsx, .json, .xml.
+
+    Export the register to .xlsx (to print and bind), .json and/or .xml.
 
     \b
     Example:
@@ -250,7 +268,9 @@ def export_command(workspace: Path, xlsx_path: Path | None, json_path: Path | No
 @workspace_option
 @click.option("--year", type=int, default=None, help="Only this year.")
 def verify_command(workspace: Path, year: int | None) -> int:
-    """Re-hash every issued file and report missing or altered ones (exit code 1 when any).
+    """Kiểm tra tệp đã cấp số còn đúng như trong sổ.
+
+    Re-hash every issued file and report missing or altered ones (exit code 1 when any).
 
     \b
     Example:
@@ -286,14 +306,16 @@ def verify_command(workspace: Path, year: int | None) -> int:
               help="Template with the recorded SHA-256, if the draft batch folder is gone.")
 def recreate_command(number: str, workspace: Path, series: str, year: int | None, out: Path,
                      template: Path | None) -> int:
-    """Re-create an issued letter from the context and template hash kept in the register.
+    """Tạo lại văn bản đã cấp số từ dữ liệu lưu trong sổ.
+
+    Re-create an issued letter from the context and template hash kept in the register.
 
     Prints whether the result is byte-for-byte the registered file (same SHA-256): an audit that the
     archived letter is exactly what was issued.
 
     \b
     Example:
-        congvan register recreate 05 --year 2026 --out /tmp/05-ban-tao-lai.docx
+        congvan register recreate 05 --year 2026 --out ban_tao_lai_05.docx
     """
     from congvan.batch.register_flows import NumberRequest, recreate
 
