@@ -7,6 +7,7 @@ summary rows ("Bình quân chung") and a signature block ("NGƯỜI LẬP BIỂU
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from congvan import vn
@@ -97,12 +98,22 @@ def is_footer(row: list[Cell]) -> bool:
                for cell in row)
 
 
+def has_numbers(row: list[Cell], columns: Iterable[int]) -> bool:
+    """Return True when a cell of `row` in `columns` holds a number or text with a digit (a score, not a title)."""
+    for column in columns:
+        value = row[column].value if column < len(row) else None
+        if (isinstance(value, int | float) and not isinstance(value, bool)) or (
+                isinstance(value, str) and any(ch.isdigit() for ch in value)):
+            return True
+    return False
+
+
 def row_text(row: list[Cell]) -> str:
     """Return the texts of a row joined, for a note naming an ignored row."""
     return " | ".join(vn.squash(str(cell.value)) for cell in row if not blank(cell.value))[:80]
 
 
 def title_years(grid: list[list[Cell]], header_row: int) -> list[int]:
-    """Return the years written "năm YYYY" in the title rows above the header."""
-    return [int(match) for row in grid[:header_row] for cell in row if isinstance(cell.value, str)
-            for match in _TITLE_YEAR.findall(vn.fold(cell.value))]
+    """Return the years written "năm YYYY" in the title rows above the header (not in a date "ngày … năm")."""
+    texts = [vn.fold(cell.value) for row in grid[:header_row] for cell in row if isinstance(cell.value, str)]
+    return [int(year) for text in texts if "ngày" not in text for year in _TITLE_YEAR.findall(text)]

@@ -23,6 +23,7 @@ from congvan.sources.layout import (
     DEFAULT_IGNORED,
     HEADER_SEARCH_ROWS,
     find_header_row,
+    has_numbers,
     header_key,
     header_text,
     is_column_number_row,
@@ -201,7 +202,8 @@ def _read_grid(grid: list[list[Cell]], spec: TableSpec, path: str, sheet: str | 
     overall = {name: unit.pop(OVERALL) for name, unit in found.scores.items()} if OVERALL in columns else {}
     if found.groups:
         notes.append(f"{where}: bỏ qua {len(found.groups)} dòng nhóm (không phải đơn vị): {'; '.join(found.groups)}.")
-    notes += [_summary_note(found, overall, columns, headers, summary, path, sheet) for summary in found.summaries]
+    notes += filter(None, (_summary_note(found, overall, columns, headers, summary, path, sheet)
+                           for summary in found.summaries))
     if warnings is not None:
         warnings += notes
     return ResultTable(spec=spec, source=where, scores=found.scores, rows=found.rows, overall=overall)
@@ -219,7 +221,7 @@ def _read_row(found: _Found, row: list[Cell], offset: int, unit_col: int, column
     raw_name = unit_cell.value
     values_present = any(not blank(row[c].value) for c in columns.values() if c < len(row))
     group = isinstance(raw_name, str) and is_group_label(raw_name)
-    if not values_present and (is_footer(row) or (found.end and not group)):
+    if (is_footer(row) and not has_numbers(row, columns.values())) or (found.end and not values_present and not group):
         return False
     found.end = None
     if blank(raw_name):
@@ -230,6 +232,7 @@ def _read_row(found: _Found, row: list[Cell], offset: int, unit_col: int, column
             merged = f" (ô nằm trong vùng ô gộp {unit_cell.merged}; ghi tên đơn vị ở mỗi dòng)" \
                 if unit_cell.merged else ""
             raise DataError(f"dòng có điểm nhưng thiếu tên đơn vị{merged}.", unit_where)
+        found.groups.append(f"dòng {offset} '{row_text(row)}'")  # a label written in another column
         return True
     if isinstance(raw_name, str) and is_summary_label(raw_name):
         found.summaries.append((offset, vn.squash(raw_name), row))
@@ -260,8 +263,8 @@ def _read_row(found: _Found, row: list[Cell], offset: int, unit_col: int, column
 
 
 def _summary_note(found: _Found, overall: dict[str, float], columns: dict[str, int], headers: list[str],
-                  summary: tuple[int, str, list[Cell]], path: str, sheet: str | None) -> str:
-    """Say a summary row was skipped, and where its figures differ from the means of the units."""
+                  summary: tuple[int, str, list[Cell]], path: str, sheet: str | None) -> str | None:
+    """Say where a summary row's figures differ from the means of the units (None when they agree)."""
     offset, label, row = summary
     differences = []
     for code, col in columns.items():
@@ -272,13 +275,12 @@ def _summary_note(found: _Found, overall: dict[str, float], columns: dict[str, i
             continue
         computed = fmean(values)
         if abs(figure - computed) > SUMMARY_TOLERANCE:
-            differences.append(f"'{headers[col]}' ghi {vn.format_number(figure, 2)}, bình quân các đơn vị là "
-                               f"{vn.format_number(computed, 2)}")
-    where = cell_location(path, sheet, offset)
+            differences.append(f"'{headers[col]}' ghi {vn.format_number(figure, 2, keep_zeros=True)}, bình quân "
+                               f"các đơn vị là {vn.format_number(computed, 2, keep_zeros=True)}")
     if not differences:
-        return f"{where}: dòng tổng hợp '{label}', không phải đơn vị, không đọc."
-    return (f"{where}: dòng tổng hợp '{label}' (không đọc như đơn vị) có số khác số tính từ các đơn vị: "
-            f"{'; '.join(differences)}. Kiểm tra bảng có thiếu hay thừa đơn vị không.")
+        return None
+    return (f"{cell_location(path, sheet, offset)}: dòng tổng hợp '{label}' (không đọc như đơn vị) có số khác số "
+            f"tính từ các đơn vị: {'; '.join(differences)}. Kiểm tra bảng có thiếu hay thừa đơn vị không.")
 
 
 def _header_columns(grid: list[list[Cell]], header_row: int, spec: TableSpec, path: str, sheet: str | None
