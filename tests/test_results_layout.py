@@ -117,11 +117,12 @@ def test_summary_rows_are_whole_labels_not_prefixes(tmp_path: Path, ) -> None:
 def test_a_row_with_a_name_and_no_scores_is_a_group_row_reported(tmp_path: Path) -> None:
     rows = ubnd_rows()
     rows.insert(1, ["I", "KHỐI PHƯỜNG"])
-    rows.insert(4, [None, "Khối xã, đặc khu"])
+    rows.insert(4, [None, "Cộng khối phường", *[77.0] * 6])  # a group's subtotal, with figures
+    rows.insert(5, [None, "Khối xã, đặc khu"])
     table, warnings = read(tmp_path, rows, catalog_with(tmp_path))
     assert sorted(table.scores) == sorted(UNITS)
-    assert warnings == [f"{tmp_path / 'kq.xlsx'}, sheet '{UBND}': bỏ qua 2 dòng nhóm (không phải đơn vị): dòng 2 "
-                        "'KHỐI PHƯỜNG'; dòng 5 'Khối xã, đặc khu'."]
+    assert warnings == [f"{tmp_path / 'kq.xlsx'}, sheet '{UBND}': bỏ qua 3 dòng nhóm (không phải đơn vị): dòng 2 "
+                        "'KHỐI PHƯỜNG'; dòng 5 'Cộng khối phường'; dòng 6 'Khối xã, đặc khu'."]
 
 
 def test_a_blank_row_then_rows_without_scores_ends_the_table(tmp_path: Path) -> None:

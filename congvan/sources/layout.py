@@ -25,6 +25,7 @@ FOOTER_STARTS = ("người lập biểu", "người lập bảng", "người l�
                  "thủ trưởng", "giám đốc", "kt giám đốc", "tm ", "xác nhận", "nguồn số liệu", "lưu ý")
 _GROUP_LABEL = re.compile(r"^(?:[ivxlc]+|[a-z])\s*[/.)\-–:]\s*\S|^(?:khối|nhóm|cụm|phần)\b")
 _ROMAN = re.compile(r"^[ivxlc]+\.?$")
+_SUBTOTAL = re.compile(r"^(?:trung bình|bình quân|tổng cộng|tổng|cộng|chỉ số chung)(?: chung)? (?:khối|nhóm|cụm)\b")
 _UNIT_SUFFIX = re.compile(r"\((?:%|điểm|đ|tỷ lệ %)\)\s*$|%\s*$")
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,3}\)?$")
@@ -87,9 +88,10 @@ def is_summary_label(name: str) -> bool:
 
 
 def is_group_label(name: str) -> bool:
-    """Return True for a section row label: "I / KHỐI PHƯỜNG", "II. Khối xã", "KHỐI XÃ, ĐẶC KHU", "A - Nhóm 1"."""
+    """Return True for a section row label: "I / KHỐI PHƯỜNG", "II. Khối xã", "KHỐI XÃ, ĐẶC KHU", "A - Nhóm 1",
+    or a group's subtotal ("Cộng khối phường", "Bình quân nhóm 2")."""
     key = vn.fold(name)
-    return bool(_GROUP_LABEL.match(key) or _ROMAN.match(key))
+    return bool(_GROUP_LABEL.match(key) or _ROMAN.match(key) or _SUBTOTAL.match(key))
 
 
 def is_footer(row: list[Cell]) -> bool:
