@@ -191,3 +191,11 @@ def test_a_short_csv_row_says_the_cell_is_blank(tmp_path: Path) -> None:
         load_results([path], catalog_with(tmp_path))
     assert str(info.value).endswith(f"dòng 3, cột '{CRITERIA_HEADERS[3]}': ô điểm bị trống; cần một tỷ lệ phần trăm "
                                     "từ 0 đến 100.")
+
+
+def test_a_data_row_of_text_scores_is_not_taken_for_a_second_header_row(tmp_path: Path) -> None:
+    """Text under a column with no header does not make the first unit row a header when its scores are text."""
+    rows: list[list[Any]] = [["Đơn vị", *CRITERIA_HEADERS, None]]
+    rows += [[name, *(f"{v:.2f}%".replace(".", ",") for v in scores), "đã rà soát"] for name, scores in UNITS.items()]
+    table, _ = read(tmp_path, rows, catalog_with(tmp_path))
+    assert table.scores["Phường Nha Trang"]["tiep_can"] == 72.27 and len(table.scores) == len(UNITS)

@@ -29,6 +29,7 @@ _SUBTOTAL = re.compile(r"^(?:trung bình|bình quân|tổng cộng|tổng|cộng
 _UNIT_SUFFIX = re.compile(r"\((?:%|điểm|đ|tỷ lệ %)\)\s*$|%\s*$")
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,3}\)?$")
+_SCORE_TEXT = re.compile(r"^\s*[\d.,]+\s*%?\s*$")
 _TITLE_YEAR = re.compile(r"\bnăm\s+(\d{4})\b")
 
 
@@ -65,8 +66,9 @@ def two_row_header(grid: list[list[Cell]], header_row: int) -> list[str] | None:
     if header_row + 1 >= len(grid):
         return None
     upper, lower = grid[header_row], grid[header_row + 1]
-    if any(isinstance(cell.value, int | float) and not isinstance(cell.value, bool) for cell in lower):
-        return None
+    if any((isinstance(cell.value, int | float) and not isinstance(cell.value, bool))
+           or (isinstance(cell.value, str) and _SCORE_TEXT.match(cell.value)) for cell in lower):
+        return None  # a data row, scores typed as numbers or as text "72,27%"
     under_gap = any(isinstance(cell.value, str) and cell.value.strip()
                     and (i >= len(upper) or blank(upper[i].value)) for i, cell in enumerate(lower))
     if not under_gap:
