@@ -67,6 +67,9 @@ class TableSpec:
     heading: str
     unit_headers: tuple[str, ...]
     criteria: tuple[Criterion, ...]
+    sheet_names: tuple[str, ...] = ()
+    ignored_headers: tuple[str, ...] = ()
+    overall_headers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,12 +82,17 @@ class Catalog:
 
 @dataclass(frozen=True)
 class ResultTable:
-    """Scores read from one sheet or CSV: unit name -> criterion code -> score (0-100)."""
+    """Scores read from one sheet or CSV: unit name -> criterion code -> score (0-100).
+
+    `overall` holds the official overall index of each unit when the table declares its column
+    (`cot_chi_so_chung`), and is empty otherwise.
+    """
 
     spec: TableSpec
     source: str
     scores: dict[str, dict[str, float]] = field(hash=False)
     rows: dict[str, int] = field(hash=False)
+    overall: dict[str, float] = field(default_factory=dict, hash=False)
 
     def units(self) -> list[str]:
         return list(self.scores)
@@ -118,6 +126,7 @@ class TableResult:
     rank_of: int
     overall_average: float
     criteria: tuple[CriterionResult, ...]
+    official: bool = False  # overall is the table's official index, not the mean of the criteria
 
     @property
     def weaknesses(self) -> tuple[CriterionResult, ...]:

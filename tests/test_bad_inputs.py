@@ -87,7 +87,8 @@ ODS = ("đây là bảng tính OpenDocument (.ods, LibreOffice/OpenOffice), cong
 # case -> (sheet, row, column) of the location, then the exact explanation after ": ".
 REFUSED: dict[str, tuple[tuple[str | None, int | None, str | None], str]] = {
     "empty_workbook": ((None, None, None), "không có bảng kết quả nào. Cần sheet (hoặc tệp .csv) tên 'UBND cấp xã', "
-                                          "'Trạm y tế'. Tệp có các sheet: 'Sheet1'."),
+                                          "'Trạm y tế'. Tệp có các sheet: 'Sheet1'. Sheet tên khác thì "
+                                          "khai báo tên đó ở ten_sheet của bảng trong danh mục tiêu chí."),
     "empty_table_sheet": ((UBND, None, None), "sheet trống, không có ô nào có dữ liệu; cần dòng tiêu đề có cột đơn vị "
                                               f"({UNIT_HEADERS}) và các dòng điểm."),
     "hidden_table_sheet": ((UBND, None, None), "sheet này khớp bảng 'UBND cấp xã' nhưng đang bị ẩn; congvan không đọc "

@@ -280,16 +280,17 @@ def test_a_second_header_row_is_tried_only_when_it_is_text(tmp_path, catalog):
     sheets = standard_sheets()
     sheets["UBND cấp xã"][2][3] = "Tiếp đón"
     message = _error(tmp_path, catalog, sheets)
-    assert "dòng 3, cột 'Tiếp đón': tiêu đề cột không khớp tiêu chí nào" in message
+    assert "dòng 3, cột 'Tiếp đón': cột 'Tiếp đón' không khớp tiêu chí nào" in message
 
 
-def test_two_row_header_needs_every_criterion_in_one_of_the_rows(tmp_path, catalog):
+def test_two_row_header_names_the_unknown_column_not_the_group_title(tmp_path, catalog):
     sheets = standard_sheets()
     ubnd = sheets["UBND cấp xã"]
     ubnd[2] = ["STT", "Đơn vị", "Nhóm chỉ số"]
     ubnd.insert(3, [None, None, *CRITERIA_HEADERS[:-1], "Chỉ số lạ"])
     message = _error(tmp_path, catalog, sheets)
-    assert "dòng 3, cột 'Nhóm chỉ số': tiêu đề cột không khớp" in message  # the first row's message
+    assert "dòng 4, cột 'Chỉ số lạ': cột 'Chỉ số lạ' không khớp tiêu chí nào" in message
+    assert 'bo_qua_cot = ["Chỉ số lạ"]' in message and 'cot_chi_so_chung = ["Chỉ số lạ"]' in message
 
 
 @pytest.mark.parametrize("state", ["hidden", "veryHidden"])

@@ -57,10 +57,23 @@ class TableEntry(Section):
 
     ma: Text = Field(description="Mã bảng, không dấu, không trùng; tệp .csv đặt tên theo mã này.")
     ten: Text = Field(description="Tên sheet trong tệp Excel kết quả, ví dụ \"UBND cấp xã\".")
+    ten_sheet: TextList = Field(
+        default_factory=list,
+        description="Các tên khác của sheet, ví dụ [\"Biểu 01 - UBND xã\"]. Tên sheet so khớp không phân biệt "
+                    "hoa thường, dấu cách, dấu câu. Tệp có một sheet và danh mục có một bảng thì không cần khai báo.")
     doi_tuong: Text = Field(description="Cơ quan được đánh giá ở mỗi đơn vị, ví dụ \"UBND {{ don_vi }}\".")
     tieu_de: Text = Field(description="Tiêu đề mục trong công văn.")
     cot_don_vi: NonEmptyTextList = Field(default_factory=lambda: ["Đơn vị"],
                                          description="Các tên có thể có của cột tên đơn vị trong tệp kết quả.")
+    bo_qua_cot: TextList = Field(
+        default_factory=list,
+        description="Các cột không đọc, ví dụ [\"SIPAS chung\"]. Luôn bỏ qua: STT, Ghi chú, Xếp loại, Xếp hạng, "
+                    "Mã, Loại.")
+    cot_chi_so_chung: NonEmptyTextList | None = Field(
+        default=None,
+        description="Tiêu đề cột chỉ số chung chính thức của bảng, ví dụ [\"SIPAS chung\"]. Có cột này thì công "
+                    "văn in chỉ số chính thức và thứ hạng theo chỉ số đó; không có thì in bình quân các tiêu chí "
+                    "và ghi rõ \"bình quân các tiêu chí\".")
     tieu_chi: list[CriterionEntry] = Field(min_length=1, description="Các tiêu chí của bảng, theo thứ tự.")
 
 

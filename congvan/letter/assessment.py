@@ -35,7 +35,7 @@ def competition_ranks(values: Sequence[float]) -> list[int]:
 
 
 def overall_score(scores: dict[str, float]) -> float:
-    """Return a unit's overall index in a table: the mean of its criteria."""
+    """Return a unit's overall index in a table when the table has no official one: the mean of its criteria."""
     return fmean(scores.values())
 
 
@@ -75,7 +75,9 @@ def assess(tables: Sequence[ResultTable], units: Sequence[str], settings: Assess
 
 def _assess_table(table: ResultTable, settings: AssessmentSettings, digits: int) -> dict[str, TableResult]:
     names = table.units()
-    overall = {name: round_half_up(overall_score(table.scores[name]), digits) for name in names}
+    official = bool(table.overall)
+    overall = {name: round_half_up(table.overall[name] if official else overall_score(table.scores[name]), digits)
+               for name in names}
     overall_values = [overall[name] for name in names]
     overall_ranks = dict(zip(names, competition_ranks(overall_values), strict=True))
     overall_average = round_half_up(fmean(overall_values), digits)
@@ -100,6 +102,7 @@ def _assess_table(table: ResultTable, settings: AssessmentSettings, digits: int)
             rank_of=len(names),
             overall_average=overall_average,
             criteria=tuple(per_criterion[name][c.code] for c in table.spec.criteria),
+            official=official,
         )
         for name in names
     }

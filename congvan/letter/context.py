@@ -223,6 +223,7 @@ def _section(number: int, table: TableResult, subject: str, base: dict[str, Any]
         "tong_quan": _summary(table, subject, base, overall, rank, average, len(weaknesses)),
         "chi_so": overall,
         "chi_so_so": table.overall,
+        "chi_so_chinh_thuc": table.official,
         "xep_hang": rank,
         "trung_binh": average,
         "so_don_vi": table.rank_of,
@@ -237,7 +238,9 @@ def _summary(table: TableResult, subject: str, base: dict[str, Any], overall: st
              weak_count: int) -> str:
     year = base["nam"]
     total = len(table.criteria)
-    opening = (f"Năm {year}, Chỉ số hài lòng chung của {subject} đạt {overall}, xếp thứ {rank} "
+    # A mean computed here is never passed off as the official index the province published.
+    computed = "" if table.official else " (bình quân các tiêu chí)"
+    opening = (f"Năm {year}, Chỉ số hài lòng chung của {subject}{computed} đạt {overall}, xếp thứ {rank} "
                f"(Chỉ số chung của {table.rank_of} đơn vị là {average}).")
     if total == 1:
         return ""  # the one criterion's own sentence (nhan_xet) already says all of this

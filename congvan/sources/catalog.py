@@ -39,6 +39,9 @@ def load_catalog(path: Path) -> Catalog:
             heading=table.tieu_de,
             unit_headers=tuple(table.cot_don_vi),
             criteria=tuple(criteria),
+            sheet_names=tuple(table.ten_sheet),
+            ignored_headers=tuple(table.bo_qua_cot),
+            overall_headers=tuple(table.cot_chi_so_chung or ()),
         ))
     return Catalog(source=str(path), tables=tuple(tables))
 

@@ -8,6 +8,7 @@ saved result are refused with a message saying what the cell holds and what was 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -31,8 +32,18 @@ class Cell:
 
 
 def blank(value: Any) -> bool:
-    """Return True for an empty cell value (None or only white space)."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    """Return True for an empty cell value (None, NaN of a short CSV row, or only white space)."""
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and math.isnan(value))
+
+
+_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def is_percent_format(number_format: str) -> bool:
+    """Return True for a number format that scales by 100 ("0.00%"), not one that only shows a "%" sign
+    (`0.00"%"`, `0.00\\%`), nor a "%" inside a [colour] or [$-locale] section."""
+    return "%" in _LITERAL.sub("", number_format)
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
@@ -70,10 +81,11 @@ def read_score(cell: Cell, where: str, formula: Callable[[], str | None] | None 
         hint = (" Excel có thể đã tự đổi số gõ vào (như 85.7) thành ngày: định dạng ô là Number (Số) rồi nhập lại."
                 if not isinstance(value, bool) else "")
         raise DataError(f"ô đang là {_shown(value)}, không phải số; {EXPECTED}.{hint}", where)
-    percent_format = "%" in cell.number_format
+    percent_format = is_percent_format(cell.number_format)
     if isinstance(value, int | float):
         plain = not percent_format
         score = float(value) * 100 if percent_format else float(value)
+        typed = _typed(score) + ("%" if percent_format else "")
         if percent_format and not 0 <= score <= 100 and 0 <= value <= 100:
             raise DataError(f"ô định dạng phần trăm nên {_number(value)} được hiểu là "
                             f"{_number(score)}%, nằm ngoài khoảng 0–100. Nhập "
@@ -86,6 +98,9 @@ def read_score(cell: Cell, where: str, formula: Callable[[], str | None] | None 
         if text.upper() in EXCEL_ERRORS:
             raise DataError(f"ô có lỗi công thức {text.upper()}; sửa công thức trong Excel để ô ra một số "
                             "từ 0 đến 100.", where)
+        if _US_NUMBER.match(text):
+            raise DataError(f"không rõ giá trị '{text}': có dấu phẩy nhóm nghìn và dấu chấm thập phân kiểu Mỹ. "
+                            "Ghi điểm theo cách Việt Nam: phần thập phân sau dấu phẩy (72,27).", where)
         try:
             score = vn.parse_score(text)
         except vn.AmbiguousNumber as err:
@@ -95,10 +110,11 @@ def read_score(cell: Cell, where: str, formula: Callable[[], str | None] | None 
         except ValueError as err:
             raise DataError(f"cần một số (ví dụ 72,27 hoặc 72,27%), đang là '{text}'.", where) from err
         plain = "%" not in text
+        typed = text
     else:
         raise DataError(f"cần một số, đang là {value!r}.", where)
     if not 0 <= score <= 100:
-        raise DataError(f"điểm {_number(score)} nằm ngoài khoảng 0–100; {EXPECTED}.", where)
+        raise DataError(f"điểm {typed} nằm ngoài khoảng 0–100; {EXPECTED}.", where)
     return round(score, 6), plain
 
 
@@ -106,6 +122,15 @@ def _number(value: float) -> str:
     """Write a number the Vietnamese way with up to 6 decimals and no trailing zeros: 0.857 -> "0,857"."""
     text = vn.format_number(value, 6)
     return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def _typed(value: float) -> str:
+    """Write a number with every digit it has (100.0000004 -> "100,0000004", never "100"), decimal comma."""
+    text = f"{value:.15g}"
+    return text.replace(".", ",") if "e" not in text else repr(value)
+
+
+_US_NUMBER = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+%?$")
 
 
 def _shown(value: Any) -> str:
@@ -127,19 +152,21 @@ def formula_message(formula_text: str, what: str) -> str:
 
 
 def check_fraction_columns(scores: dict[str, dict[str, float]], rows: dict[str, int],
-                            fractions: dict[str, list[str]], columns: dict[str, int], headers: list[str],
-                            path: str, sheet: str | None) -> None:
+                           fractions: dict[str, list[str]], percent_columns: set[str], columns: dict[str, int],
+                           headers: list[str], path: str, sheet: str | None) -> None:
     """Refuse percentages typed as fractions (0,857 for 85,7%) without the % format.
 
-    A whole column ≤ 1 is refused as a column; one plain number in (0, 1] among percentages above 1 is
-    refused at its own cell ("0,857" beside "85,7" is 85,7% written as a fraction, or a typo).
+    A column whose every value is a plain number ≤ 1 is refused as a column, even with one unit; one plain
+    number in (0, 1] among percentages above 1 is refused at its own cell ("0,857" beside "85,7" is 85,7%
+    written as a fraction, or a typo).
     """
-    if len(scores) >= 2:
-        for code, col in columns.items():
-            if all(unit[code] <= 1 for unit in scores.values()):
-                raise DataError("mọi giá trị đều ≤ 1: có vẻ là tỷ lệ (0,72) nhưng ô không định dạng phần trăm. "
-                                "Định dạng ô là % trong Excel, hoặc nhập 72,27.",
-                                cell_location(path, sheet, None, headers[col]))
+    for code, col in columns.items():
+        values = [unit[code] for unit in scores.values()]
+        if code not in percent_columns and all(v <= 1 for v in values) and any(v > 0 for v in values):
+            only = f" (giá trị {_number(values[0])})" if len(values) == 1 else ""
+            raise DataError(f"mọi giá trị đều ≤ 1{only}: có vẻ là tỷ lệ (0,72) nhưng ô không định dạng phần trăm. "
+                            "Định dạng ô là % trong Excel, hoặc nhập 72,27.",
+                            cell_location(path, sheet, None, headers[col]))
     for code, units in fractions.items():
         above = [unit for unit in scores if scores[unit][code] > 1]
         if not above:

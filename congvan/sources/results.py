@@ -7,33 +7,39 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from congvan import vn
 from congvan.errors import DataError, DataFileUnreadable, cell_location
 from congvan.models import Catalog, ResultTable, TableSpec, unit_key
-from congvan.sources.cells import Cell, blank, check_fraction_columns, formula_message, read_score, unit_name
+from congvan.sources.cells import Cell, blank, check_fraction_columns
 from congvan.sources.detect import SPREADSHEET_SUFFIXES, formula_lookup, open_workbook, read_csv_text
-
-# Columns a results table may carry besides the unit and the criteria.
-IGNORED_HEADERS = ("stt", "tt", "số tt", "ghi chú", "xếp hạng", "xếp loại", "mã", "mã đơn vị", "chỉ số chung",
-                   "chỉ số hài lòng chung (trung bình)", "trung bình")
-# Summary rows at the foot of a table, not units.
-SUMMARY_ROWS = ("trung bình", "bình quân", "tổng", "tổng cộng", "chỉ số chung", "cộng")
-HEADER_SEARCH_ROWS = 20
-
+from congvan.sources.layout import (
+    DEFAULT_IGNORED,
+    HEADER_SEARCH_ROWS,
+    find_header_row,
+    header_key,
+    header_text,
+    is_column_number_row,
+    row_text,
+    title_years,
+    two_row_header,
+)
+from congvan.sources.rows import OVERALL, Formula, Found, read_row, summary_note
 
 # -- results --
 
 
 def load_results(paths: Sequence[Path], catalog: Catalog, *, convert_legacy: bool = False,
-                 warnings: list[str] | None = None) -> list[ResultTable]:
+                 warnings: list[str] | None = None, year: int | None = None) -> list[ResultTable]:
     """Read every results file and return one `ResultTable` per catalog table found, in catalog order.
+
+    `warnings` receives what was read but deserves a look: skipped group and summary rows, the end of a
+    table, a year in a title other than `year`.
 
     Hidden sheets are never read: one that matches a table is reported in `warnings` when the table is
     found elsewhere, and stops the run when it is not (the clerk must unhide it or rename it).
@@ -46,11 +52,11 @@ def load_results(paths: Sequence[Path], catalog: Catalog, *, convert_legacy: boo
             raise DataFileUnreadable("không tìm thấy tệp kết quả.", str(path))
         suffix = path.suffix.lower()
         if suffix in SPREADSHEET_SUFFIXES:
-            tables, hidden_here, titles = _read_workbook(path, catalog, convert_legacy)
+            tables, hidden_here, titles = _read_workbook(path, catalog, convert_legacy, year=year, warnings=warnings)
             hidden += [(path, title, spec) for title, spec in hidden_here]
             sheets_seen += [f"'{title}'" for title in titles]
         elif suffix == ".csv":
-            tables = [_read_csv(path, catalog, convert_legacy, warnings)]
+            tables = [_read_csv(path, catalog, convert_legacy, warnings, year)]
         else:
             raise DataError(f"định dạng '{suffix}' không được hỗ trợ; dùng .xlsx hoặc .csv.", str(path))
         for table in tables:
@@ -69,28 +75,35 @@ def load_results(paths: Sequence[Path], catalog: Catalog, *, convert_legacy: boo
     if not found:
         names = ", ".join(f"'{t.name}'" for t in catalog.tables)
         seen = f" Tệp có các sheet: {', '.join(sheets_seen)}." if sheets_seen else ""
-        raise DataError(f"không có bảng kết quả nào. Cần sheet (hoặc tệp .csv) tên {names}.{seen}",
+        raise DataError(f"không có bảng kết quả nào. Cần sheet (hoặc tệp .csv) tên {names}.{seen} Sheet tên khác "
+                        "thì khai báo tên đó ở ten_sheet của bảng trong danh mục tiêu chí.",
                         ", ".join(str(p) for p in paths))
     return [found[spec.code] for spec in catalog.tables if spec.code in found]
 
 
 def _match_table(name: str, catalog: Catalog) -> TableSpec | None:
-    key = vn.fold(name)
+    """Return the table whose name, code or `ten_sheet` alias is `name` (compared like headers)."""
+    key = header_key(name)
     for spec in catalog.tables:
-        if key in (vn.fold(spec.name), vn.fold(spec.code), vn.fold(spec.code.replace("_", " "))):
+        if key in {header_key(alias) for alias in (spec.name, spec.code, *spec.sheet_names)}:
             return spec
     return None
 
 
-def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool
+def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool, *, year: int | None,
+                   warnings: list[str] | None
                    ) -> tuple[list[ResultTable], list[tuple[str, TableSpec]], list[str]]:
-    """Return the tables of the visible sheets, the hidden sheets matching a table, and every sheet title."""
+    """Return the tables of the visible sheets, the hidden sheets matching a table, and every sheet title.
+
+    A workbook with one sheet is the table of a catalog with one table, whatever the sheet's name.
+    """
     workbook = open_workbook(path)
     formulas = formula_lookup(path)
     tables = []
     hidden = []
+    only = catalog.tables[0] if len(catalog.tables) == 1 and len(workbook.worksheets) == 1 else None
     for sheet in workbook.worksheets:
-        spec = _match_table(sheet.title, catalog)
+        spec = _match_table(sheet.title, catalog) or only
         if spec is None:
             continue
         if sheet.sheet_state != "visible":
@@ -105,11 +118,12 @@ def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool
                 for r, row in enumerate(sheet.iter_rows(), start=1)]
         title = sheet.title
         tables.append(_read_grid(grid, spec, str(path), title, convert_legacy,
-                                 formula=partial(formulas, title)))
+                                 formula=partial(formulas, title), year=year, warnings=warnings))
     return tables, hidden, [sheet.title for sheet in workbook.worksheets]
 
 
-def _read_csv(path: Path, catalog: Catalog, convert_legacy: bool, warnings: list[str] | None) -> ResultTable:
+def _read_csv(path: Path, catalog: Catalog, convert_legacy: bool, warnings: list[str] | None,
+              year: int | None) -> ResultTable:
     spec = _match_table(path.stem, catalog) or _match_table(path.stem.replace("_", " "), catalog)
     if spec is None:
         names = ", ".join(f"'{t.code}.csv'" for t in catalog.tables)
@@ -124,113 +138,71 @@ def _read_csv(path: Path, catalog: Catalog, convert_legacy: bool, warnings: list
         raise DataError(f"không đọc được CSV: {err}. Cần các cột cách nhau bởi dấu phẩy, chấm phẩy hoặc tab.",
                         str(path)) from err
     grid = [[Cell(value or None, "General") for value in row] for row in frame.itertuples(index=False)]
-    return _read_grid(grid, spec, str(path), None, convert_legacy)
+    return _read_grid(grid, spec, str(path), None, convert_legacy, year=year, warnings=warnings)
 
 
-_EMPTY = Cell(None, None)
-Formula = Callable[[int, int], str | None]  # (row, column), 1-based -> formula text of the cell, or None
-
-
-def _read_grid(grid: list[list[Cell]], spec: TableSpec, path: str, sheet: str | None,
-               convert_legacy: bool, formula: Formula | None = None) -> ResultTable:
+def _read_grid(grid: list[list[Cell]], spec: TableSpec, path: str, sheet: str | None, convert_legacy: bool,
+               formula: Formula | None = None, *, year: int | None = None,
+               warnings: list[str] | None = None) -> ResultTable:
     where = cell_location(path, sheet)
     if not any(not blank(cell.value) for row in grid for cell in row):
         units = " / ".join(f"'{h}'" for h in spec.unit_headers)
         raise DataError(f"{'sheet' if sheet else 'tệp'} trống, không có ô nào có dữ liệu; cần dòng tiêu đề có cột "
                         f"đơn vị ({units}) và các dòng điểm.", where)
     _decode_legacy(grid, convert_legacy, path, sheet)
-    header_row = _find_header_row(grid, spec)
+    header_row = find_header_row(grid, spec.unit_headers)
     if header_row is None:
         raise DataError(
             "không tìm thấy dòng tiêu đề có cột đơn vị (" + " / ".join(f"'{h}'" for h in spec.unit_headers)
             + f") trong {HEADER_SEARCH_ROWS} dòng đầu.", where)
+    notes: list[str] = []
+    other_years = sorted({y for y in title_years(grid, header_row) if year is not None and y != year})
+    if other_years:
+        notes.append(f"{where}: tiêu đề bảng ghi năm {', '.join(map(str, other_years))}, khác năm đánh giá {year} "
+                     "([danh_gia] nam trong congvan.toml); kiểm tra lại tệp kết quả hoặc năm đánh giá.")
     headers, columns, data_start = _header_columns(grid, header_row, spec, path, sheet)
     unit_col = columns.pop("__unit__")
-
-    scores: dict[str, dict[str, float]] = {}
-    rows: dict[str, int] = {}
-    names: dict[str, str] = {}
-    fractions: dict[str, list[str]] = {}  # criterion -> units whose plain number is in (0, 1]
+    found = Found()
     for offset, row in enumerate(grid[data_start:], start=data_start + 1):
-        unit_cell = row[unit_col] if unit_col < len(row) else _EMPTY
-        unit_where = cell_location(path, sheet, offset, headers[unit_col])
-        raw_name = unit_cell.value
-        values_present = any(row[c].value not in (None, "") for c in columns.values() if c < len(row))
-        if blank(raw_name):
-            formula_text = formula(offset, unit_col + 1) if formula else None
-            if formula_text:
-                raise DataError(formula_message(formula_text, "tên đơn vị"), unit_where)
-            if values_present:
-                merged = f" (ô nằm trong vùng ô gộp {unit_cell.merged}; ghi tên đơn vị ở mỗi dòng)" \
-                    if unit_cell.merged else ""
-                raise DataError(f"dòng có điểm nhưng thiếu tên đơn vị{merged}.", unit_where)
+        if offset == data_start + 1 and is_column_number_row(row):
             continue
-        name = unit_name(raw_name, unit_where)
-        if vn.fold(name) in SUMMARY_ROWS or vn.fold(name).startswith(("trung bình", "bình quân", "tổng")):
-            continue
-        key = unit_key(name)
-        if key in names:
-            raise DataError(f"đơn vị '{name}' bị trùng (đã có ở dòng {rows[names[key]]}: '{names[key]}'); tên "
-                            "đơn vị so sánh không phân biệt hoa thường, dấu cách và cách gõ dấu.", unit_where)
-        unit_scores = {}
-        for code, col in columns.items():
-            cell = row[col] if col < len(row) else _EMPTY
-            explain = (lambda r=offset, c=col + 1: formula(r, c)) if formula else None
-            score, plain = read_score(cell, cell_location(path, sheet, offset, headers[col]), explain)
-            unit_scores[code] = score
-            if plain and 0 < score <= 1:
-                fractions.setdefault(code, []).append(name)
-        names[key] = name
-        scores[name] = unit_scores
-        rows[name] = offset
-    if not scores:
+        if not read_row(found, row, offset, unit_col, columns, headers, path, sheet, formula):
+            rest = sum(1 for later in grid[offset - 1:] if any(not blank(cell.value) for cell in later))
+            notes.append(f"{cell_location(path, sheet, offset)}: hết bảng ở đây ('{row_text(row)}'); {rest} dòng có "
+                         "chữ từ đây trở xuống (chữ ký, ghi chú) không đọc.")
+            break
+    if not found.scores:
         raise DataError("bảng không có dòng dữ liệu nào.", where)
-    check_fraction_columns(scores, rows, fractions, columns, headers, path, sheet)
-    return ResultTable(spec=spec, source=where, scores=scores, rows=rows)
+    check_fraction_columns(found.scores, found.rows, found.fractions, found.percent_columns, columns, headers,
+                           path, sheet)
+    overall = {name: unit.pop(OVERALL) for name, unit in found.scores.items()} if OVERALL in columns else {}
+    if found.groups:
+        notes.append(f"{where}: bỏ qua {len(found.groups)} dòng nhóm (không phải đơn vị): {'; '.join(found.groups)}.")
+    notes += filter(None, (summary_note(found, overall, columns, headers, summary, path, sheet)
+                           for summary in found.summaries))
+    if warnings is not None:
+        warnings += notes
+    return ResultTable(spec=spec, source=where, scores=found.scores, rows=found.rows, overall=overall)
 
 
 def _header_columns(grid: list[list[Cell]], header_row: int, spec: TableSpec, path: str, sheet: str | None
                     ) -> tuple[list[str], dict[str, int], int]:
-    """Return the headers, the column of each criterion (and "__unit__") and the index of the first data row.
-
-    A header written over two rows (a merged group title above the criteria, the unit column merged
-    down both rows) is read as one row: each column takes the lower text, or the upper one when empty.
-    """
-    headers = [_header_text(cell.value) for cell in grid[header_row]]
-    try:
-        return headers, _map_columns(headers, spec, path, sheet, header_row + 1), header_row + 1
-    except DataError as err:
-        below = grid[header_row + 1] if header_row + 1 < len(grid) else []
-        if not any(isinstance(cell.value, str) and cell.value.strip() for cell in below) or any(
-                isinstance(cell.value, int | float) and not isinstance(cell.value, bool) for cell in below):
-            raise
-        width = max(len(headers), len(below))
-        combined = [(_header_text(below[i].value) if i < len(below) else "") or (headers[i] if i < len(headers)
-                                                                                 else "") for i in range(width)]
-        try:
-            return combined, _map_columns(combined, spec, path, sheet, header_row + 2), header_row + 2
-        except DataError:
-            raise err from None
-
-
-def _find_header_row(grid: list[list[Cell]], spec: TableSpec) -> int | None:
-    wanted = {vn.fold(h) for h in spec.unit_headers}
-    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        for cell in row:
-            if isinstance(cell.value, str) and vn.fold(cell.value) in wanted:
-                return index
-    return None
+    """Return the headers, the column of each criterion (and "__unit__") and the index of the first data row."""
+    two_rows = two_row_header(grid, header_row)
+    if two_rows is not None:
+        return two_rows, _map_columns(two_rows, spec, path, sheet, header_row + 2), header_row + 2
+    headers = [header_text(cell.value) for cell in grid[header_row]]
+    return headers, _map_columns(headers, spec, path, sheet, header_row + 1), header_row + 1
 
 
 def _map_columns(headers: list[str], spec: TableSpec, path: str, sheet: str | None, row: int) -> dict[str, int]:
-    by_header: dict[str, str] = {}
-    for criterion in spec.criteria:
-        for alias in criterion.headers:
-            by_header[vn.fold(alias)] = criterion.code
-    unit_aliases = {vn.fold(h) for h in spec.unit_headers}
+    by_header = {header_key(alias): criterion.code for criterion in spec.criteria for alias in criterion.headers}
+    by_header.update({header_key(alias): OVERALL for alias in spec.overall_headers})
+    unit_aliases = {header_key(h) for h in spec.unit_headers}
+    ignored = {header_key(h) for h in (*DEFAULT_IGNORED, *spec.ignored_headers)}
     columns: dict[str, int] = {}
     for index, header in enumerate(headers):
-        key = vn.fold(header)
+        key = header_key(header)
         if not key:
             continue
         if key in unit_aliases and "__unit__" not in columns:
@@ -238,23 +210,26 @@ def _map_columns(headers: list[str], spec: TableSpec, path: str, sheet: str | No
         elif key in by_header:
             code = by_header[key]
             if code in columns:
-                raise DataError(f"hai cột cùng là tiêu chí '{code}' (cột {columns[code] + 1} và cột {index + 1}).",
+                what = "cột chỉ số chung" if code == OVERALL else f"tiêu chí '{code}'"
+                raise DataError(f"hai cột cùng là {what} (cột {columns[code] + 1} và cột {index + 1}).",
                                 cell_location(path, sheet, row, header))
             columns[code] = index
-        elif key not in IGNORED_HEADERS:
+        elif key not in ignored:
             known = "; ".join(c.headers[0] for c in spec.criteria)
-            raise DataError(f"tiêu đề cột không khớp tiêu chí nào của bảng '{spec.name}'. Tiêu chí có: {known}. "
-                            "Sửa tiêu đề, hoặc thêm tên này vào 'cot' của tiêu chí trong danh mục.",
-                            cell_location(path, sheet, row, header))
+            raise DataError(
+                f"cột '{header}' không khớp tiêu chí nào của bảng '{spec.name}' (tiêu chí có: {known}). Nếu không "
+                f"cần đọc cột này, thêm bo_qua_cot = [\"{header}\"] vào bảng '{spec.code}' trong danh mục tiêu chí; "
+                f"nếu đây là chỉ số chung chính thức, khai báo cot_chi_so_chung = [\"{header}\"]; nếu là tên khác "
+                "của một tiêu chí, thêm vào 'cot' của tiêu chí đó.", cell_location(path, sheet, row, header))
     missing = [c for c in spec.criteria if c.code not in columns]
     if missing:
         listing = "; ".join(" / ".join(f"'{h}'" for h in c.headers) for c in missing)
         raise DataError(f"thiếu cột tiêu chí: {listing}.", cell_location(path, sheet, row))
+    if spec.overall_headers and OVERALL not in columns:
+        listing = " / ".join(f"'{h}'" for h in spec.overall_headers)
+        raise DataError(f"thiếu cột chỉ số chung ({listing}) khai báo ở cot_chi_so_chung của bảng '{spec.code}'.",
+                        cell_location(path, sheet, row))
     return columns
-
-
-def _header_text(value: Any) -> str:
-    return "" if value is None else vn.squash(str(value))
 
 
 def _decode_legacy(grid: list[list[Cell]], convert_legacy: bool, path: str, sheet: str | None) -> None:
