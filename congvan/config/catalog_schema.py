@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from congvan.config.types import NonEmptyTextList, Percent, Section, Text, TextList
@@ -61,6 +63,10 @@ class TableEntry(Section):
     tieu_de: Text = Field(description="Tiêu đề mục trong công văn.")
     cot_don_vi: NonEmptyTextList = Field(default_factory=lambda: ["Đơn vị"],
                                          description="Các tên có thể có của cột tên đơn vị trong tệp kết quả.")
+    loai_mac_dinh: Literal["phường", "xã", "đặc khu"] | None = Field(
+        default=None,
+        description="Loại đơn vị ghi trước tên đơn vị thiếu loại (\"Phương Sài\" thành \"Phường Phương Sài\"), khi "
+                    "tệp kết quả không có cột \"Loại\"; không ghi: tên thiếu loại bị cảnh báo.")
     tieu_chi: list[CriterionEntry] = Field(min_length=1, description="Các tiêu chí của bảng, theo thứ tự.")
 
 

@@ -39,6 +39,7 @@ def load_catalog(path: Path) -> Catalog:
             heading=table.tieu_de,
             unit_headers=tuple(table.cot_don_vi),
             criteria=tuple(criteria),
+            default_kind=table.loai_mac_dinh or "",
         ))
     return Catalog(source=str(path), tables=tuple(tables))
 

@@ -5,20 +5,18 @@ Every error names the file, sheet, row and column, and what was expected there.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from congvan import vn
 from congvan.errors import DataError, DataFileUnreadable, cell_location
-from congvan.models import Catalog, ResultTable, TableSpec, unit_key
+from congvan.models import DEFAULT_LIMITS, Catalog, ReadLimits, ResultTable, TableSpec, unit_key
 from congvan.sources.cells import Cell, blank, check_fraction_columns, formula_message, read_score, unit_name
-from congvan.sources.detect import SPREADSHEET_SUFFIXES, formula_lookup, open_workbook, read_csv_text
+from congvan.sources.csv_rows import read_csv_rows
+from congvan.sources.detect import SPREADSHEET_SUFFIXES, formula_lookup, open_workbook
+from congvan.sources.units import KIND_HEADERS, UnitNames
 
 # Columns a results table may carry besides the unit and the criteria.
 IGNORED_HEADERS = ("stt", "tt", "số tt", "ghi chú", "xếp hạng", "xếp loại", "mã", "mã đơn vị", "chỉ số chung",
@@ -32,8 +30,12 @@ HEADER_SEARCH_ROWS = 20
 
 
 def load_results(paths: Sequence[Path], catalog: Catalog, *, convert_legacy: bool = False,
-                 warnings: list[str] | None = None) -> list[ResultTable]:
+                 warnings: list[str] | None = None, limits: ReadLimits = DEFAULT_LIMITS,
+                 two_level: bool = True) -> list[ResultTable]:
     """Read every results file and return one `ResultTable` per catalog table found, in catalog order.
+
+    `limits` bound each file's size before it is parsed; with `two_level`, unit types of the three-level
+    government (thị trấn, huyện, quận) are warnings.
 
     Hidden sheets are never read: one that matches a table is reported in `warnings` when the table is
     found elsewhere, and stops the run when it is not (the clerk must unhide it or rename it).
@@ -41,16 +43,20 @@ def load_results(paths: Sequence[Path], catalog: Catalog, *, convert_legacy: boo
     found: dict[str, ResultTable] = {}
     hidden: list[tuple[Path, str, TableSpec]] = []
     sheets_seen: list[str] = []
+
+    def unit_names(spec: TableSpec) -> UnitNames:
+        return UnitNames(spec.default_kind, two_level, warnings)
+
     for path in paths:
         if not path.is_file():
             raise DataFileUnreadable("không tìm thấy tệp kết quả.", str(path))
         suffix = path.suffix.lower()
         if suffix in SPREADSHEET_SUFFIXES:
-            tables, hidden_here, titles = _read_workbook(path, catalog, convert_legacy)
+            tables, hidden_here, titles = _read_workbook(path, catalog, convert_legacy, limits, unit_names)
             hidden += [(path, title, spec) for title, spec in hidden_here]
             sheets_seen += [f"'{title}'" for title in titles]
         elif suffix == ".csv":
-            tables = [_read_csv(path, catalog, convert_legacy, warnings)]
+            tables = [_read_csv(path, catalog, convert_legacy, warnings, limits, unit_names)]
         else:
             raise DataError(f"định dạng '{suffix}' không được hỗ trợ; dùng .xlsx hoặc .csv.", str(path))
         for table in tables:
@@ -82,10 +88,11 @@ def _match_table(name: str, catalog: Catalog) -> TableSpec | None:
     return None
 
 
-def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool
+def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool, limits: ReadLimits,
+                   unit_names: Callable[[TableSpec], UnitNames]
                    ) -> tuple[list[ResultTable], list[tuple[str, TableSpec]], list[str]]:
     """Return the tables of the visible sheets, the hidden sheets matching a table, and every sheet title."""
-    workbook = open_workbook(path)
+    workbook = open_workbook(path, limits)
     formulas = formula_lookup(path)
     tables = []
     hidden = []
@@ -104,27 +111,23 @@ def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool
                  for c, cell in enumerate(row, start=1)]
                 for r, row in enumerate(sheet.iter_rows(), start=1)]
         title = sheet.title
-        tables.append(_read_grid(grid, spec, str(path), title, convert_legacy,
+        tables.append(_read_grid(grid, spec, str(path), title, convert_legacy, unit_names(spec),
                                  formula=partial(formulas, title)))
     return tables, hidden, [sheet.title for sheet in workbook.worksheets]
 
 
-def _read_csv(path: Path, catalog: Catalog, convert_legacy: bool, warnings: list[str] | None) -> ResultTable:
+def _read_csv(path: Path, catalog: Catalog, convert_legacy: bool, warnings: list[str] | None, limits: ReadLimits,
+              unit_names: Callable[[TableSpec], UnitNames]) -> ResultTable:
     spec = _match_table(path.stem, catalog) or _match_table(path.stem.replace("_", " "), catalog)
     if spec is None:
         names = ", ".join(f"'{t.code}.csv'" for t in catalog.tables)
         raise DataError(f"không biết tệp CSV này thuộc bảng nào; đặt tên tệp theo mã bảng: {names}.", str(path))
-    text = read_csv_text(path, warnings)
-    if not text.strip():
+    known = {vn.fold(h) for h in spec.unit_headers} | {vn.fold(h) for c in spec.criteria for h in c.headers}
+    rows = read_csv_rows(path, lambda text: vn.fold(text) in known, warnings, limits)
+    if not any(rows):
         raise DataError("tệp CSV không có dữ liệu; cần dòng tiêu đề có cột đơn vị và các dòng điểm.", str(path))
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None, sep=None,
-                            engine="python")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as err:
-        raise DataError(f"không đọc được CSV: {err}. Cần các cột cách nhau bởi dấu phẩy, chấm phẩy hoặc tab.",
-                        str(path)) from err
-    grid = [[Cell(value or None, "General") for value in row] for row in frame.itertuples(index=False)]
-    return _read_grid(grid, spec, str(path), None, convert_legacy)
+    grid = [[Cell(value or None, "General") for value in row] for row in rows]
+    return _read_grid(grid, spec, str(path), None, convert_legacy, unit_names(spec))
 
 
 _EMPTY = Cell(None, None)
@@ -132,7 +135,7 @@ Formula = Callable[[int, int], str | None]  # (row, column), 1-based -> formula 
 
 
 def _read_grid(grid: list[list[Cell]], spec: TableSpec, path: str, sheet: str | None,
-               convert_legacy: bool, formula: Formula | None = None) -> ResultTable:
+               convert_legacy: bool, unit_names: UnitNames, formula: Formula | None = None) -> ResultTable:
     where = cell_location(path, sheet)
     if not any(not blank(cell.value) for row in grid for cell in row):
         units = " / ".join(f"'{h}'" for h in spec.unit_headers)
@@ -146,10 +149,10 @@ def _read_grid(grid: list[list[Cell]], spec: TableSpec, path: str, sheet: str | 
             + f") trong {HEADER_SEARCH_ROWS} dòng đầu.", where)
     headers, columns, data_start = _header_columns(grid, header_row, spec, path, sheet)
     unit_col = columns.pop("__unit__")
+    kind_col = columns.pop("__kind__", None)
 
     scores: dict[str, dict[str, float]] = {}
     rows: dict[str, int] = {}
-    names: dict[str, str] = {}
     fractions: dict[str, list[str]] = {}  # criterion -> units whose plain number is in (0, 1]
     for offset, row in enumerate(grid[data_start:], start=data_start + 1):
         unit_cell = row[unit_col] if unit_col < len(row) else _EMPTY
@@ -168,10 +171,9 @@ def _read_grid(grid: list[list[Cell]], spec: TableSpec, path: str, sheet: str | 
         name = unit_name(raw_name, unit_where)
         if vn.fold(name) in SUMMARY_ROWS or vn.fold(name).startswith(("trung bình", "bình quân", "tổng")):
             continue
-        key = unit_key(name)
-        if key in names:
-            raise DataError(f"đơn vị '{name}' bị trùng (đã có ở dòng {rows[names[key]]}: '{names[key]}'); tên "
-                            "đơn vị so sánh không phân biệt hoa thường, dấu cách và cách gõ dấu.", unit_where)
+        kind = row[kind_col].value if kind_col is not None and kind_col < len(row) else None
+        name = unit_names.add(name, offset, unit_where, "" if blank(kind) else vn.squash(str(kind)),
+                         cell_location(path, sheet, offset, headers[kind_col]) if kind_col is not None else "")
         unit_scores = {}
         for code, col in columns.items():
             cell = row[col] if col < len(row) else _EMPTY
@@ -180,7 +182,6 @@ def _read_grid(grid: list[list[Cell]], spec: TableSpec, path: str, sheet: str | 
             unit_scores[code] = score
             if plain and 0 < score <= 1:
                 fractions.setdefault(code, []).append(name)
-        names[key] = name
         scores[name] = unit_scores
         rows[name] = offset
     if not scores:
@@ -235,6 +236,8 @@ def _map_columns(headers: list[str], spec: TableSpec, path: str, sheet: str | No
             continue
         if key in unit_aliases and "__unit__" not in columns:
             columns["__unit__"] = index
+        elif key in KIND_HEADERS and "__kind__" not in columns:
+            columns["__kind__"] = index
         elif key in by_header:
             code = by_header[key]
             if code in columns:
