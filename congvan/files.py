@@ -1,5 +1,6 @@
 """File helpers: atomic writes (a file appears whole or not at all; protected files are never replaced)
-and hashes. The TOML files clerks edit are read by congvan.config.document."""
+hashes, and zip packages too big to open, judged from their directory. The TOML files clerks edit are read by
+congvan.config.document."""
 
 from __future__ import annotations
 
