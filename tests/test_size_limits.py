@@ -44,6 +44,7 @@ BUILD = """
 import json, resource, sys, time
 from click.testing import CliRunner
 from congvan.cli import cli
+import congvan.batch.workflows, congvan.cli.build  # the imports the command loads lazily are not the refusal's time
 start = time.perf_counter()
 result = CliRunner().invoke(cli, ["build", "-w", sys.argv[1], "--template", sys.argv[2]])
 print(json.dumps({"seconds": time.perf_counter() - start, "message": result.output, "exit": result.exit_code,
@@ -52,8 +53,14 @@ print(json.dumps({"seconds": time.perf_counter() - start, "message": result.outp
 
 
 def measure(script: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120,
-                          cwd=ROOT)
+    """Run `script` in a child Python and return what it reports (seconds, peak_mb, message...).
+
+    Linux starts a forked process's peak RSS at its parent's (the copied address space counts until exec,
+    and exec keeps that peak), so a child of a big pytest would report pytest's size. The child is
+    therefore started by a small shell that forks it, not by pytest itself.
+    """
+    done = subprocess.run(["/bin/sh", "-c", 'code="$1"; shift; "$0" -c "$code" "$@"; exit $?', sys.executable,
+                           script, *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -116,3 +123,12 @@ def test_a_workbook_within_the_limits_is_still_read(workspace: Path, tmp_path: P
     shutil.copyfile(workspace / "data" / "ket_qua_2025.xlsx", tmp_path / "ket_qua.xlsx")
     report = measure(READ_RESULTS, str(tmp_path / "ket_qua.xlsx"), str(ROOT / "data" / "tieu_chi.toml"))
     assert report["message"] is None
+
+
+def test_the_measure_sees_what_the_child_allocates() -> None:
+    """The peak is the child's own: 300 MB touched there shows, pytest's size does not."""
+    big = measure("import json, resource; b = bytearray(300 << 20); b[::4096] = b'1' * len(b[::4096]); "
+                  "print(json.dumps({'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
+    small = measure("import json, resource; "
+                    "print(json.dumps({'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
+    assert big["peak_mb"] > 300 > 50 > small["peak_mb"]
