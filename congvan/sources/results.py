@@ -172,8 +172,8 @@ def _read_grid(grid: list[list[Cell]], spec: TableSpec, path: str, sheet: str | 
         if vn.fold(name) in SUMMARY_ROWS or vn.fold(name).startswith(("trung bình", "bình quân", "tổng")):
             continue
         kind = row[kind_col].value if kind_col is not None and kind_col < len(row) else None
-        name = unit_names.add(name, offset, unit_where, "" if blank(kind) else vn.squash(str(kind)),
-                         cell_location(path, sheet, offset, headers[kind_col]) if kind_col is not None else "")
+        kind_where = cell_location(path, sheet, offset, headers[kind_col]) if kind_col is not None else ""
+        name = unit_names.add(name, offset, unit_where, "" if blank(kind) else vn.squash(str(kind)), kind_where)
         unit_scores = {}
         for code, col in columns.items():
             cell = row[col] if col < len(row) else _EMPTY
