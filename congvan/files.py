@@ -1,5 +1,6 @@
 """File helpers: atomic writes (a file appears whole or not at all; protected files are never replaced)
-and hashes. The TOML files clerks edit are read by congvan.config.document."""
+hashes, and zip packages too big to open, judged from their directory. The TOML files clerks edit are read by
+congvan.config.document."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ import errno
 import hashlib
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 from congvan.errors import OutputError
+from congvan.vn import format_number
+
+RATIO_FLOOR = 10 << 20  # a package decompressing to less than this is never a bomb, whatever its ratio
 
 
 def _file_mode() -> int:
@@ -33,6 +38,30 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 16), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def megabytes(size: int) -> str:
+    """Return a size as a clerk reads it: 2147483648 -> "2.048 MB"."""
+    return f"{format_number(size / (1 << 20), 0 if size >= 10 << 20 else 1)} MB"
+
+
+def zip_problem(archive: zipfile.ZipFile, max_part: int, max_ratio: int) -> str | None:
+    """Say why a zip package (.xlsx, .docx) is too big to open, judged from its directory alone; None if fine.
+
+    Nothing is decompressed: each member's declared size (which zipfile never reads past) is compared
+    with `max_part`, and the whole package's decompressed size with `max_ratio` times its compressed size.
+    """
+    total = packed = 0
+    for info in archive.infolist():
+        if info.file_size > max_part:
+            return (f"phần '{info.filename}' trong tệp giải nén ra {megabytes(info.file_size)}, quá giới hạn "
+                    f"{megabytes(max_part)} cho một phần")
+        total += info.file_size
+        packed += info.compress_size
+    if total > RATIO_FLOOR and total > max_ratio * max(packed, 1):
+        return (f"tệp nén {megabytes(packed)} nhưng giải nén ra {megabytes(total)} (gấp hơn {max_ratio} lần): "
+                "có thể là tệp 'bom nén'")
+    return None
 
 
 def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:

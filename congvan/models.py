@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from congvan.vn import capitalize_first, squash
+from congvan.vn import capitalize_first, name_key
 
 VERDICTS = ("vuot", "dat", "chua_dat", "rat_thap")
 VERDICT_WORDS = {
@@ -70,6 +70,20 @@ class TableSpec:
     sheet_names: tuple[str, ...] = ()
     ignored_headers: tuple[str, ...] = ()
     overall_headers: tuple[str, ...] = ()
+    default_kind: str = ""  # "phường", "xã" or "đặc khu" put before a bare unit name (catalog `loai_mac_dinh`)
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Sizes a results file may have, checked from the zip directory and the raw XML before any parsing."""
+
+    rows: int = 20_000
+    columns: int = 200
+    part_bytes: int = 64 << 20  # one decompressed part of a package (a sheet XML, shared strings), or a CSV file
+    ratio: int = 100  # decompressed / compressed size of a whole package above 10 MiB
+
+
+DEFAULT_LIMITS = ReadLimits()
 
 
 @dataclass(frozen=True)
@@ -149,5 +163,9 @@ class UnitAssessment:
 
 
 def unit_key(name: str) -> str:
-    """Return the key units are matched by across tables (NFC, single spaces, case-folded)."""
-    return squash(name).casefold()
+    """Return the key units are matched by across tables and files (see `vn.name_key`).
+
+    NFKC, single spaces, case-folded, without zero-width or other format characters, with look-alike
+    letters folded (Ð U+00D0 as Đ, Cyrillic "а" as Latin "a"): two spellings that look the same are one unit.
+    """
+    return name_key(name)

@@ -303,6 +303,128 @@ def _odd_names(folder: Path) -> Path:
     return with_units(folder, {name: scores[i % len(scores)] for i, name in enumerate(ODD_NAMES)})
 
 
+@case("unit_name_excel_error")
+def _unit_ref(folder: Path) -> Path:
+    return with_cell(folder, 2, "#REF!")
+
+
+@case("unit_name_number")
+def _unit_number(folder: Path) -> Path:
+    return with_cell(folder, 2, 123)
+
+
+@case("unit_name_digits_as_text")
+def _unit_digits(folder: Path) -> Path:
+    return with_cell(folder, 2, "123")
+
+
+@case("unit_name_na")
+def _unit_na(folder: Path) -> Path:
+    return with_cell(folder, 2, "N/A")
+
+
+@case("unit_name_dash")
+def _unit_dash(folder: Path) -> Path:
+    return with_cell(folder, 2, "-")
+
+
+@case("unit_name_no_letter")
+def _unit_no_letter(folder: Path) -> Path:
+    return with_cell(folder, 2, "(*)")
+
+
+@case("unit_name_zero_width_only")
+def _unit_zero_width(folder: Path) -> Path:
+    return with_cell(folder, 2, "\u200b")
+
+
+@case("duplicate_unit_zero_width")
+def _dup_zero_width(folder: Path) -> Path:
+    return _duplicate(folder, "Phường Nha\u200b Trang\u200b")
+
+
+@case("duplicate_unit_cyrillic")
+def _dup_cyrillic(folder: Path) -> Path:
+    return _duplicate(folder, "Phường Nh\u0430 Trang")  # Cyrillic a
+
+
+@case("duplicate_unit_eth")
+def _dup_eth(folder: Path) -> Path:
+    return _duplicate(folder, "\u00d0ặc khu Trường Sa")  # Ð (U+00D0, Icelandic Eth) for Đ
+
+
+# -- too big to open: refused from the zip directory and the raw XML, before openpyxl --
+
+
+@case("styled_cell_at_the_last_row")
+def _last_row(folder: Path) -> Path:  # 6 KB; openpyxl would build 8 million cells (a minute, gigabytes)
+    workbook = standard_workbook()
+    workbook[UBND].cell(row=1048576, column=8).number_format = "0.00"
+    return save(workbook, folder / "ket_qua.xlsx")
+
+
+def rewrite_sheet(folder: Path, change: Callable[[bytes], bytes], workbook: openpyxl.Workbook | None = None) -> Path:
+    """Save `workbook` (the standard one) with the XML of sheet UBND cấp xã passed through `change`."""
+    buffer = io.BytesIO()
+    (workbook or standard_workbook()).save(buffer)
+    source = zipfile.ZipFile(buffer)
+    path = folder / "ket_qua.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item)
+            archive.writestr(item, change(data) if item.filename == "xl/worksheets/sheet1.xml" else data)
+    return path
+
+
+@case("rows_beyond_the_declared_dimension")
+def _real_rows(folder: Path) -> Path:  # the dimension says A1:H8, a cell sits on row 30000
+    workbook = standard_workbook()
+    workbook[UBND].cell(row=30000, column=2).value = "Ghi chú"
+    return rewrite_sheet(folder, lambda xml: xml.replace(b'ref="A1:H30000"', b'ref="A1:H8"'), workbook)
+
+
+@case("columns_beyond_the_limit")
+def _wide(folder: Path) -> Path:
+    workbook = standard_workbook()
+    workbook[UBND].cell(row=3, column=300).value = "Ghi chú"
+    return save(workbook, folder / "ket_qua.xlsx")
+
+
+@case("sheet_xml_with_a_1_gib_comment")
+def _huge_comment(folder: Path) -> Path:  # 1 MB on disk; the sheet XML decompresses to 1 GiB
+    buffer = io.BytesIO()
+    standard_workbook().save(buffer)
+    source = zipfile.ZipFile(buffer)
+    path = folder / "ket_qua.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename != "xl/worksheets/sheet1.xml":
+                archive.writestr(item, data)
+                continue
+            head, tail = data.split(b"<sheetData>", 1)
+            with archive.open(item.filename, "w", force_zip64=True) as member:
+                member.write(head + b"<!--")
+                block = b" " * (1 << 20)
+                for _ in range(1024):
+                    member.write(block)
+                member.write(b"--><sheetData>" + tail)
+    return path
+
+
+@case("zip_bomb_media")
+def _zip_bomb(folder: Path) -> Path:  # one 60 MB part of zeros: under the part limit, 1 000 times its packed size
+    buffer = io.BytesIO()
+    standard_workbook().save(buffer)
+    source = zipfile.ZipFile(buffer)
+    path = folder / "ket_qua.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for item in source.infolist():
+            archive.writestr(item, source.read(item))
+        archive.writestr("xl/media/image1.png", bytes(60 << 20))
+    return path
+
+
 # -- not .xlsx at all --
 
 

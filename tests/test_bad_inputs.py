@@ -70,8 +70,13 @@ UNIT_HEADERS = "'Đơn vị' / 'Tên đơn vị' / 'Xã, phường' / 'Xã, phư
 FORMULA = ("có công thức '{}' nhưng tệp không lưu kết quả đã tính (tệp được ghi bằng một chương trình khác, "
            "không phải Excel), nên đọc ra ô trống; congvan không tự điền giá trị (không coi là 0). Mở tệp bằng Excel "
            "hoặc LibreOffice Calc rồi lưu lại để có kết quả, hoặc nhập số thay công thức.")
-DUPLICATE = ("đơn vị '{}' bị trùng (đã có ở dòng 4: 'Phường Nha Trang'); tên đơn vị so sánh không phân biệt hoa "
-             "thường, dấu cách và cách gõ dấu.")
+SAME_NAME = ("tên đơn vị so sánh không phân biệt hoa thường, dấu cách, cách gõ dấu, ký tự vô hình và chữ trông giống "
+             "nhau (Ð/Đ, chữ Kirin).")
+DUPLICATE = "đơn vị '{}' bị trùng (đã có ở dòng 4: 'Phường Nha Trang'); " + SAME_NAME
+NOT_A_NAME = "ô tên đơn vị ghi '{}', không phải tên; nhập tên đơn vị, hoặc xóa dòng nếu không phải đơn vị."
+TOO_BIG = ("Xóa các dòng, cột thừa bên dưới và bên phải bảng (chọn chúng, chuột phải > Delete) rồi lưu lại; sheet số "
+           "liệu khác (phiếu khảo sát gốc) để ở tệp riêng.")
+NOT_OPENED = "; congvan không mở tệp này. Lưu lại bảng kết quả thành tệp .xlsx mới chỉ gồm các sheet cần dùng."
 NO_DATA = "ô ghi '{}' (không có số liệu); " + EXPECTED + (". Ô này không được tự coi là 0: nhập điểm, hoặc bỏ đơn vị "
                                                           "khỏi bảng.")
 OUT_OF_RANGE = "điểm {} nằm ngoài khoảng 0–100; " + EXPECTED + "."
@@ -122,6 +127,35 @@ REFUSED: dict[str, tuple[tuple[str | None, int | None, str | None], str]] = {
     "duplicate_unit_case": ((UBND, 9, UNIT), DUPLICATE.format("PHƯỜNG NHA TRANG")),
     "duplicate_unit_spaces": ((UBND, 9, UNIT), DUPLICATE.format("Phường Nha Trang")),
     "duplicate_unit_nfd": ((UBND, 9, UNIT), DUPLICATE.format("Phường Nha Trang")),
+    "duplicate_unit_zero_width": ((UBND, 9, UNIT), DUPLICATE.format("Phường Nha Trang")),
+    "duplicate_unit_cyrillic": ((UBND, 9, UNIT), DUPLICATE.format("Phường Nha Trang")),
+    "duplicate_unit_eth": ((UBND, 9, UNIT), "đơn vị 'Đặc khu Trường Sa' bị trùng (đã có ở dòng 8: 'Đặc khu Trường "
+                                            "Sa'); " + SAME_NAME),
+    "unit_name_excel_error": ((UBND, 4, UNIT), "ô tên đơn vị có lỗi công thức #REF!; sửa công thức trong Excel (thường "
+                                               "do xóa dòng, cột mà công thức tham chiếu) hoặc nhập tên đơn vị."),
+    "unit_name_number": ((UBND, 4, UNIT), "ô tên đơn vị đang là số 123, không phải tên; cần tên đơn vị (chữ), ví dụ "
+                                          "'Phường Nha Trang'. Có thể cột tên và cột số thứ tự bị lệch."),
+    "unit_name_digits_as_text": ((UBND, 4, UNIT), "tên đơn vị '123' chỉ có số; cần tên đơn vị (chữ), ví dụ 'Phường Nha "
+                                                  "Trang'."),
+    "unit_name_na": ((UBND, 4, UNIT), NOT_A_NAME.format("N/A")),
+    "unit_name_dash": ((UBND, 4, UNIT), NOT_A_NAME.format("-")),
+    "unit_name_no_letter": ((UBND, 4, UNIT), "tên đơn vị '(*)' không có chữ cái nào; cần tên đơn vị (chữ), ví dụ "
+                                             "'Phường Nha Trang'."),
+    "unit_name_zero_width_only": ((UBND, 4, UNIT), "ô tên đơn vị chỉ có ký tự vô hình (như dấu cách độ rộng 0), không "
+                                                   "có tên; nhập tên đơn vị hoặc xóa hẳn nội dung ô."),
+    "styled_cell_at_the_last_row": ((UBND, None, None), "vùng dữ liệu sheet khai báo (A1:H1048576) tới dòng 1.048.576, "
+                                                        "quá giới hạn 20.000 dòng ('so_dong_toi_da' trong [du_lieu] "
+                                                        "của congvan.toml). " + TOO_BIG),
+    "rows_beyond_the_declared_dimension": ((UBND, None, None), "sheet có ô (kể cả ô trống đã định dạng) tới dòng "
+                                                               "30.000, quá giới hạn 20.000 dòng ('so_dong_toi_da' "
+                                                               "trong [du_lieu] của congvan.toml). " + TOO_BIG),
+    "columns_beyond_the_limit": ((UBND, None, None), "vùng dữ liệu sheet khai báo (A1:KN8) tới cột KN (cột thứ 300), "
+                                                     "quá giới hạn 200 cột ('so_cot_toi_da' trong [du_lieu] của "
+                                                     "congvan.toml). " + TOO_BIG),
+    "sheet_xml_with_a_1_gib_comment": ((None, None, None), "phần 'xl/worksheets/sheet1.xml' trong tệp giải nén ra "
+                                                           "1.024 MB, quá giới hạn 64 MB cho một phần" + NOT_OPENED),
+    "zip_bomb_media": ((None, None, None), "tệp nén 0,1 MB nhưng giải nén ra 60 MB (gấp hơn 100 lần): có thể là tệp "
+                                           "'bom nén'" + NOT_OPENED),
     "csv_control_character": ((None, 3, UNIT), "tên đơn vị 'Xã Cam\\x07Lâm' có ký tự điều khiển không in được; xóa ký "
                                                "tự đó trong ô."),
     "old_xls": ((None, None, None), OLD_XLS),

@@ -117,7 +117,8 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     catalog = workspace_catalog(workspace)
     source_warnings: list[str] = []
     tables = sources.load_results(options.data or workspace.results, catalog, convert_legacy=workspace.convert_legacy,
-                                  warnings=source_warnings, year=workspace.assessment.year)
+                                  warnings=source_warnings, year=workspace.assessment.year,
+                                  limits=workspace.read_limits, two_level=workspace.two_level)
     every_unit = sources.all_units(tables)
     names = _select(every_unit, options.units)
     assessments = assess(tables, names, workspace.assessment)

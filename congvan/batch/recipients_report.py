@@ -83,7 +83,8 @@ def load(workspace: Workspace | Path) -> Loaded:
     """Read the catalog, the results and the recipient lists of `workspace` (or its folder); assess every unit."""
     workspace = _workspace(workspace)
     catalog = workspace_catalog(workspace)
-    tables = sources.load_results(workspace.results, catalog, convert_legacy=workspace.convert_legacy)
+    tables = sources.load_results(workspace.results, catalog, convert_legacy=workspace.convert_legacy,
+                                  limits=workspace.read_limits)
     units = sources.all_units(tables)
     rules = load_workspace_rules(workspace, [t.code for t in catalog.tables], units)
     return Loaded(workspace, rules, tuple(assess(tables, units, workspace.assessment)))

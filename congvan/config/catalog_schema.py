@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from congvan.config.types import NonEmptyTextList, Percent, Section, Text, TextList
@@ -74,6 +76,10 @@ class TableEntry(Section):
         description="Tiêu đề cột chỉ số chung chính thức của bảng, ví dụ [\"SIPAS chung\"]. Có cột này thì công "
                     "văn in chỉ số chính thức và thứ hạng theo chỉ số đó; không có thì in bình quân các tiêu chí "
                     "và ghi rõ \"bình quân các tiêu chí\".")
+    loai_mac_dinh: Literal["phường", "xã", "đặc khu"] | None = Field(
+        default=None,
+        description="Loại đơn vị ghi trước tên đơn vị thiếu loại (\"Phương Sài\" thành \"Phường Phương Sài\"), khi "
+                    "tệp kết quả không có cột \"Loại\"; không ghi: tên thiếu loại bị cảnh báo.")
     tieu_chi: list[CriterionEntry] = Field(min_length=1, description="Các tiêu chí của bảng, theo thứ tự.")
 
 

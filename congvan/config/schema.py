@@ -15,6 +15,8 @@ from congvan.config.types import NonEmptyTextList, OptionalText, Percent, Sectio
 Year = Annotated[int, Interval(ge=2000, le=2100)]
 Decimals = Annotated[int, Interval(ge=0, le=4)]
 Copies = Annotated[int, Interval(ge=0, le=99)]
+MaxRows = Annotated[int, Interval(ge=10, le=1_000_000)]
+MaxColumns = Annotated[int, Interval(ge=5, le=16_384)]
 
 
 class AgencySection(Section):
@@ -61,6 +63,10 @@ class AssessmentSection(Section):
     thieu_don_vi: Literal["loi", "bo_qua"] = Field(
         default="loi",
         description="Đơn vị thiếu trong một bảng: \"loi\" dừng và báo lỗi; \"bo_qua\" bỏ phần đó và cảnh báo.")
+    chinh_quyen_hai_cap: bool | None = Field(
+        default=None,
+        description="true: chính quyền địa phương hai cấp (từ 01/7/2025), tên đơn vị loại thị trấn, huyện, quận "
+                    "bị cảnh báo; false: không cảnh báo (số liệu trước đó); không ghi khóa này: true khi nam từ 2025.")
 
 
 class DataSection(Section):
@@ -70,6 +76,11 @@ class DataSection(Section):
         description="Tệp kết quả (.xlsx hoặc .csv), đường dẫn tính từ thư mục làm việc.")
     tieu_chi: Text = Field(default="data/tieu_chi.toml", description="Tệp danh mục tiêu chí và nội dung chỉ đạo.")
     chuyen_ma_cu: bool = Field(default=False, description="true: tự chuyển văn bản mã TCVN3/VNI cũ sang Unicode.")
+    so_dong_toi_da: MaxRows = Field(
+        default=20_000,
+        description="Số dòng tối đa của một sheet (hoặc tệp .csv) kết quả; tệp lớn hơn bị từ chối trước khi đọc.")
+    so_cot_toi_da: MaxColumns = Field(
+        default=200, description="Số cột tối đa của một sheet (hoặc tệp .csv) kết quả.")
 
 
 class GeneralSectionEntry(Section):

@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from congvan.errors import ConfigError, ConfigFileUnreadable, cell_location
-from congvan.models import Catalog
+from congvan.models import DEFAULT_LIMITS, Catalog, ReadLimits
 from congvan.vn import nfc
 
 CONFIG_NAME = "congvan.toml"
 REGISTER_URL_ENV = "CONGVAN_REGISTER_URL"
 
+
+TWO_LEVEL_FROM_YEAR = 2025  # the two-level local government (xã, phường, đặc khu) applies from 01/7/2025
 
 @dataclass(frozen=True)
 class Agency:
@@ -107,6 +109,8 @@ class Workspace:
     register_url: str
     recipients: RecipientSettings
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    read_limits: ReadLimits = DEFAULT_LIMITS
+    two_level: bool = True  # the two-level local government applies (from 01/7/2025): old unit types warn
 
     @property
     def config_path(self) -> Path:
@@ -192,6 +196,9 @@ def load_workspace(root: Path) -> Workspace:
             order=recipients.sap_xep,
         ),
         raw=document.raw,
+        read_limits=ReadLimits(rows=config.du_lieu.so_dong_toi_da, columns=config.du_lieu.so_cot_toi_da),
+        two_level=(rating.nam >= TWO_LEVEL_FROM_YEAR if rating.chinh_quyen_hai_cap is None
+                   else rating.chinh_quyen_hai_cap),
     )
 
 

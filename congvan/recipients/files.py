@@ -6,7 +6,6 @@ cycle, a bad placeholder — names the line to fix. See docs/recipients.md for t
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from congvan.config.hints import suggest
 from congvan.errors import DataError, cell_location
 from congvan.models import LIST_NAME, unit_key
 from congvan.render import texts as snippets
+from congvan.sources.csv_rows import read_csv_rows
 
 ADDITIONS_FILE = "bo_sung.csv"
 ADDITION_HEADERS = {"don_vi": "Đơn vị", "kinh_gui": "Kính gửi", "noi_nhan": "Nơi nhận"}
@@ -126,17 +126,17 @@ def make_entry(text: str, where: str) -> Entry:
 
 
 def read_additions(path: Path, known_units: Iterable[str]) -> dict[str, Side]:
-    """Read bo_sung.csv (Đơn vị, Kính gửi, Nơi nhận; several recipients in one cell separated by ";")."""
+    """Read bo_sung.csv (Đơn vị, Kính gửi, Nơi nhận; several recipients in one cell separated by ";").
+
+    The file is read like a results CSV (`sources.csv_rows`): comma, semicolon or tab, as its header
+    row shows; UTF-8, UTF-16 or Windows-1258.
+    """
     if not path.is_file():
         return {}
     known = {unit_key(u) for u in known_units}
-    try:
-        text = vn.nfc(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as err:
-        raise DataError("tệp phải mã hóa UTF-8 (trong Excel: Lưu thành > CSV UTF-8).", str(path)) from err
-    rows = list(csv.reader(text.splitlines()))
-    header = [vn.fold(h) for h in (rows[0] if rows else [])]
     wanted = {key: vn.fold(label) for key, label in ADDITION_HEADERS.items()}
+    rows = read_csv_rows(path, lambda text: vn.fold(text) in wanted.values(), None)
+    header = [vn.fold(h) for h in (rows[0] if rows else [])]
     if wanted["don_vi"] not in header:
         raise DataError(f"thiếu cột '{ADDITION_HEADERS['don_vi']}' ở dòng tiêu đề.", cell_location(path, None, 1))
     unknown = [h for h in header if h and h not in wanted.values()]

@@ -31,7 +31,7 @@ from jinja2 import meta
 from lxml import etree
 
 from congvan.errors import TemplateError
-from congvan.files import sha256_file
+from congvan.files import sha256_file, zip_problem
 from congvan.render import docxtpl_adapter
 from congvan.render.checks import check_tags
 from congvan.render.sandbox import RENDER_ERRORS, TEMPLATE_SECONDS, make_environment
@@ -40,6 +40,10 @@ _PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\
 _TAG_RE = re.compile(r"<[^>]+>")
 _JINJA_RE = re.compile(r"\{[{%#]")
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+# A template part (document.xml, an image) may not decompress beyond this, nor the package beyond RATIO times
+# its size: checked from the zip directory before anything is read (a 2 GiB word/media file, a huge comment).
+TEMPLATE_PART_BYTES = 64 << 20
+TEMPLATE_RATIO = 100
 
 
 class _NeedsDocxtpl(Exception):
@@ -62,6 +66,10 @@ class LetterTemplate:
         self._docxtpl_env = make_environment(seconds=seconds)
         try:
             with zipfile.ZipFile(self.path) as archive:
+                problem = zip_problem(archive, TEMPLATE_PART_BYTES, TEMPLATE_RATIO)
+                if problem:
+                    raise TemplateError(f"{self.path}: mẫu .docx quá lớn, không dùng được: {problem}. Mở mẫu bằng "
+                                        "Word, xóa hình ảnh hoặc nội dung thừa rồi lưu lại.")
                 self._members = [(info, archive.read(info.filename)) for info in archive.infolist()]
         except (OSError, zipfile.BadZipFile) as err:
             raise TemplateError(f"{self.path}: không đọc được mẫu .docx ({err}).") from err

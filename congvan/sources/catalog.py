@@ -42,6 +42,7 @@ def load_catalog(path: Path) -> Catalog:
             sheet_names=tuple(table.ten_sheet),
             ignored_headers=tuple(table.bo_qua_cot),
             overall_headers=tuple(table.cot_chi_so_chung or ()),
+            default_kind=table.loai_mac_dinh or "",
         ))
     return Catalog(source=str(path), tables=tuple(tables))
 

@@ -50,14 +50,35 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]
 
 
 def unit_name(value: Any, where: str) -> str:
-    """Return a unit name cell as NFC text with single spaces; refuse dates, booleans and control characters."""
+    """Return a unit name cell as NFC text with single spaces, invisible characters dropped and look-alike
+    letters made Vietnamese (Ð U+00D0 -> Đ); refuse what cannot be a name, naming the cell.
+
+    Refused: dates, booleans, numbers (also typed as text), Excel errors, "no figure" marks (N/A, -),
+    text without a letter, only invisible characters, control characters.
+    """
     if isinstance(value, bool | dt.date | dt.time | dt.timedelta):
         raise DataError(f"ô tên đơn vị đang là {_shown(value)}, không phải tên; cần tên đơn vị (chữ).", where)
+    if isinstance(value, int | float):
+        raise DataError(f"ô tên đơn vị đang là số {_number(value)}, không phải tên; cần tên đơn vị (chữ), ví dụ "
+                        "'Phường Nha Trang'. Có thể cột tên và cột số thứ tự bị lệch.", where)
     text = str(value)
     if _CONTROL.search(text):
         shown = vn.squash(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
         raise DataError(f"tên đơn vị '{shown}' có ký tự điều khiển không in được; xóa ký tự đó trong ô.", where)
-    return vn.squash(text)
+    name = vn.squash(vn.unlookalike(text))
+    if not name:
+        raise DataError("ô tên đơn vị chỉ có ký tự vô hình (như dấu cách độ rộng 0), không có tên; nhập tên đơn vị "
+                        "hoặc xóa hẳn nội dung ô.", where)
+    if name.upper() in EXCEL_ERRORS:
+        raise DataError(f"ô tên đơn vị có lỗi công thức {name.upper()}; sửa công thức trong Excel (thường do xóa "
+                        "dòng, cột mà công thức tham chiếu) hoặc nhập tên đơn vị.", where)
+    if vn.fold(name) in NO_DATA:
+        raise DataError(f"ô tên đơn vị ghi '{name}', không phải tên; nhập tên đơn vị, hoặc xóa dòng nếu không phải "
+                        "đơn vị.", where)
+    if not any(ch.isalpha() for ch in name):
+        what = "chỉ có số" if any(ch.isdigit() for ch in name) else "không có chữ cái nào"
+        raise DataError(f"tên đơn vị '{name}' {what}; cần tên đơn vị (chữ), ví dụ 'Phường Nha Trang'.", where)
+    return name
 
 
 EXPECTED = "cần một tỷ lệ phần trăm từ 0 đến 100"

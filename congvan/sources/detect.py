@@ -19,6 +19,8 @@ from openpyxl.workbook.workbook import Workbook
 
 from congvan import vn
 from congvan.errors import DataError, DataFileUnreadable
+from congvan.models import ReadLimits
+from congvan.sources.limits import check_workbook_size
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -33,10 +35,12 @@ EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE
                 "#GETTING_DATA")
 
 
-def open_workbook(path: Path) -> Workbook:
-    """Load the workbook at `path` with cached values (data_only); refuse anything that is not an .xlsx."""
+def open_workbook(path: Path, limits: ReadLimits) -> Workbook:
+    """Load the workbook at `path` with cached values (data_only); refuse anything that is not an .xlsx,
+    or is larger than `limits` (checked before openpyxl parses anything)."""
     data = _read_bytes(path)
     _check_spreadsheet_bytes(data, path)
+    check_workbook_size(data, str(path), limits)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a damaged part

@@ -23,7 +23,8 @@ SUMMARY_LABELS = frozenset({"trung bình", "trung bình chung", "bình quân", "
 # The first words of a row under the table: signature block, notes, source.
 FOOTER_STARTS = ("người lập biểu", "người lập bảng", "người lập", "người tổng hợp", "ghi chú", "nơi nhận",
                  "thủ trưởng", "giám đốc", "kt giám đốc", "tm ", "xác nhận", "nguồn số liệu", "lưu ý")
-_GROUP_LABEL = re.compile(r"^(?:[ivxlc]+|[a-z])\s*[/.)\-–:]\s*\S|^(?:khối|nhóm|cụm|phần)\b")
+# "I / KHỐI PHƯỜNG", "A - Nhóm 1": a numeral, a separator, then a word ("N/A" is not a group)
+_GROUP_LABEL = re.compile(r"^(?:[ivxlc]+|[a-z])\s*[/.)\-–:]\s*[^\W\d_]{2}|^(?:khối|nhóm|cụm|phần)\b")
 _ROMAN = re.compile(r"^[ivxlc]+\.?$")
 _SUBTOTAL = re.compile(r"^(?:trung bình|bình quân|tổng cộng|tổng|cộng|chỉ số chung)(?: chung)? (?:khối|nhóm|cụm)\b")
 _UNIT_SUFFIX = re.compile(r"\((?:%|điểm|đ|tỷ lệ %)\)\s*$|%\s*$")

@@ -5,19 +5,16 @@ Every error names the file, sheet, row and column, and what was expected there.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
-import pandas as pd
-
 from congvan import vn
 from congvan.errors import DataError, DataFileUnreadable, cell_location
-from congvan.models import Catalog, ResultTable, TableSpec, unit_key
+from congvan.models import DEFAULT_LIMITS, Catalog, ReadLimits, ResultTable, TableSpec, unit_key
 from congvan.sources.cells import Cell, blank, check_fraction_columns
-from congvan.sources.detect import SPREADSHEET_SUFFIXES, formula_lookup, open_workbook, read_csv_text
+from congvan.sources.csv_rows import read_csv_rows
+from congvan.sources.detect import SPREADSHEET_SUFFIXES, formula_lookup, open_workbook
 from congvan.sources.layout import (
     DEFAULT_IGNORED,
     HEADER_SEARCH_ROWS,
@@ -30,16 +27,19 @@ from congvan.sources.layout import (
     two_row_header,
 )
 from congvan.sources.rows import OVERALL, Formula, Found, read_row, summary_note
+from congvan.sources.units import KIND_HEADERS, UnitNames
 
 # -- results --
 
 
 def load_results(paths: Sequence[Path], catalog: Catalog, *, convert_legacy: bool = False,
-                 warnings: list[str] | None = None, year: int | None = None) -> list[ResultTable]:
+                 warnings: list[str] | None = None, year: int | None = None, limits: ReadLimits = DEFAULT_LIMITS,
+                 two_level: bool = True) -> list[ResultTable]:
     """Read every results file and return one `ResultTable` per catalog table found, in catalog order.
 
     `warnings` receives what was read but deserves a look: skipped group and summary rows, the end of a
-    table, a year in a title other than `year`.
+    table, a year in a title other than `year`, bare unit names. `limits` bound each file's size before it
+    is parsed; with `two_level`, unit types of the three-level government (thị trấn, huyện, quận) are warnings.
 
     Hidden sheets are never read: one that matches a table is reported in `warnings` when the table is
     found elsewhere, and stops the run when it is not (the clerk must unhide it or rename it).
@@ -47,16 +47,21 @@ def load_results(paths: Sequence[Path], catalog: Catalog, *, convert_legacy: boo
     found: dict[str, ResultTable] = {}
     hidden: list[tuple[Path, str, TableSpec]] = []
     sheets_seen: list[str] = []
+
+    def unit_names(spec: TableSpec) -> UnitNames:
+        return UnitNames(spec.default_kind, two_level, warnings)
+
     for path in paths:
         if not path.is_file():
             raise DataFileUnreadable("không tìm thấy tệp kết quả.", str(path))
         suffix = path.suffix.lower()
         if suffix in SPREADSHEET_SUFFIXES:
-            tables, hidden_here, titles = _read_workbook(path, catalog, convert_legacy, year=year, warnings=warnings)
+            tables, hidden_here, titles = _read_workbook(path, catalog, convert_legacy, limits, unit_names,
+                                                          year=year, warnings=warnings)
             hidden += [(path, title, spec) for title, spec in hidden_here]
             sheets_seen += [f"'{title}'" for title in titles]
         elif suffix == ".csv":
-            tables = [_read_csv(path, catalog, convert_legacy, warnings, year)]
+            tables = [_read_csv(path, catalog, convert_legacy, warnings, year, limits, unit_names)]
         else:
             raise DataError(f"định dạng '{suffix}' không được hỗ trợ; dùng .xlsx hoặc .csv.", str(path))
         for table in tables:
@@ -90,14 +95,14 @@ def _match_table(name: str, catalog: Catalog) -> TableSpec | None:
     return None
 
 
-def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool, *, year: int | None,
-                   warnings: list[str] | None
+def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool, limits: ReadLimits,
+                   unit_names: Callable[[TableSpec], UnitNames], *, year: int | None, warnings: list[str] | None
                    ) -> tuple[list[ResultTable], list[tuple[str, TableSpec]], list[str]]:
     """Return the tables of the visible sheets, the hidden sheets matching a table, and every sheet title.
 
     A workbook with one sheet is the table of a catalog with one table, whatever the sheet's name.
     """
-    workbook = open_workbook(path)
+    workbook = open_workbook(path, limits)
     formulas = formula_lookup(path)
     tables = []
     hidden = []
@@ -117,32 +122,28 @@ def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool, *, year: 
                  for c, cell in enumerate(row, start=1)]
                 for r, row in enumerate(sheet.iter_rows(), start=1)]
         title = sheet.title
-        tables.append(_read_grid(grid, spec, str(path), title, convert_legacy,
+        tables.append(_read_grid(grid, spec, str(path), title, convert_legacy, unit_names(spec),
                                  formula=partial(formulas, title), year=year, warnings=warnings))
     return tables, hidden, [sheet.title for sheet in workbook.worksheets]
 
 
-def _read_csv(path: Path, catalog: Catalog, convert_legacy: bool, warnings: list[str] | None,
-              year: int | None) -> ResultTable:
+def _read_csv(path: Path, catalog: Catalog, convert_legacy: bool, warnings: list[str] | None, year: int | None,
+              limits: ReadLimits, unit_names: Callable[[TableSpec], UnitNames]) -> ResultTable:
     spec = _match_table(path.stem, catalog) or _match_table(path.stem.replace("_", " "), catalog)
     if spec is None:
         names = ", ".join(f"'{t.code}.csv'" for t in catalog.tables)
         raise DataError(f"không biết tệp CSV này thuộc bảng nào; đặt tên tệp theo mã bảng: {names}.", str(path))
-    text = read_csv_text(path, warnings)
-    if not text.strip():
+    known = {header_key(h) for h in (*spec.unit_headers, *spec.overall_headers)}
+    known |= {header_key(h) for c in spec.criteria for h in c.headers}
+    rows = read_csv_rows(path, lambda text: header_key(text) in known, warnings, limits)
+    if not any(rows):
         raise DataError("tệp CSV không có dữ liệu; cần dòng tiêu đề có cột đơn vị và các dòng điểm.", str(path))
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None, sep=None,
-                            engine="python")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as err:
-        raise DataError(f"không đọc được CSV: {err}. Cần các cột cách nhau bởi dấu phẩy, chấm phẩy hoặc tab.",
-                        str(path)) from err
-    grid = [[Cell(value or None, "General") for value in row] for row in frame.itertuples(index=False)]
-    return _read_grid(grid, spec, str(path), None, convert_legacy, year=year, warnings=warnings)
+    grid = [[Cell(value or None, "General") for value in row] for row in rows]
+    return _read_grid(grid, spec, str(path), None, convert_legacy, unit_names(spec), year=year, warnings=warnings)
 
 
 def _read_grid(grid: list[list[Cell]], spec: TableSpec, path: str, sheet: str | None, convert_legacy: bool,
-               formula: Formula | None = None, *, year: int | None = None,
+               unit_names: UnitNames, formula: Formula | None = None, *, year: int | None = None,
                warnings: list[str] | None = None) -> ResultTable:
     where = cell_location(path, sheet)
     if not any(not blank(cell.value) for row in grid for cell in row):
@@ -162,7 +163,8 @@ def _read_grid(grid: list[list[Cell]], spec: TableSpec, path: str, sheet: str | 
                      "([danh_gia] nam trong congvan.toml); kiểm tra lại tệp kết quả hoặc năm đánh giá.")
     headers, columns, data_start = _header_columns(grid, header_row, spec, path, sheet)
     unit_col = columns.pop("__unit__")
-    found = Found()
+    kind_col = columns.pop("__kind__", None)
+    found = Found(unit_names, kind_col)
     for offset, row in enumerate(grid[data_start:], start=data_start + 1):
         if offset == data_start + 1 and is_column_number_row(row):
             continue
@@ -200,6 +202,7 @@ def _map_columns(headers: list[str], spec: TableSpec, path: str, sheet: str | No
     by_header.update({header_key(alias): OVERALL for alias in spec.overall_headers})
     unit_aliases = {header_key(h) for h in spec.unit_headers}
     ignored = {header_key(h) for h in (*DEFAULT_IGNORED, *spec.ignored_headers)}
+    kinds = {header_key(h) for h in KIND_HEADERS}
     columns: dict[str, int] = {}
     for index, header in enumerate(headers):
         key = header_key(header)
@@ -207,6 +210,8 @@ def _map_columns(headers: list[str], spec: TableSpec, path: str, sheet: str | No
             continue
         if key in unit_aliases and "__unit__" not in columns:
             columns["__unit__"] = index
+        elif key in kinds and "__kind__" not in columns:  # "Loại" beside the name: joined to it
+            columns["__kind__"] = index
         elif key in by_header:
             code = by_header[key]
             if code in columns:

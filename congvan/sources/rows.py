@@ -11,9 +11,9 @@ from statistics import fmean
 
 from congvan import vn
 from congvan.errors import DataError, cell_location
-from congvan.models import unit_key
 from congvan.sources.cells import Cell, blank, formula_message, read_score, unit_name
 from congvan.sources.layout import has_numbers, is_footer, is_group_label, is_summary_label, row_text
+from congvan.sources.units import UnitNames
 
 EMPTY = Cell(None, None)
 OVERALL = "__overall__"  # the column of the table's official overall index, among the criteria columns
@@ -22,12 +22,17 @@ SUMMARY_TOLERANCE = 0.01  # a summary row's figure may differ from the computed 
 
 
 class Found:
-    """What the rows of one table hold: scores by unit, their rows, and the rows that are not units."""
+    """What the rows of one table hold: scores by unit, their rows, and the rows that are not units.
 
-    def __init__(self) -> None:
+    `unit_names` gives each name its type (from the `kind_col` column, "Loại", when there is one) and refuses
+    a name read twice.
+    """
+
+    def __init__(self, unit_names: UnitNames, kind_col: int | None = None) -> None:
+        self.unit_names = unit_names
+        self.kind_col = kind_col
         self.scores: dict[str, dict[str, float]] = {}
         self.rows: dict[str, int] = {}
-        self.names: dict[str, str] = {}  # unit key -> name
         self.fractions: dict[str, list[str]] = {}  # column -> units whose plain number is in (0, 1]
         self.percent_columns: set[str] = set()  # columns with a cell written as a percentage
         self.groups: list[str] = []
@@ -67,12 +72,11 @@ def read_row(found: Found, row: list[Cell], offset: int, unit_col: int, columns:
     if group or (isinstance(raw_name, str) and not values_present):
         found.groups.append(f"dòng {offset} '{vn.squash(raw_name)}'")
         return True
-    name = unit_name(raw_name, unit_where)
-    key = unit_key(name)
-    if key in found.names:
-        raise DataError(f"đơn vị '{name}' bị trùng (đã có ở dòng {found.rows[found.names[key]]}: "
-                        f"'{found.names[key]}'); tên đơn vị so sánh không phân biệt hoa thường, dấu cách và cách gõ "
-                        "dấu.", unit_where)
+    kind_col = found.kind_col
+    kind = row[kind_col].value if kind_col is not None and kind_col < len(row) else None
+    kind_where = cell_location(path, sheet, offset, headers[kind_col]) if kind_col is not None else ""
+    name = found.unit_names.add(unit_name(raw_name, unit_where), offset, unit_where,
+                                "" if blank(kind) else vn.squash(str(kind)), kind_where)
     unit_scores = {}
     for code, col in columns.items():
         cell = row[col] if col < len(row) else EMPTY
@@ -83,7 +87,6 @@ def read_row(found: Found, row: list[Cell], offset: int, unit_col: int, columns:
             found.percent_columns.add(code)
         elif 0 < score <= 1:
             found.fractions.setdefault(code, []).append(name)
-    found.names[key] = name
     found.scores[name] = unit_scores
     found.rows[name] = offset
     return True

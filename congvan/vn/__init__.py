@@ -33,10 +33,13 @@ from congvan.vn.numbers import (  # noqa: F401
 )
 from congvan.vn.text import (  # noqa: F401
     capitalize_first,
+    drop_invisible,
     fold,
+    name_key,
     nfc,
     slugify,
     squash,
+    unlookalike,
 )
 from congvan.vn.words import (  # noqa: F401
     money_words,

@@ -21,6 +21,33 @@ def fold(text: str) -> str:
     return squash(text).casefold()
 
 
+# Letters that look like Vietnamese ones but are other code points: Ð (U+00D0, Icelandic Eth) typed for Đ,
+# and the Cyrillic and Greek letters a keyboard layout or a copy from a web page slips into a Latin name.
+LOOKALIKES = str.maketrans({
+    "\u00d0": "Đ", "\u00f0": "đ", "\u0189": "Đ", "\u0256": "đ",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
+    "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S",
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
+    "Α": "A", "Β": "B", "Ε": "E", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P",
+    "Τ": "T", "Χ": "X", "Υ": "Y", "Ζ": "Z", "ο": "o",
+})
+
+
+def drop_invisible(text: str) -> str:
+    """Return `text` without format characters (zero-width space and joiners, BOM, direction marks: category Cf)."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def unlookalike(text: str) -> str:
+    """Return `text` NFC with invisible characters dropped and look-alike letters (Ð, Cyrillic, Greek) made Latin."""
+    return nfc(nfc(drop_invisible(text)).translate(LOOKALIKES))
+
+
+def name_key(text: str) -> str:
+    """Return the key names are compared by: NFKC, no invisible characters, look-alikes folded, case-folded."""
+    return squash(unicodedata.normalize("NFKC", unlookalike(text))).casefold()
+
+
 def capitalize_first(text: str) -> str:
     """Return `text` with only its first letter upper-cased ("phường X" -> "Phường X")."""
     return text[:1].upper() + text[1:] if text else text
@@ -28,7 +55,7 @@ def capitalize_first(text: str) -> str:
 
 def slugify(text: str, max_length: int = 60) -> str:
     """Return an ASCII-safe file-name stem: "Phường Tân Lập & Lộc Thọ" -> "phuong-tan-lap-loc-tho"."""
-    text = nfc(text).replace("đ", "d").replace("Đ", "D")
+    text = unlookalike(text).replace("đ", "d").replace("Đ", "D")
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:max_length].rstrip("-") or "van-ban"

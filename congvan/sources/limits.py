@@ -1,0 +1,118 @@
+"""Sizes of a results workbook, checked before openpyxl parses anything.
+
+openpyxl builds every cell of a sheet up to its last used row and column: a 6 KB .xlsx with one styled
+empty cell at H1048576 takes a minute and gigabytes, and a sheet XML holding a 1 GiB comment never
+finishes. So, from the zip directory (nothing decompressed): no part may decompress beyond
+`ReadLimits.part_bytes`, nor the package beyond `ReadLimits.ratio` times its size; then each sheet's XML
+is scanned as a stream (bounded by the part limit) for its declared dimension and the highest row and
+column any cell names, which must stay within `ReadLimits.rows` × `ReadLimits.columns`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from congvan import vn
+from congvan.errors import DataError, cell_location
+from congvan.files import zip_problem
+from congvan.models import ReadLimits
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+\d+:)?([A-Z]+)(\d+)\"")
+_CELL_REF = re.compile(rb"<(?:\w+:)?(?:c|row)\s[^>]*?\br=\"([A-Z]*)(\d+)\"")
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*?/?>")
+_ATTRIBUTE = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*?/?>")
+CHUNK = 1 << 20
+TOO_BIG = ("Xóa các dòng, cột thừa bên dưới và bên phải bảng (chọn chúng, chuột phải > Delete) rồi lưu lại; "
+           "sheet số liệu khác (phiếu khảo sát gốc) để ở tệp riêng.")
+
+
+def check_workbook_size(data: bytes, where: str, limits: ReadLimits) -> None:
+    """Raise a DataError naming the sheet when the .xlsx package `data` is larger than `limits` allow."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        problem = zip_problem(archive, limits.part_bytes, limits.ratio)
+        if problem:
+            raise DataError(f"{problem}; congvan không mở tệp này. Lưu lại bảng kết quả thành tệp .xlsx mới chỉ "
+                            "gồm các sheet cần dùng.", where)
+        titles = _sheet_titles(archive)
+        for info in archive.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                title = titles.get(info.filename)
+                _check_sheet(archive, info, cell_location(where, title) if title else where, limits)
+
+
+def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, limits: ReadLimits) -> None:
+    last_row = last_column = 0
+    tail = b""
+    with archive.open(info) as stream:
+        first = True
+        while chunk := stream.read(CHUNK):
+            text = tail + chunk
+            if first:
+                first = False
+                declared = _DIMENSION.search(text[:4096])
+                if declared:
+                    area = (declared.group(1) or b"").decode() + (declared.group(2) + declared.group(3)).decode()
+                    _check(int(declared.group(3)), _column_number(declared.group(2)), where, limits,
+                           f"vùng dữ liệu sheet khai báo ({area})")
+            for match in _CELL_REF.finditer(text):
+                last_row = max(last_row, int(match.group(2)))
+                if match.group(1):
+                    last_column = max(last_column, _column_number(match.group(1)))
+            tail = text[-256:]
+    _check(last_row, last_column, where, limits, "sheet có ô (kể cả ô trống đã định dạng)")
+
+
+def _check(rows: int, columns: int, where: str, limits: ReadLimits, what: str) -> None:
+    if rows > limits.rows:
+        raise DataError(f"{what} tới dòng {vn.format_number(rows, 0)}, quá giới hạn "
+                        f"{vn.format_number(limits.rows, 0)} dòng ('so_dong_toi_da' trong [du_lieu] của "
+                        f"congvan.toml). {TOO_BIG}", where)
+    if columns > limits.columns:
+        raise DataError(f"{what} tới cột {_column_letters(columns)} (cột thứ {vn.format_number(columns, 0)}), quá "
+                        f"giới hạn {limits.columns} cột ('so_cot_toi_da' trong [du_lieu] của congvan.toml). "
+                        f"{TOO_BIG}", where)
+
+
+def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Return part name -> sheet title, from xl/workbook.xml and its relationships (both small, size-checked)."""
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {}
+    for element in _RELATIONSHIP.findall(rels):
+        attributes = dict(_ATTRIBUTE.findall(element))
+        target = attributes.get(b"Target", b"").decode("utf-8", "replace").lstrip("/")
+        targets[attributes.get(b"Id", b"")] = target if target.startswith("xl/") else f"xl/{target}"
+    titles = {}
+    for element in _SHEET.findall(workbook):
+        attributes = {name.split(b":")[-1]: value for name, value in _ATTRIBUTE.findall(element)}
+        part = targets.get(attributes.get(b"id", b""))
+        if part:
+            titles[part] = _unescape(attributes.get(b"name", b"").decode("utf-8", "replace"))
+    return titles
+
+
+def _unescape(text: str) -> str:
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
+
+
+def _column_number(letters: bytes | str) -> int:
+    number = 0
+    for letter in letters.decode() if isinstance(letters, bytes) else letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
