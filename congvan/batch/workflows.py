@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from congvan.batch import drafts
+from congvan.batch import batches, drafts
 from congvan.batch.build import BuildOptions, BuildReport, build, plan
 from congvan.batch.issue import IssueResult, issue_batch
 from congvan.config import Workspace, load_workspace
@@ -53,20 +53,26 @@ class IssueRequest:
     """`congvan issue`: give numbers to the draft batch in `batch_dir`."""
 
     workspace: Path
-    batch_dir: Path
+    batch: Path | str  # a batch folder, a batch id in output/drafts/, or "latest"
     issued_on: dt.date | None = None  # default: today, Vietnam time
     series: str = DEFAULT_SERIES
+    allow_stale: bool = False  # issue even though an input changed since the build (noted in the register)
+    reissue: bool = False  # issue even though the unit has a number for the same trích yếu this year (noted)
 
 
 def issue(request: IssueRequest) -> IssueResult:
     """Issue a draft batch into the workspace's register and output/<year>/."""
-    return _issue(load_workspace(request.workspace), request.batch_dir, request.issued_on, request.series)
+    ws = load_workspace(request.workspace)
+    return _issue(ws, batches.resolve(ws, request.batch), request.issued_on, request.series,
+                  allow_stale=request.allow_stale, reissue=request.reissue)
 
 
-def _issue(ws: Workspace, batch_dir: Path, issued_on: dt.date | None, series: str) -> IssueResult:
+def _issue(ws: Workspace, batch_dir: Path, issued_on: dt.date | None, series: str, *, allow_stale: bool = False,
+           reissue: bool = False) -> IssueResult:
     with Register(ws.register_url) as register:
         return issue_batch(batch_dir, register=register, output_dir=ws.output_dir,
-                           organ=ws.agency.issuer_abbreviation, issued_on=issued_on, series=series)
+                           organ=ws.agency.issuer_abbreviation, issued_on=issued_on, series=series,
+                           workspace=ws, allow_stale=allow_stale, reissue=reissue)
 
 
 # -- pdf --
@@ -116,6 +122,7 @@ class BuildRequest:
     issue: bool = False
     issued_on: dt.date | None = None
     series: str = DEFAULT_SERIES
+    reissue: bool = False  # with `issue`: see IssueRequest
     pdf: bool = False
     bundle: bool = False
 
@@ -158,7 +165,7 @@ def build_letters(request: BuildRequest, progress: Progress | None = None) -> Bu
     titles = [letter.unit for letter in report.letters]
     bundle_to = report.folder / BUNDLE_NAME
     if request.issue:
-        result.issued = _issue(ws, report.folder, request.issued_on, request.series)
+        result.issued = _issue(ws, report.folder, request.issued_on, request.series, reissue=request.reissue)
         files = [letter.path for letter in result.issued.letters]
         titles = [f"{letter.number_symbol} {letter.unit}" for letter in result.issued.letters]
         bundle_to = files[0].parent / f"ban_in_{result.issued.batch_id}.pdf" if files else bundle_to
