@@ -133,7 +133,9 @@ def summaries(drafts_dir: Path) -> list[BatchSummary]:
     if not folder.is_dir():
         return []
     found = [drafts.read_summary(p) for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")]
-    return sorted((s for s in found if s is not None), key=lambda s: (s.created, s.batch_id))
+    # `created` has whole seconds: two builds in one second are told apart by when their manifest was written
+    return sorted((s for s in found if s is not None),
+                  key=lambda s: (s.created, (s.folder / drafts.MANIFEST).stat().st_mtime_ns, s.batch_id))
 
 
 def _supersedes(newer: BatchSummary, older: BatchSummary) -> bool:

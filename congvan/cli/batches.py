@@ -46,8 +46,10 @@ def batches_group(ctx: click.Context, workspace: Path) -> None:
 
 
 @batches_group.command("prune")
+@click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Workspace folder (holds congvan.toml). Default: the one given to `batches`, else the current.")
 @click.pass_context
-def prune_command(ctx: click.Context) -> None:
+def prune_command(ctx: click.Context, workspace: Path | None) -> None:
     """Remove the superseded draft batches that were never issued (issued batches are always kept).
 
     \b
@@ -56,7 +58,7 @@ def prune_command(ctx: click.Context) -> None:
     """
     from congvan.batch.batches import prune_workspace
 
-    removed = prune_workspace(ctx.obj["workspace"])
+    removed = prune_workspace(workspace or ctx.obj["workspace"])
     for batch in removed:
         click.echo(f"Đã xóa {batch.summary.folder}")
     click.echo(f"Đã xóa {len(removed)} lô bản nháp cũ chưa cấp số.")
