@@ -93,8 +93,11 @@ def duplicate_letters(drafts_todo: Sequence[DraftLetter], records: Iterable[Reco
     for record in records:
         if record.year == year and not record.voided and record.unit and record.batch_id != batch_id:
             issued.setdefault((unit_key(record.unit), fold(nfc(record.subject))), record)
+    units = {unit for unit, _subject in issued}
     found = []
     for draft in drafts_todo:
+        if unit_key(draft.unit) not in units:  # the context is read only for a unit that has a number
+            continue
         key = (unit_key(draft.unit), fold(nfc(str(draft.context.get("trich_yeu", "")))))
         if key in issued:
             found.append((draft, issued[key]))
