@@ -95,7 +95,7 @@ def _everything_under(folder: Path) -> list[str]:
 def test_full_disk_during_issue_leaves_no_partial_file_and_takes_no_number(
         cli_workspace: Path, register_url: str, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
     output = cli_workspace / "output"
-    batch = make_batch(output / "drafts", UNITS)
+    batch = make_batch(output / "drafts", UNITS, workspace=cli_workspace)
     with Register(register_url):
         pass  # the register exists before the disk fills
     letter_size = len((batch / "template.docx").read_bytes())
@@ -139,7 +139,7 @@ def test_atomic_write_on_a_full_disk_keeps_the_old_file_whole(tmp_path: Path,
 
 def test_an_issued_document_is_never_overwritten(cli_workspace: Path, register_url: str) -> None:
     output = cli_workspace / "output"
-    first = make_batch(output / "drafts", UNITS[:1])
+    first = make_batch(output / "drafts", UNITS[:1], workspace=cli_workspace)
     assert CliRunner().invoke(cli, ["issue", str(first), "-w", str(cli_workspace), "--date", DATE]).exit_code == 0
     with Register(register_url) as register:
         (record,) = register.records()

@@ -30,7 +30,7 @@ from congvan.errors import RegisterError, TemplateError
 from congvan.files import sha256_file
 from congvan.register.store import Register
 from congvan.render.template import iter_text
-from tests.test_register_support import BACKENDS, UNITS, backend_url, make_batch, make_template
+from tests.test_register_support import BACKENDS, UNITS, backend_url, make_batch, make_template, rehash
 
 DAY = dt.date(2026, 11, 23)
 
@@ -119,6 +119,9 @@ def test_changed_draft_of_an_issued_letter_is_refused(tmp_path: Path, register_u
     context = json.loads(context_file.read_text(encoding="utf-8"))
     context["trich_yeu"] = "nội dung khác"
     context_file.write_text(json.dumps(context, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(RegisterError, match="đã bị sửa sau khi tạo lô"):
+        issue_batch(batch, register=register_url, output_dir=output, issued_on=DAY)
+    rehash(batch)  # the manifest edited too: the register still knows the context it numbered
     with pytest.raises(RegisterError, match="đã được cấp số 01/SNV-CCHC"):
         issue_batch(batch, register=register_url, output_dir=output, issued_on=DAY)
 
@@ -142,6 +145,7 @@ def test_failure_in_the_middle_consumes_no_number(tmp_path: Path, register_url: 
     context = json.loads(third.read_text(encoding="utf-8"))
     del context["don_vi"]  # the template needs it: rendering letter 3 fails after 2 files are written
     third.write_text(json.dumps(context, ensure_ascii=False), encoding="utf-8")
+    rehash(batch)
 
     with pytest.raises(TemplateError):
         issue_batch(batch, register=register_url, output_dir=output, issued_on=DAY)

@@ -80,7 +80,8 @@ def test_build_and_issue_leak_no_file_handle(tmp_path: Path) -> None:
         before = _open_fds()
         options = BuildOptions(workers=2)
         report = build(ws, options, planned=plan(ws, options))
-        result = issue_batch(report.folder, register=url, output_dir=ws.output_dir, issued_on=None)
+        # the second round numbers the same letters again: a deliberate re-issue (the duplicate check runs too)
+        result = issue_batch(report.folder, register=url, output_dir=ws.output_dir, issued_on=None, reissue=True)
         assert len(result.new) == 250 and result.new[0].number == 1 + 250 * round_
         assert _open_fds() == before
 
@@ -101,7 +102,7 @@ def test_8_concurrent_issue_processes_give_1600_consecutive_numbers(tmp_path: Pa
         pass  # the schema exists before the race, as in an office
     template = make_template(tmp_path / "template.docx")
     batches = [make_batch(output / "drafts", [f"Phường Số {p}-{i:03d}" for i in range(LETTERS_EACH)],
-                          template=template) for p in range(PROCESSES)]
+                          template=template, workspace=workspace) for p in range(PROCESSES)]
     env = {**os.environ, "CONGVAN_REGISTER_URL": register_url}
     children = [subprocess.Popen([sys.executable, "-m", "congvan", "issue", str(batch), "-w", str(workspace),
                                   "--date", DATE], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

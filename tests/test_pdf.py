@@ -268,19 +268,25 @@ def test_same_names_in_different_folders_go_beside_their_own_docx(tmp_path):
         convert_to_pdf(letters, tmp_path / "out", soffice=str(script), overwrite=True)
 
 
-def test_existing_pdf_is_not_overwritten(tmp_path):
+def test_only_missing_or_outdated_pdfs_are_converted(tmp_path):
     script = fake_soffice(tmp_path / "bin", "ok")
-    letters = [minimal_docx(tmp_path / "in" / f"{n}.docx") for n in ("a", "b")]
+    letters = [minimal_docx(tmp_path / "in" / f"{n}.docx") for n in ("a", "b", "c")]
     out = tmp_path / "pdf"
     out.mkdir()
-    (out / "b.pdf").write_bytes(b"issued")
-    with pytest.raises(OutputError, match="không ghi đè"):
-        convert_to_pdf(letters, out, soffice=str(script))
-    assert (out / "b.pdf").read_bytes() == b"issued"
-    assert not (out / "a.pdf").exists()  # refused before converting anything
-    assert fake_calls(tmp_path / "bin") == []
+    (out / "b.pdf").write_bytes(b"up to date")
+    (out / "c.pdf").write_bytes(b"older than its docx")
+    old = letters[2].stat().st_mtime - 60
+    os.utime(out / "c.pdf", (old, old))
+    pdfs = convert_to_pdf(letters, out, soffice=str(script))
+    assert pdfs == [out / "a.pdf", out / "b.pdf", out / "c.pdf"]
+    assert (out / "b.pdf").read_bytes() == b"up to date"  # kept as it is
+    assert (out / "a.pdf").read_bytes().startswith(b"%PDF-") and (out / "c.pdf").read_bytes().startswith(b"%PDF-")
+    assert sum(c["n"] for c in fake_calls(tmp_path / "bin")) == 2  # a (missing) and c (outdated) only
+    convert_to_pdf(letters, out, soffice=str(script))
+    assert sum(c["n"] for c in fake_calls(tmp_path / "bin")) == 2  # all up to date now: soffice not started
     convert_to_pdf(letters, out, soffice=str(script), overwrite=True)
     assert (out / "b.pdf").read_bytes().startswith(b"%PDF-")
+    assert sum(c["n"] for c in fake_calls(tmp_path / "bin")) == 5
 
 
 def test_missing_soffice_says_what_to_install(tmp_path, monkeypatch):
@@ -311,21 +317,24 @@ def fake_path(tmp_path, monkeypatch) -> Path:
     return bindir
 
 
-def test_cli_converts_a_folder_and_refuses_to_overwrite(tmp_path, fake_path):
+def test_cli_converts_a_folder_then_only_what_is_new(tmp_path, fake_path):
     year = tmp_path / "output" / "2026"
     for name in ("01-SNV-CCHC_a.docx", "02-SNV-CCHC_b.docx", "template.docx"):
         minimal_docx(year / name)
     runner = CliRunner()
     result = runner.invoke(cli, ["pdf", str(year), "--workers", "2"])
     assert result.exit_code == 0, result.output
-    assert f"Đã tạo 2 tệp PDF tại {year}" in result.output
+    assert f"Đã tạo 2 tệp PDF tại {year.resolve()}" in result.output
     assert sorted(p.name for p in year.glob("*.pdf")) == ["01-SNV-CCHC_a.pdf", "02-SNV-CCHC_b.pdf"]
+    minimal_docx(year / "03-SNV-CCHC_c.docx")
     again = runner.invoke(cli, ["pdf", str(year)])
-    assert again.exit_code == 1
-    assert "--overwrite" in again.output
+    assert again.exit_code == 0, again.output
+    assert f"Đã tạo 1 tệp PDF tại {year.resolve()}" in again.output
+    assert "Giữ nguyên 2 tệp PDF đã mới hơn .docx" in again.output
     forced = runner.invoke(cli, ["pdf", str(year), "--overwrite", "--out", str(tmp_path / "gui")])
     assert forced.exit_code == 0, forced.output
-    assert sorted(p.name for p in (tmp_path / "gui").iterdir()) == ["01-SNV-CCHC_a.pdf", "02-SNV-CCHC_b.pdf"]
+    assert sorted(p.name for p in (tmp_path / "gui").iterdir()) == [
+        "01-SNV-CCHC_a.pdf", "02-SNV-CCHC_b.pdf", "03-SNV-CCHC_c.pdf"]
 
 
 def test_cli_reports_failures_with_exit_code_1(tmp_path, fake_path):

@@ -329,7 +329,7 @@ def run(args: list[str]) -> tuple[int, str, str]:
 
 def test_cli_issue_list_show_void_export_verify(cli_workspace: Path) -> None:
     ws = str(cli_workspace)
-    batch = make_batch(cli_workspace / "output" / "drafts", UNITS[:2])
+    batch = make_batch(cli_workspace / "output" / "drafts", UNITS[:2], workspace=cli_workspace)
     code, out, _ = run(["issue", str(batch), "-w", ws, "--date", "2026-11-23"])
     assert code == 0, out
     assert "01/SNV-CCHC\tcấp số\tPhường Nha Trang" in out and "cấp số mới 2 văn bản" in out
@@ -417,7 +417,7 @@ def test_mark_sent_fills_the_sent_date_and_receipt_columns(register_url: str) ->
 
 def test_cli_send_records_date_and_receipt_shown_in_the_register(cli_workspace: Path) -> None:
     ws = str(cli_workspace)
-    batch = make_batch(cli_workspace / "output" / "drafts", UNITS[:2])
+    batch = make_batch(cli_workspace / "output" / "drafts", UNITS[:2], workspace=cli_workspace)
     assert run(["issue", str(batch), "-w", ws, "--date", "2026-11-23"])[0] == 0
     code, out, _ = run(["register", "send", "01", "02", "-w", ws, "--year", "2026", "--ngay", "2026-11-24",
                         "--ky-nhan", "Gửi qua Hệ thống quản lý văn bản"])

@@ -101,8 +101,12 @@ def letter_context(unit: str, *, symbol: str = "SNV-CCHC", month: int = 11, year
 
 
 def make_batch(parent: Path, units: list[str], *, batch_id: str | None = None, symbol: str = "SNV-CCHC",
-               document_type: str = "Công văn", template: Path | None = None) -> Path:
-    """Write a draft batch folder (docs/drafts.md) with one letter per unit; return its path."""
+               document_type: str = "Công văn", template: Path | None = None, workspace: Path | None = None) -> Path:
+    """Write a draft batch folder (docs/drafts.md) with one letter per unit; return its path.
+
+    With `workspace`, the manifest records its congvan.toml as the one input, so issuing through the
+    workspace does not find the batch stale.
+    """
     batch_id = batch_id or dt.datetime(2026, 11, 22, 9, 30, 12).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     folder = parent / batch_id
     folder.mkdir(parents=True)
@@ -117,7 +121,8 @@ def make_batch(parent: Path, units: list[str], *, batch_id: str | None = None, s
         (folder / f"{stem}.json").write_text(json.dumps(context, ensure_ascii=False, indent=1), encoding="utf-8")
         (folder / f"{stem}.docx").write_bytes(b"draft placeholder")
         letters.append({"index": index, "unit": unit, "file": f"{stem}.docx", "context": f"{stem}.json",
-                        "sha256": sha256_file(folder / f"{stem}.docx"), "weaknesses": [], "strengths": [],
+                        "sha256": sha256_file(folder / f"{stem}.docx"),
+                        "context_sha256": sha256_file(folder / f"{stem}.json"), "weaknesses": [], "strengths": [],
                         "subject": "V/v " + context["trich_yeu"], "recipients": context["kinh_gui"],
                         "signer": "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Trần Văn Minh"})
     manifest = {
@@ -125,9 +130,20 @@ def make_batch(parent: Path, units: list[str], *, batch_id: str | None = None, s
         "template": {"source": "templates_docx/test.docx", "file": "template.docx",
                      "sha256": sha256_file(folder / "template.docx")},
         "document_type": document_type, "issuer_abbreviation": "SNV", "symbol": symbol, "letters": letters,
+        "inputs": [] if workspace is None else [
+            {"role": "config", "path": "congvan.toml", "sha256": sha256_file(workspace / "congvan.toml")}],
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return folder
+
+
+def rehash(folder: Path) -> None:
+    """Record the current SHA-256 of every context in the batch's manifest (a test editing a draft on purpose)."""
+    manifest_path = folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for letter in manifest["letters"]:
+        letter["context_sha256"] = sha256_file(folder / letter["context"])
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 UNITS = ["Phường Nha Trang", "Xã Cam Lâm", "Phường Cam Ranh", "Xã Diên Khánh", "Đặc khu Trường Sa"]

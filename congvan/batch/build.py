@@ -17,6 +17,7 @@ from typing import Any
 
 from congvan import clock
 from congvan.batch import drafts
+from congvan.batch.batches import input_files
 from congvan.config import Workspace
 from congvan.errors import CongvanError, DataError, FileUnreadable
 from congvan.letter.assessment import assess
@@ -98,6 +99,7 @@ class Plan:
     letters: list[PlannedLetter]
     warnings: list[str]
     contexts: ContextMaker
+    inputs: tuple[drafts.InputFile, ...]  # every file read, with its SHA-256 (recorded in the manifest)
     sources: dict[str, str] = field(default_factory=dict)  # table name -> where it was read (file, sheet)
 
 
@@ -142,7 +144,8 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     if letters:
         template.check_context(contexts(letters[0]))
         rules.warnings.clear()  # the letter is made again with the others, and warns then
-    return Plan(template, letters, warnings, contexts, {t.spec.name: t.source for t in tables})
+    inputs = input_files(workspace, options.data or workspace.results, template_path)  # every one read fine
+    return Plan(template, letters, warnings, contexts, inputs, {t.spec.name: t.source for t in tables})
 
 
 def build(workspace: Workspace, options: BuildOptions, progress: Progress | None = None,
@@ -173,8 +176,8 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
             _add_warnings(warnings, new_warnings)
             if progress:
                 progress(len(chunk_entries))
-        final = drafts.finish_batch(partial, _header(workspace, batch, now, template), template.path, entries,
-                                    warnings)
+        header = _header(workspace, batch, now, template, planned.inputs)
+        final = drafts.finish_batch(partial, header, template.path, entries, warnings)
     return BuildReport(batch, final, letters, warnings, template.sha256)
 
 
@@ -280,11 +283,12 @@ def workbook_positions(tables: Iterable[ResultTable]) -> dict[str, int]:
     return positions
 
 
-def _header(workspace: Workspace, batch: str, now: dt.datetime, template: LetterTemplate) -> drafts.BatchHeader:
+def _header(workspace: Workspace, batch: str, now: dt.datetime, template: LetterTemplate,
+            inputs: tuple[drafts.InputFile, ...]) -> drafts.BatchHeader:
     try:
         source_text = str(template.path.resolve().relative_to(workspace.root))
     except ValueError:
         source_text = str(template.path)
     return drafts.BatchHeader(batch=batch, created=now, template_source=source_text, template_sha256=template.sha256,
                               issuer=workspace.agency.issuer, issuer_abbreviation=workspace.agency.issuer_abbreviation,
-                              symbol=workspace.agency.symbol)
+                              symbol=workspace.agency.symbol, inputs=inputs)

@@ -1,15 +1,15 @@
 """The draft-batch folder format (docs/drafts.md): the one module that names, writes and reads its files.
 
     output/drafts/<batch>/          batch = YYYYMMDD-HHMMSS-<6 hex>
-        manifest.json               the batch and its letters, in print order
+        manifest.json               the batch, the SHA-256 of its inputs, its letters in print order
         manifest.csv                the same list for people
         template.docx               exact copy of the template used (SHA-256 in the manifest)
         <stem>.docx, <stem>.json    each draft letter and the context it was rendered from
 
 A batch is written into `.<batch>.partial/` and renamed when complete. Reading a batch checks the
-manifest, the template copy against its SHA-256 and every letter's context; a letter's context is read
-again (and checked against the hash taken at load time) only when it is used, so a batch of thousands
-of letters is never all in memory.
+manifest, the template copy, every draft .docx and every context against the SHA-256 the manifest
+recorded at build time (an edited context is refused); a letter's context is read again (and checked
+once more) only when it is used, so a batch of thousands of letters is never all in memory.
 """
 
 from __future__ import annotations
@@ -68,11 +68,15 @@ def _docx_name(stem: str) -> str:
     return f"{stem}.docx"
 
 
+def context_bytes(context: dict[str, Any]) -> bytes:
+    """Return the bytes of a letter's context file (UTF-8 JSON)."""
+    return json.dumps(pack(context), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def write_letter(folder: Path, stem: str, data: bytes, context: dict[str, Any]) -> None:
     """Write one draft letter and its context into the (hidden, not yet renamed) batch folder."""
     letter_path(folder, stem).write_bytes(data)
-    (folder / f"{stem}.json").write_bytes(
-        json.dumps(pack(context), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    (folder / f"{stem}.json").write_bytes(context_bytes(context))
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,8 @@ class CriterionFigures:
 def letter_entry(index: int, unit: str, stem: str, data: bytes, context: dict[str, Any],
                  weaknesses: Sequence[str], strengths: Sequence[str],
                  figures: Sequence[CriterionFigures]) -> dict[str, Any]:
-    """Return the manifest entry of one letter; `figures` are in catalog order."""
+    """Return the manifest entry of one letter (with the SHA-256 of its .docx and of its context file);
+    `figures` are in catalog order."""
     signer = context["ky"]
     return {
         "index": index,
@@ -102,6 +107,7 @@ def letter_entry(index: int, unit: str, stem: str, data: bytes, context: dict[st
         "file": _docx_name(stem),
         "context": f"{stem}.json",
         "sha256": sha256_bytes(data),
+        "context_sha256": sha256_bytes(context_bytes(context)),
         "weaknesses": list(weaknesses),
         "strengths": list(strengths),
         "figures": [f.as_dict() for f in figures],
@@ -109,6 +115,15 @@ def letter_entry(index: int, unit: str, stem: str, data: bytes, context: dict[st
         "recipients": context["kinh_gui"],
         "signer": " ".join(p for p in (signer["quyen_han"], signer["chuc_vu"], signer["ho_ten"]) if p),
     }
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file the batch was built from: its role, path (relative to the workspace when inside it), SHA-256."""
+
+    role: str  # "results", "catalog", "config", "recipients", "template"
+    path: str
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,7 @@ class BatchHeader:
     issuer: str
     issuer_abbreviation: str
     symbol: str
+    inputs: tuple[InputFile, ...] = ()
 
 
 @contextmanager
@@ -149,6 +165,7 @@ def finish_batch(partial: Path, header: BatchHeader, template: Path, entries: li
         "issuer": header.issuer,
         "issuer_abbreviation": header.issuer_abbreviation,
         "symbol": header.symbol,
+        "inputs": [{"role": i.role, "path": i.path, "sha256": i.sha256} for i in header.inputs],
         "warnings": warnings,
         "letters": entries,
     }
@@ -217,6 +234,7 @@ class DraftBatch:
     issuer_abbreviation: str
     symbol: str
     letters: list[DraftLetter]
+    inputs: tuple[InputFile, ...] = ()
 
     @property
     def manifest_path(self) -> Path:
@@ -255,6 +273,7 @@ def load_batch(folder: Path) -> DraftBatch:
             f"{str(template.get('sha256'))[:12]}… trong {MANIFEST}). Hãy tạo lại lô bản nháp."
         )
     symbol = str(manifest.get("symbol") or "")
+    inputs = _inputs(manifest_path, manifest)
     letters: list[DraftLetter] = []
     seen: set[int] = set()
     for entry in entries:
@@ -266,7 +285,14 @@ def load_batch(folder: Path) -> DraftBatch:
                       document_type=str(manifest.get("document_type") or DOCUMENT_TYPE),
                       issuer=str(manifest.get("issuer") or ""),
                       issuer_abbreviation=str(manifest.get("issuer_abbreviation") or ""),
-                      symbol=symbol, letters=letters)
+                      symbol=symbol, letters=letters, inputs=inputs)
+
+
+def _inputs(manifest_path: Path, manifest: dict[str, Any]) -> tuple[InputFile, ...]:
+    try:
+        return tuple(InputFile(str(i["role"]), str(i["path"]), str(i["sha256"])) for i in manifest.get("inputs") or [])
+    except (KeyError, TypeError) as err:
+        raise RegisterError(f"{manifest_path}: mục 'inputs' thiếu khóa {err} ({_SEE_DOCS}).") from err
 
 
 def _load_letter(folder: Path, manifest_path: Path, entry: Any, batch_symbol: str, seen: set[int]) -> DraftLetter:
@@ -279,7 +305,9 @@ def _load_letter(folder: Path, manifest_path: Path, entry: Any, batch_symbol: st
         raise RegisterError(f"{manifest_path}: số thứ tự {index} lặp lại.")
     if not context_path.is_file():
         raise RegisterError(f"{context_path}: thiếu dữ liệu (context) của bản nháp số {index}.")
+    _check_recorded(folder / str(entry.get("file") or ""), entry.get("sha256"), "bản nháp (.docx)", index)
     raw = context_path.read_bytes()
+    _check_recorded(context_path, entry.get("context_sha256"), "dữ liệu (context)", index, raw)
     context = unpack(_read_json(context_path, raw))
     for key in ("ky_hieu", "dia_danh"):
         if key not in context:
@@ -290,6 +318,45 @@ def _load_letter(folder: Path, manifest_path: Path, entry: Any, batch_symbol: st
     unit = nfc(str(entry.get("unit") or context.get("don_vi", {}).get("ten_hoa") or f"van-ban-{index}"))
     return DraftLetter(index=index, unit=unit, symbol=context["ky_hieu"], context_path=context_path,
                        context_sha256=sha256_bytes(raw))
+
+
+def _check_recorded(path: Path, recorded: Any, what: str, index: int, raw: bytes | None = None) -> None:
+    """Refuse a draft file that is missing or whose SHA-256 differs from the one the manifest recorded."""
+    if not recorded:
+        raise RegisterError(
+            f"{path.parent / MANIFEST}: không ghi SHA-256 {what} của bản nháp số {index} (lô tạo bằng phiên bản "
+            "cũ); hãy tạo lại lô bản nháp bằng `congvan build`.")
+    if raw is None and not path.is_file():
+        raise RegisterError(f"{path}: thiếu {what} của bản nháp số {index}; hãy tạo lại lô bản nháp.")
+    actual = sha256_bytes(raw) if raw is not None else sha256_file(path)
+    if actual != recorded:
+        raise RegisterError(
+            f"{path}: {what} của bản nháp số {index} đã bị sửa sau khi tạo lô (SHA-256 {actual[:12]}… khác "
+            f"{str(recorded)[:12]}… trong {MANIFEST}); không cấp số. Sửa dữ liệu nguồn rồi tạo lại lô bằng "
+            "`congvan build`.")
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """What manifest.json says about a batch, read without checking its letters (for listings)."""
+
+    folder: Path
+    batch_id: str
+    created: str
+    units: tuple[str, ...]
+    inputs: tuple[InputFile, ...]
+
+
+def read_summary(folder: Path) -> BatchSummary | None:
+    """Return the batch in `folder` as its manifest describes it; None when `folder` holds no readable batch."""
+    manifest_path = Path(folder) / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_bytes())
+        units = tuple(nfc(str(entry["unit"])) for entry in manifest["letters"])
+        return BatchSummary(folder=Path(folder), batch_id=str(manifest["batch"]), created=str(manifest["created"]),
+                            units=units, inputs=_inputs(manifest_path, manifest))
+    except (OSError, ValueError, KeyError, TypeError, RegisterError):
+        return None
 
 
 def letter_titles(folder: Path) -> dict[str, str]:

@@ -29,7 +29,9 @@ from typing import Any
 from lxml import etree
 
 from congvan import clock
+from congvan.batch.batches import issue_notes
 from congvan.batch.drafts import DraftBatch, DraftLetter, load_batch
+from congvan.config import Workspace
 from congvan.errors import OutputError, RegisterError
 from congvan.files import atomic_write, sha256_bytes
 from congvan.letter.context import pack, with_number
@@ -135,7 +137,7 @@ def issued_amount(addressees: list[str], distribution: list[str]) -> int | None:
 
 
 def _document(batch: DraftBatch, draft: DraftLetter, context: dict[str, Any], issued: dict[str, Any], data: bytes,
-              file_path: str) -> NewDocument:
+              file_path: str, note: str) -> NewDocument:
     signer = context.get("ky") or {}
     addressees = [nfc(str(a)) for a in context.get("kinh_gui") or []]
     distribution = [nfc(str(a)) for a in context.get("noi_nhan") or []]
@@ -153,6 +155,7 @@ def _document(batch: DraftBatch, draft: DraftLetter, context: dict[str, Any], is
         archive_copy=archive_copy(distribution),
         issued_amount=issued_amount(addressees, distribution),
         page_amount=page_amount(data),
+        note=note,
         batch_id=batch.batch_id,
         letter_index=draft.index,
         unit=draft.unit,
@@ -201,13 +204,15 @@ def _clear_leftovers(register: Register, conn: Any, year_dir: Path, symbol: str,
 
 
 def issue_batch(batch_dir: Path, *, register: Register | str, output_dir: Path, organ: str | None = None,
-                issued_on: dt.date | None = None, series: str = DEFAULT_SERIES) -> IssueResult:
+                issued_on: dt.date | None = None, series: str = DEFAULT_SERIES, workspace: Workspace | None = None,
+                allow_stale: bool = False, reissue: bool = False) -> IssueResult:
     """Give numbers to the letters of the draft batch in `batch_dir`, write them to `output_dir/<year>/`.
 
     `register` is an open `Register` or its URL. `organ` is the issuing body's abbreviation that owns the
     number series (default: the manifest's `issuer_abbreviation`). `issued_on` defaults to today (Vietnam
     time); it may not be earlier than the last date of the series. Letters already issued from this batch
-    are returned with `already=True` and not issued again.
+    are returned with `already=True` and not issued again. Stale inputs (checked against `workspace`) and
+    duplicate letters are refused unless `allow_stale` / `reissue` (congvan/batch/batches.py `issue_notes`).
     """
     batch = load_batch(batch_dir)
     output_dir = Path(output_dir)
@@ -225,14 +230,15 @@ def issue_batch(batch_dir: Path, *, register: Register | str, output_dir: Path, 
     own = isinstance(register, str)
     reg = Register(register) if isinstance(register, str) else register
     try:
-        return _issue(reg, batch, template, output_dir, organ, date, series)
+        notes = issue_notes(batch, reg, organ, date.year, workspace, allow_stale=allow_stale, reissue=reissue)
+        return _issue(reg, batch, template, output_dir, organ, date, series, notes)
     finally:
         if own:
             reg.close()
 
 
 def _issue(reg: Register, batch: DraftBatch, template: LetterTemplate, output_dir: Path, organ: str, date: dt.date,
-           series: str) -> IssueResult:
+           series: str, notes: dict[int, str]) -> IssueResult:
     batch_id = batch.batch_id
     drafts = batch.letters
     written: list[Path] = []
@@ -261,7 +267,8 @@ def _issue(reg: Register, batch: DraftBatch, template: LetterTemplate, output_di
                     moved.append(_move_aside(path))
                 atomic_write(path, data, overwrite=False)
                 written.append(path)
-                record = reg.insert(conn, _document(batch, draft, context, issued, data, f"{year_dir.name}/{name}"),
+                record = reg.insert(conn, _document(batch, draft, context, issued, data, f"{year_dir.name}/{name}",
+                                              notes.get(draft.index, "")),
                                     organ=organ, number=number, date=date, series=series)
                 letters.append(_letter(record, path, already=False))
                 _pause_hook(len(written))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from congvan.batch import drafts
+from congvan.batch import batches, drafts
 from congvan.batch.build import BuildOptions, BuildReport, build, plan
 from congvan.batch.issue import IssueResult, issue_batch
 from congvan.batch.preview import BuildSummary, summarize
@@ -21,7 +21,7 @@ from congvan.config import Workspace, load_workspace
 from congvan.errors import PdfError, UsageError
 from congvan.pdf.convert import collect_docx, find_soffice
 from congvan.pdf.finish import PdfResult, convert_letters
-from congvan.pdf.order import print_order
+from congvan.pdf.order import issued_title, print_order
 from congvan.recipients.rules import with_lists
 from congvan.register.records import DEFAULT_SERIES
 from congvan.register.store import Register
@@ -41,9 +41,16 @@ def _stage(progress: Progress | None, stage: str, total: int) -> Callable[[int],
     return lambda done: progress(stage, done, total)
 
 
-def bundle_order(files: Sequence[Path]) -> tuple[list[Path], list[str]]:
-    """Return `files` in print order with bookmark titles: a draft batch's manifest order, else by name."""
-    return print_order(files, drafts.letter_titles)
+def bundle_order(files: Sequence[Path], issued: dict[Path, str] | None = None) -> tuple[list[Path], list[str]]:
+    """Return `files` in print order with bookmark titles: a draft batch's manifest order, else register order
+    (`issued`: resolved path -> "số và ký hiệu — unit"), else by name."""
+    issued = issued or {}
+
+    def known(folder: Path) -> dict[str, str]:
+        where = folder.resolve()
+        return drafts.letter_titles(folder) or {p.name: title for p, title in issued.items() if p.parent == where}
+
+    return print_order(files, known)
 
 
 # -- issue --
@@ -54,20 +61,26 @@ class IssueRequest:
     """`congvan issue`: give numbers to the draft batch in `batch_dir`."""
 
     workspace: Path
-    batch_dir: Path
+    batch: Path | str  # a batch folder, a batch id in output/drafts/, or "latest"
     issued_on: dt.date | None = None  # default: today, Vietnam time
     series: str = DEFAULT_SERIES
+    allow_stale: bool = False  # issue even though an input changed since the build (noted in the register)
+    reissue: bool = False  # issue even though the unit has a number for the same trích yếu this year (noted)
 
 
 def issue(request: IssueRequest) -> IssueResult:
     """Issue a draft batch into the workspace's register and output/<year>/."""
-    return _issue(load_workspace(request.workspace), request.batch_dir, request.issued_on, request.series)
+    ws = load_workspace(request.workspace)
+    return _issue(ws, batches.resolve(ws, request.batch), request.issued_on, request.series,
+                  allow_stale=request.allow_stale, reissue=request.reissue)
 
 
-def _issue(ws: Workspace, batch_dir: Path, issued_on: dt.date | None, series: str) -> IssueResult:
+def _issue(ws: Workspace, batch_dir: Path, issued_on: dt.date | None, series: str, *, allow_stale: bool = False,
+           reissue: bool = False) -> IssueResult:
     with Register(ws.register_url) as register:
         return issue_batch(batch_dir, register=register, output_dir=ws.output_dir,
-                           organ=ws.agency.issuer_abbreviation, issued_on=issued_on, series=series)
+                           organ=ws.agency.issuer_abbreviation, issued_on=issued_on, series=series,
+                           workspace=ws, allow_stale=allow_stale, reissue=reissue)
 
 
 # -- pdf --
@@ -75,27 +88,66 @@ def _issue(ws: Workspace, batch_dir: Path, issued_on: dt.date | None, series: st
 
 @dataclass(frozen=True)
 class PdfRequest:
-    """`congvan pdf`: letters (files, or folders of them) to PDF, optionally one print bundle."""
+    """`congvan pdf`: letters (files, folders of them, or "latest" batch) to PDF, optionally one print bundle."""
 
-    paths: tuple[Path, ...]
+    paths: tuple[Path | str, ...]
     out: Path | None = None
     workers: int | None = None
     overwrite: bool = False
     bundle_to: Path | None = None
     duplex: bool = True
+    workspace: Path | None = None  # its register titles issued letters and leaves out voided ones; "latest"
+
+
+@dataclass(frozen=True)
+class Issued:
+    """What the register says about the issued letters among some files (resolved paths)."""
+
+    titles: dict[Path, str]  # "số và ký hiệu — unit", in register order
+    voided: set[Path]
+
+
+def registered(ws: Workspace, files: Sequence[Path]) -> Issued:
+    """Read the register when some of `files` lie in the workspace's output folder (not its drafts): the title
+    of every issued letter's file, and the voided ones."""
+    output, drafts_dir = ws.output_dir.resolve(), ws.drafts_dir.resolve()
+    if not any(f.resolve().is_relative_to(output) and not f.resolve().is_relative_to(drafts_dir) for f in files):
+        return Issued({}, set())
+    with Register(ws.register_url) as register:
+        records = [((ws.output_dir / r.file_path).resolve(), r) for r in register.records() if r.file_path]
+    return Issued({path: issued_title(r.number_symbol, r.unit or "") for path, r in records},
+                  {path for path, r in records if r.voided})
 
 
 def make_pdfs(request: PdfRequest, progress: Progress | None = None) -> PdfResult:
-    """Convert the letters to PDF (metadata, font check) and gather the bundle in print order."""
-    files = collect_docx(request.paths)
-    if not files:
-        raise PdfError("không có tệp .docx nào để chuyển sang PDF trong: " + ", ".join(map(str, request.paths)))
+    """Convert the letters to PDF (metadata, font check) and gather the bundle in print order.
+
+    With a workspace, "latest" names its newest draft batch, letters voided in its register are left
+    out (listed in `left_out`), and issued letters are bookmarked "số và ký hiệu — unit".
+    """
+    ws = load_workspace(request.workspace) if request.workspace is not None else None
+    files = collect_docx([_batch_or_path(ws, p) for p in request.paths])
+    issued = registered(ws, files) if ws is not None else Issued({}, set())
+    letters = [f for f in files if f.resolve() not in issued.voided]
+    if not letters:
+        raise PdfError("không có tệp .docx nào để chuyển sang PDF trong: " + ", ".join(map(str, request.paths))
+                       + (f" ({len(files)} văn bản đã thu hồi được bỏ qua)" if files else ""))
     titles = None
     if request.bundle_to is not None:
-        files, titles = bundle_order(files)
-    return convert_letters(files, request.out, workers=request.workers, overwrite=request.overwrite,
-                           bundle_to=request.bundle_to, duplex=request.duplex, titles=titles,
-                           progress=_stage(progress, PDF, len(files)))
+        letters, titles = bundle_order(letters, issued.titles)
+    result = convert_letters(letters, request.out, workers=request.workers, overwrite=request.overwrite,
+                             bundle_to=request.bundle_to, duplex=request.duplex, titles=titles,
+                             progress=_stage(progress, PDF, len(letters)))
+    result.left_out = [f for f in files if f.resolve() in issued.voided]
+    return result
+
+
+def _batch_or_path(ws: Workspace | None, path: Path | str) -> Path:
+    if str(path) != batches.LATEST:
+        return Path(path)
+    if ws is None:
+        raise UsageError("'latest' (lô bản nháp mới nhất) cần thư mục làm việc có congvan.toml (-w).")
+    return batches.resolve(ws, batches.LATEST)
 
 
 # -- build --
@@ -117,6 +169,7 @@ class BuildRequest:
     issue: bool = False
     issued_on: dt.date | None = None
     series: str = DEFAULT_SERIES
+    reissue: bool = False  # with `issue`: see IssueRequest
     pdf: bool = False
     bundle: bool = False
 
@@ -157,9 +210,9 @@ def build_letters(request: BuildRequest, progress: Progress | None = None) -> Bu
     titles = [letter.unit for letter in report.letters]
     bundle_to = report.folder / BUNDLE_NAME
     if request.issue:
-        result.issued = _issue(ws, report.folder, request.issued_on, request.series)
+        result.issued = _issue(ws, report.folder, request.issued_on, request.series, reissue=request.reissue)
         files = [letter.path for letter in result.issued.letters]
-        titles = [f"{letter.number_symbol} {letter.unit}" for letter in result.issued.letters]
+        titles = [issued_title(letter.number_symbol, letter.unit) for letter in result.issued.letters]
         bundle_to = files[0].parent / f"ban_in_{result.issued.batch_id}.pdf" if files else bundle_to
     if (request.pdf or request.bundle) and files:
         scratch = report.folder / ".pdf"
@@ -170,6 +223,8 @@ def build_letters(request: BuildRequest, progress: Progress | None = None) -> Bu
         except PdfError as err:
             result.pdf_error = err
         finally:
-            if not request.pdf:  # only the bundle was asked for: drop the single PDFs
+            if not request.pdf:  # only the bundle was asked for: drop the single PDFs, report none
                 shutil.rmtree(scratch, ignore_errors=True)
+                if result.pdf is not None:
+                    result.pdf.pdfs, result.pdf.kept = [], []
     return result

@@ -3,7 +3,8 @@
 Each command lives in its own module and registers itself on the `cli` group from `congvan.cli.main`.
 """
 
-from congvan.cli import build, lint, pdf, recipients, register  # noqa: F401  (each module adds its commands to `cli`)
+# each module adds its commands to `cli`
+from congvan.cli import batches, build, lint, pdf, recipients, register  # noqa: F401
 from congvan.cli.main import cli
 
 __all__ = ["cli"]

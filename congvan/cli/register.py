@@ -32,28 +32,39 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 @cli.command("issue")
-@click.argument("batch_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("batch")
 @workspace_option
 @series_option
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="Issue date (default: today, Vietnam time); not earlier than the last issued document.")
-def issue_command(batch_dir: Path, workspace: Path, series: str, date_text: str | None) -> None:
+@click.option("--allow-stale", is_flag=True,
+              help="Issue even though an input changed since the build (recorded in the register's note).")
+@click.option("--reissue", is_flag=True,
+              help="Issue even though a unit already has a number for the same trích yếu this year (recorded).")
+def issue_command(batch: str, workspace: Path, series: str, date_text: str | None, allow_stale: bool,
+                  reissue: bool) -> None:
     """Cấp số cho lô văn bản nháp.
 
     Give numbers (cấp số) to a draft batch and write the issued letters to output/<year>/.
 
-    Numbers are taken in one transaction and committed only when every file is written; a failed or
-    interrupted run consumes no number. Running it again on the same batch is idempotent: letters
-    that already have a number are listed and not issued twice.
+    BATCH is the batch folder, its id (in output/drafts/) or "latest" (see `congvan batches`). Every
+    draft .docx and context must match the SHA-256 its manifest recorded (an edited draft is refused);
+    a batch built before an input (results, catalog, congvan.toml, recipients, template) changed is
+    refused unless --allow-stale; a unit already numbered for the same trích yếu this year is refused
+    unless --reissue. Numbers are taken in one transaction and committed only when every file is
+    written; a failed or interrupted run consumes no number. Running it again on the same batch is
+    idempotent: letters that already have a number are listed and not issued twice.
 
     \b
     Example:
-        congvan issue output/drafts/20261122-093012-a1b2c3
+        congvan issue latest
         congvan issue output/drafts/20261122-093012-a1b2c3 --date 2026-11-23
+        congvan issue 20261122-093012-a1b2c3 --allow-stale
     """
     from congvan.batch.workflows import IssueRequest, issue
 
-    echo_issue_result(issue(IssueRequest(workspace, batch_dir, parse_date(date_text), series)))
+    echo_issue_result(issue(IssueRequest(workspace, batch, parse_date(date_text), series, allow_stale=allow_stale,
+                                         reissue=reissue)))
 
 
 def echo_issue_result(result: IssueResult) -> None:

@@ -88,10 +88,11 @@ def convert_to_pdf(files: Sequence[Path], out_dir: Path | None = None, *, worker
                    progress: Callable[[int], object] | None = None, overwrite: bool = False) -> list[Path]:
     """Convert `files` (.docx) to PDF; return the PDF paths in the order of `files`.
 
-    PDFs go to `out_dir` (default: beside each .docx). Existing PDFs are never replaced unless
-    `overwrite=True` (raises `OutputError` before converting anything). `progress(n)` is called from
-    this thread with the number of letters each finished chunk held. Raises `PdfError` naming every file
-    that did not give a valid PDF, after writing all the good ones.
+    PDFs go to `out_dir` (default: beside each .docx). Only letters whose PDF is missing or older than
+    the .docx are converted (an up-to-date PDF is kept as it is), unless `overwrite=True` converts them
+    all. `progress(n)` is called from this thread with the number of letters each finished chunk held
+    (the kept ones first). Raises `PdfError` naming every file that did not give a valid PDF, after
+    writing all the good ones.
     """
     sources = [Path(f) for f in files]
     if not sources:
@@ -102,11 +103,15 @@ def convert_to_pdf(files: Sequence[Path], out_dir: Path | None = None, *, worker
     if missing:
         raise PdfError("không tìm thấy tệp: " + ", ".join(map(str, missing)))
     targets = [pdf_target(s, out_dir) for s in sources]
-    _check_targets(sources, targets, overwrite)
+    _check_clashes(sources, targets)
+    jobs = [(s, t) for s, t in zip(sources, targets, strict=True) if overwrite or not is_current(s, t)]
+    if progress is not None and len(jobs) < len(sources):
+        progress(len(sources) - len(jobs))
+    if not jobs:
+        return targets
     program = find_soffice(soffice)
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
 
-    jobs = list(zip(sources, targets, strict=True))
     chunks = _chunks(jobs, min(chunk_size, math.ceil(len(jobs) / workers)))
     failed: dict[Path, str] = {}
     stderr_tails: list[str] = []
@@ -122,7 +127,7 @@ def convert_to_pdf(files: Sequence[Path], out_dir: Path | None = None, *, worker
                     result = future.result()
                     for source, target, pdf in result.ready:
                         try:
-                            atomic_write(target, pdf.read_bytes(), overwrite=overwrite)
+                            atomic_write(target, pdf.read_bytes())  # missing, outdated, or --overwrite
                             written.add(source)
                         except (OSError, OutputError) as err:
                             failed[source] = f"không ghi được {target}: {err}"
@@ -150,7 +155,15 @@ def convert_to_pdf(files: Sequence[Path], out_dir: Path | None = None, *, worker
     return targets
 
 
-def _check_targets(sources: list[Path], targets: list[Path], overwrite: bool) -> None:
+def is_current(source: Path, target: Path) -> bool:
+    """Return whether the PDF `target` exists and is not older than its .docx `source`."""
+    try:
+        return target.stat().st_mtime >= source.stat().st_mtime
+    except FileNotFoundError:
+        return False
+
+
+def _check_clashes(sources: list[Path], targets: list[Path]) -> None:
     seen: dict[Path, Path] = {}
     clashes = []
     for source, target in zip(sources, targets, strict=True):
@@ -160,11 +173,6 @@ def _check_targets(sources: list[Path], targets: list[Path], overwrite: bool) ->
         seen[key] = source
     if clashes:
         raise OutputError("hai tệp cùng tên sẽ ghi đè lên nhau: " + "; ".join(clashes))
-    existing = [t for t in targets if t.exists()]
-    if existing and not overwrite:
-        shown = ", ".join(map(str, existing[:5])) + (f" và {len(existing) - 5} tệp khác" if len(existing) > 5 else "")
-        raise OutputError(f"đã có tệp PDF, không ghi đè văn bản đã ban hành: {shown}. "
-                          "Dùng --overwrite (overwrite=True) nếu thật sự muốn tạo lại.")
 
 
 def _chunks(jobs: list[tuple[Path, Path]], size: int) -> list[list[tuple[Path, Path]]]:

@@ -2,7 +2,8 @@
 
 - Metadata (NĐ 30 văn bản điện tử): title = trích yếu ("V/v ..."), author = the issuing agency,
   subject = số và ký hiệu ("05/SNV-CCHC") once issued; read from the .docx with the layout locator, so
-  it works for any letter, drafted here or not.
+  it works for any letter, drafted here or not. Keywords are the .docx's own phrases ("công văn; Nghị
+  định 30/2020/NĐ-CP"), not LibreOffice's word-by-word split of them.
 - Fonts: the letter must print in Times New Roman or a metric-compatible face (Liberation Serif);
   anything else changes line breaks and page count, so it is reported.
 - Bundle: every letter of a batch in one PDF for printing, each starting on a new page; with
@@ -14,10 +15,12 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
@@ -25,7 +28,7 @@ from congvan.errors import CongvanError, OutputError, PdfError
 from congvan.files import atomic_write
 from congvan.lint.check import read_docx
 from congvan.lint.locate import locate
-from congvan.pdf.convert import convert_to_pdf, pdf_target
+from congvan.pdf.convert import convert_to_pdf, is_current, pdf_target
 
 SERIF_FONTS = ("TimesNewRoman", "Times New Roman", "LiberationSerif", "Liberation Serif", "Tinos")
 SYMBOL_FONTS = ("OpenSymbol", "Symbol", "ZapfDingbats")  # bullets and the like, harmless
@@ -39,6 +42,18 @@ class LetterInfo:
     title: str
     author: str
     subject: str
+    keywords: str = ""
+
+
+def docx_keywords(docx: Path) -> str:
+    """Return the keywords of the .docx (docProps/core.xml) as phrases joined by "; " (empty when none)."""
+    try:
+        with zipfile.ZipFile(docx) as archive:
+            root = etree.fromstring(archive.read("docProps/core.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return ""
+    text = " ".join("".join(element.itertext()) for element in root.iter("{*}keywords"))
+    return "; ".join(phrase for phrase in (p.strip() for p in re.split(r"[;,\n]", text)) if phrase)
 
 
 def letter_info(docx: Path) -> LetterInfo:
@@ -52,14 +67,15 @@ def letter_info(docx: Path) -> LetterInfo:
         number = re.sub(r"^Số\s*:\s*", "", layout.so.text).strip()
         if re.match(r"^\d+\s*/", number):  # a draft says "Số:     /SNV-CCHC": no number yet
             subject = re.sub(r"\s+", "", number)
-    return LetterInfo(title=title.strip(), author=author, subject=subject)
+    return LetterInfo(title=title.strip(), author=author, subject=subject, keywords=docx_keywords(docx))
 
 
 def set_metadata(pdf: Path, info: LetterInfo, creator: str = "congvan") -> None:
     """Write title, author and subject into the PDF's document information, replacing the file atomically."""
     writer = PdfWriter(clone_from=_reader(pdf))
     # a draft has no số và ký hiệu yet: its subject is left empty, not the template's
-    values = {"/Title": info.title, "/Author": info.author, "/Subject": info.subject, "/Creator": creator}
+    values = {"/Title": info.title, "/Author": info.author, "/Subject": info.subject, "/Keywords": info.keywords,
+              "/Creator": creator}
     writer.add_metadata(values)
     buffer = io.BytesIO()
     writer.write(buffer)
@@ -152,33 +168,47 @@ def finish(pairs: Sequence[tuple[Path, Path]]) -> FinishReport:
 
 @dataclass
 class PdfResult:
-    """What `convert_letters` wrote."""
+    """What `convert_letters` did: every letter's PDF, which were already up to date, the bundle."""
 
     pdfs: list[Path]
     report: FinishReport
+    kept: list[Path] = field(default_factory=list)  # PDFs not older than their .docx, left as they were
     bundle: Path | None = None
     bundle_pages: int = 0
+    bundled: int = 0  # letters in the bundle
+    left_out: list[Path] = field(default_factory=list)  # letters the caller left out (voided in the register)
+
+    @property
+    def made(self) -> list[Path]:
+        """The PDFs written by this run."""
+        kept = set(self.kept)
+        return [pdf for pdf in self.pdfs if pdf not in kept]
 
 
 def convert_letters(files: Sequence[Path], out_dir: Path | None = None, *, workers: int | None = None,
                     overwrite: bool = False, bundle_to: Path | None = None, duplex: bool = True,
                     titles: Sequence[str] | None = None, progress: Callable[[int], object] | None = None
                     ) -> PdfResult:
-    """Convert letters to PDF, set metadata, check fonts, and optionally gather them into one print bundle.
+    """Convert letters to PDF (those missing or outdated, or all with `overwrite`), set metadata, check fonts,
+    and optionally gather every letter into one print bundle.
 
     If some files fail, the others are still finished and the `PdfError` is raised afterwards.
     """
     if bundle_to is not None and bundle_to.exists() and not overwrite:
-        raise OutputError(f"{bundle_to}: đã có tệp, không ghi đè (dùng --overwrite nếu muốn tạo lại).")
+        raise OutputError(f"{bundle_to.resolve()}: đã có tệp, không ghi đè (dùng --overwrite nếu muốn tạo lại).")
+    kept = [pdf_target(f, out_dir) for f in files if not overwrite and is_current(f, pdf_target(f, out_dir))]
     try:
         pdfs = convert_to_pdf(files, out_dir, workers=workers, overwrite=overwrite, progress=progress)
     except PdfError as err:
         done = {pdf_target(f, out_dir): f for f in files}
         finish([(done[p], p) for p in err.converted if p in done])
         raise
-    result = PdfResult(pdfs, finish(list(zip(files, pdfs, strict=True))))
+    unchanged = set(kept)
+    result = PdfResult(pdfs, finish([(f, p) for f, p in zip(files, pdfs, strict=True) if p not in unchanged]),
+                       kept=kept)
     if bundle_to is not None:
         if bundle_to.exists():
             bundle_to.unlink()
         result.bundle, result.bundle_pages = bundle_to, bundle(pdfs, bundle_to, titles=titles, duplex=duplex)
+        result.bundled = len(pdfs)
     return result

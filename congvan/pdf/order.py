@@ -1,9 +1,9 @@
 """The order and bookmark titles of letters in a print bundle.
 
-The caller may know, for a folder, its letters' print order and titles (a draft batch's manifest: see
-`congvan.batch.workflows.bundle_order`); those come first, in that order. Other files (issued letters
-"05-SNV-CCHC_....docx", loose files) come in natural name order, so that "100-..." follows "99-...",
-titled by their file name.
+The caller may know, for a folder, its letters' print order and titles (a draft batch's manifest, or
+the register for issued letters: see `congvan.batch.workflows.bundle_order`); those come first, in that
+order. Other files come in natural name order, so that "100-..." follows "99-...", titled by their
+file name. A bookmark is "số và ký hiệu — unit" for an issued letter (`issued_title`), the unit for a draft.
 """
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ _DIGITS = re.compile(r"(\d+)")
 
 # folder -> {file name: title} in print order; empty for a folder with no known order
 KnownTitles = Callable[[Path], dict[str, str]]
+
+
+def issued_title(number_symbol: str, unit: str) -> str:
+    """Return the bookmark of an issued letter: "05/SNV-CCHC — Phường Nha Trang"."""
+    return f"{number_symbol} — {unit}" if unit else number_symbol
 
 
 def natural_key(path: Path) -> tuple[object, ...]:

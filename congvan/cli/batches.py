@@ -1,0 +1,68 @@
+"""`congvan batches` and `congvan batches prune`: the draft batches of a workspace (see congvan.batch.batches)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from congvan.cli.main import cli
+from congvan.cli.register import workspace_option
+
+
+@cli.group("batches", invoke_without_command=True)
+@workspace_option
+@click.pass_context
+def batches_group(ctx: click.Context, workspace: Path) -> None:
+    """Danh sách các lô văn bản nháp và tình trạng của từng lô.
+
+    List the draft batches in output/drafts/: id, time, units, inputs, status.
+
+    Status: nháp (draft), đã cấp số một phần (partly issued), đã cấp số (issued), đã có lô mới hơn
+    (superseded: a newer build from the same input files covers its units, and it was never issued).
+    "đầu vào đã đổi" marks a batch built before an input changed: rebuild it before issuing. Wherever
+    a batch is named (`congvan issue`, `congvan pdf`), "latest" means the newest one.
+
+    \b
+    Example:
+        congvan batches
+        congvan issue latest
+        congvan batches prune
+    """
+    if ctx.invoked_subcommand is not None:
+        ctx.obj["workspace"] = workspace
+        return
+    from congvan.batch.batches import workspace_batches
+
+    listed = workspace_batches(workspace)
+    if not listed:
+        click.echo("Chưa có lô bản nháp nào (chạy `congvan build`).")
+        return
+    for batch in listed:
+        summary = batch.summary
+        results = ", ".join(i.path for i in summary.inputs if i.role == "results") or "(không ghi đầu vào)"
+        state = batch.label + (f" ({batch.issued}/{len(summary.units)} văn bản)" if batch.issued else "")
+        stale = f"\tđầu vào đã đổi: {', '.join(batch.stale)}" if batch.stale else ""
+        click.echo(f"{summary.batch_id}\t{summary.created}\t{len(summary.units)} đơn vị\t{results}\t{state}{stale}")
+    click.echo(f"Lô mới nhất (latest): {listed[-1].summary.folder}")
+
+
+@batches_group.command("prune")
+@click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Workspace folder (holds congvan.toml). Default: the one given to `batches`, else the current.")
+@click.pass_context
+def prune_command(ctx: click.Context, workspace: Path | None) -> None:
+    """Xóa các lô nháp cũ đã có lô mới hơn và chưa cấp số.
+
+    Remove the superseded draft batches that were never issued (issued batches are always kept).
+
+    \b
+    Example:
+        congvan batches prune
+    """
+    from congvan.batch.batches import prune_workspace
+
+    removed = prune_workspace(workspace or ctx.obj["workspace"])
+    for batch in removed:
+        click.echo(f"Đã xóa {batch.summary.folder}")
+    click.echo(f"Đã xóa {len(removed)} lô bản nháp cũ chưa cấp số.")
