@@ -82,6 +82,8 @@ def test_init_makes_every_workspace_file_the_docs_mention(tmp_path):
 PLACEHOLDER_BATCH = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
 ISSUED_UNITS = ("Đặc khu Trường Sa", "Phường Ba Ngòi", "Phường Bảo An", "Phường Bắc Cam Ranh", "Phường Nha Trang",
                 "Phường Tây Nha Trang", "Xã Cam Lâm")  # issued in this (alphabetical) order: Nha Trang gets 05
+# the draft batch the examples issue: units without a number yet (issuing an issued unit again is refused)
+DRAFT_UNITS = ("Phường Đô Vinh", "Phường Đông Hải", "Phường Hòa Thắng")
 NEEDS_SOFFICE = re.compile(r"congvan pdf|--pdf|--bundle")
 
 
@@ -141,7 +143,9 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, s
         assert result.exit_code == 0, result.output
         assert (root / "output" / "2026" / "05-SNV-CCHC_phuong-nha-trang.docx").is_file()
         issued = set((root / "output" / "drafts").iterdir())
-        assert runner.invoke(cli, ["build", "-w", str(root)]).exit_code == 0
+        drafts = [arg for unit in DRAFT_UNITS for arg in ("--unit", unit)]
+        result = runner.invoke(cli, ["build", "-w", str(root), *drafts])
+        assert result.exit_code == 0, result.output
     (draft,) = set((root / "output" / "drafts").iterdir()) - issued
     yield root, draft.name
 

@@ -58,7 +58,7 @@ def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None
         congvan build
         congvan build --unit "Phường Nha Trang" --unit "Xã Cam Lâm"
         congvan build --data data/ket_qua_2025.xlsx --dry-run
-        congvan build --issue --date 2026-11-25
+        congvan build --unit "Phường Hòa Thắng" --issue --date 2026-11-25
         congvan build --kinh-gui cac-phuong-xa --noi-nhan thuong-truc
         congvan build --pdf --bundle
     """

@@ -37,7 +37,7 @@ def lint(paths: tuple[Path, ...], json_output: bool) -> int:
     \b
     Example:
         congvan lint output/drafts
-        congvan lint output/drafts/20261122-093012-a1b2c3/13_phuong-nha-trang.docx
+        congvan lint output/2026/05-SNV-CCHC_phuong-nha-trang.docx
         congvan lint --json output/2026 > ket_qua_kiem_tra.json
     """
     from congvan.lint.report import lint_files
