@@ -131,3 +131,10 @@ def make_batch(parent: Path, units: list[str], *, batch_id: str | None = None, s
 
 
 UNITS = ["Phường Nha Trang", "Xã Cam Lâm", "Phường Cam Ranh", "Xã Diên Khánh", "Đặc khu Trường Sa"]
+
+
+def freeze_today(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
+    """Make `congvan.clock.today()` return `day` (Vietnam time) in this process, for dates after the real today."""
+    from congvan import clock
+
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=clock.VIETNAM_TZ))

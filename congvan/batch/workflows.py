@@ -8,15 +8,17 @@ result dataclass; nothing here prints. Everything is read and checked before the
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from congvan import clock
 from congvan.batch import drafts
 from congvan.batch.build import BuildOptions, BuildReport, build, plan
 from congvan.batch.issue import IssueResult, issue_batch
-from congvan.config import Workspace, load_workspace
+from congvan.config import CONFIG_NAME, Workspace, load_workspace
 from congvan.errors import PdfError, UsageError
 from congvan.pdf.convert import collect_docx, find_soffice
 from congvan.pdf.finish import PdfResult, convert_letters
@@ -56,17 +58,20 @@ class IssueRequest:
     batch_dir: Path
     issued_on: dt.date | None = None  # default: today, Vietnam time
     series: str = DEFAULT_SERIES
+    backdate: bool = False  # allow a date before the last issued letter of the year (recorded)
 
 
 def issue(request: IssueRequest) -> IssueResult:
     """Issue a draft batch into the workspace's register and output/<year>/."""
-    return _issue(load_workspace(request.workspace), request.batch_dir, request.issued_on, request.series)
+    return _issue(load_workspace(request.workspace), request.batch_dir, request.issued_on, request.series,
+                  request.backdate)
 
 
-def _issue(ws: Workspace, batch_dir: Path, issued_on: dt.date | None, series: str) -> IssueResult:
+def _issue(ws: Workspace, batch_dir: Path, issued_on: dt.date | None, series: str, backdate: bool) -> IssueResult:
     with Register(ws.register_url) as register:
         return issue_batch(batch_dir, register=register, output_dir=ws.output_dir,
-                           organ=ws.agency.issuer_abbreviation, issued_on=issued_on, series=series)
+                           organ=ws.agency.issuer_abbreviation, issued_on=issued_on, series=series,
+                           backdate=backdate)
 
 
 # -- pdf --
@@ -82,19 +87,52 @@ class PdfRequest:
     overwrite: bool = False
     bundle_to: Path | None = None
     duplex: bool = True
+    workspace: Path | None = None  # letters in its output/<year>/ must be in the register and not withdrawn
 
 
 def make_pdfs(request: PdfRequest, progress: Progress | None = None) -> PdfResult:
-    """Convert the letters to PDF (metadata, font check) and gather the bundle in print order."""
-    files = collect_docx(request.paths)
+    """Convert the letters to PDF (metadata, font check) and gather the bundle in print order.
+
+    Letters in the workspace's `output/<year>/` that the register does not know, or whose number was
+    withdrawn, are left out with a warning.
+    """
+    files, skipped = issued_only(collect_docx(request.paths), request.workspace)
     if not files:
-        raise PdfError("không có tệp .docx nào để chuyển sang PDF trong: " + ", ".join(map(str, request.paths)))
+        raise PdfError("không có tệp .docx nào để chuyển sang PDF trong: " + ", ".join(map(str, request.paths))
+                       + "".join(f"; {reason}" for reason in skipped))
     titles = None
     if request.bundle_to is not None:
         files, titles = bundle_order(files)
-    return convert_letters(files, request.out, workers=request.workers, overwrite=request.overwrite,
-                           bundle_to=request.bundle_to, duplex=request.duplex, titles=titles,
-                           progress=_stage(progress, PDF, len(files)))
+    result = convert_letters(files, request.out, workers=request.workers, overwrite=request.overwrite,
+                             bundle_to=request.bundle_to, duplex=request.duplex, titles=titles,
+                             progress=_stage(progress, PDF, len(files)))
+    result.report.warnings[:0] = skipped
+    return result
+
+
+def issued_only(files: list[Path], workspace: Path | None) -> tuple[list[Path], list[str]]:
+    """Keep the files outside the workspace's `output/<year>/` and those the register has, not withdrawn."""
+    if workspace is None or not (Path(workspace) / CONFIG_NAME).is_file():
+        return files, []
+    ws = load_workspace(workspace)
+    output = ws.output_dir.resolve()
+    inside = {f: f"{f.parent.name}/{f.name}" for f in files
+              if f.resolve().parent.parent == output and re.fullmatch(r"\d{4}", f.parent.name)}
+    if not inside:
+        return files, []
+    with Register(ws.register_url) as register:
+        rows = {r.file_path: r for r in register.records()}
+    kept: list[Path] = []
+    skipped: list[str] = []
+    for path in files:
+        row = rows.get(inside[path]) if path in inside else None
+        if path in inside and row is None:
+            skipped.append(f"{path}: không có trong sổ văn bản đi, bỏ qua (chạy `congvan register verify`).")
+        elif row is not None and row.voided:
+            skipped.append(f"{path}: số {row.number_symbol} đã THU HỒI, bỏ qua.")
+        else:
+            kept.append(path)
+    return kept, skipped
 
 
 # -- build --
@@ -116,6 +154,7 @@ class BuildRequest:
     issue: bool = False
     issued_on: dt.date | None = None
     series: str = DEFAULT_SERIES
+    backdate: bool = False
     pdf: bool = False
     bundle: bool = False
 
@@ -144,12 +183,19 @@ def build_letters(request: BuildRequest, progress: Progress | None = None) -> Bu
     """
     if request.dry_run and (request.issue or request.pdf or request.bundle):
         raise UsageError("--dry-run không ghi tệp nào: không dùng cùng --issue, --pdf, --bundle.")
+    if (request.issued_on or request.backdate) and not request.issue:
+        raise UsageError("--date và --backdate là ngày cấp số: chỉ dùng cùng --issue (bản nháp để trống ngày; "
+                         "ngày được điền khi cấp số bằng `congvan issue --date`).")
     ws = with_lists(load_workspace(request.workspace), request.addressees, request.distribution)
     options = BuildOptions(data=request.data, template=request.template, units=request.units, out=request.out,
                            dry_run=request.dry_run, workers=request.workers)
     planned = plan(ws, options)
     if request.pdf or request.bundle:
         find_soffice()
+    if request.issue:  # a date the register refuses stops the build before the drafts are written
+        with Register(ws.register_url) as register:
+            register.check_date(ws.agency.issuer_abbreviation, request.issued_on or clock.today(), request.series,
+                                backdate=request.backdate)
     report = build(ws, options, progress=_stage(progress, LETTERS, len(planned.letters)), planned=planned)
     result = BuildResult(report)
     if report.folder is None:
@@ -158,7 +204,7 @@ def build_letters(request: BuildRequest, progress: Progress | None = None) -> Bu
     titles = [letter.unit for letter in report.letters]
     bundle_to = report.folder / BUNDLE_NAME
     if request.issue:
-        result.issued = _issue(ws, report.folder, request.issued_on, request.series)
+        result.issued = _issue(ws, report.folder, request.issued_on, request.series, request.backdate)
         files = [letter.path for letter in result.issued.letters]
         titles = [f"{letter.number_symbol} {letter.unit}" for letter in result.issued.letters]
         bundle_to = files[0].parent / f"ban_in_{result.issued.batch_id}.pdf" if files else bundle_to

@@ -24,7 +24,9 @@ from congvan.cli.register import echo_issue_result, parse_date
 @click.option("--dry-run", is_flag=True, help="Check everything and render in memory; write nothing.")
 @click.option("--issue", "issue", is_flag=True,
               help="Then issue the batch at once (cấp số, like `congvan issue`), for letters already signed.")
-@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="With --issue: the issue date (default: today).")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD",
+              help="With --issue: the issue date (default: today); refused without --issue.")
+@click.option("--backdate", is_flag=True, help="With --issue --date: allow a date before the last issued letter.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes that render letters. Default: one per CPU from 200 letters up, else 1.")
 @click.option("--pdf", "make_pdf", is_flag=True,
@@ -36,7 +38,8 @@ from congvan.cli.register import echo_issue_result, parse_date
 @click.option("--noi-nhan", "distribution", metavar="LIST",
               help="Named list for Nơi nhận. Default: [nguoi_nhan] noi_nhan.")
 def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None, units: tuple[str, ...],
-                  out: Path | None, dry_run: bool, issue: bool, date_text: str | None, workers: int | None,
+                  out: Path | None, dry_run: bool, issue: bool, date_text: str | None, backdate: bool,
+                  workers: int | None,
                   make_pdf: bool, bundle: bool, addressees: str | None, distribution: str | None) -> None:
     """Write one draft công văn per unit into output/drafts/<batch>/.
 
@@ -57,7 +60,7 @@ def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None
 
     request = BuildRequest(workspace=workspace, data=data, template=template, units=units, out=out, dry_run=dry_run,
                            workers=workers, addressees=addressees, distribution=distribution, issue=issue,
-                           issued_on=parse_date(date_text), pdf=make_pdf, bundle=bundle)
+                           issued_on=parse_date(date_text), backdate=backdate, pdf=make_pdf, bundle=bundle)
     with progress_bars() as progress:
         result = build_letters(request, progress)
     for warning in result.report.warnings:

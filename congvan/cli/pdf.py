@@ -22,10 +22,14 @@ if TYPE_CHECKING:
 @click.option("--overwrite", is_flag=True, help="Replace PDFs that already exist (never done otherwise).")
 @click.option("--bundle", "bundle_to", type=click.Path(dir_okay=False, path_type=Path),
               help="Also gather every letter into this one PDF for printing, each from a new page.")
+@click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True,
+              help="Workspace whose register decides: letters of its output/<year>/ that are not in the register "
+                   "or were withdrawn are left out.")
 @click.option("--simplex", is_flag=True,
               help="With --bundle: no blank page after letters with an odd page count (single-sided printing).")
 def pdf_command(paths: tuple[Path, ...], out: Path | None, workers: int | None, overwrite: bool,
-                bundle_to: Path | None, simplex: bool) -> None:
+                bundle_to: Path | None, workspace: Path, simplex: bool) -> None:
     """Convert letters (.docx files, or every .docx in a folder) to PDF for sending (VBĐT) and printing.
 
     Each PDF gets the letter's trích yếu as title, the agency as author and, once issued, the số và
@@ -44,7 +48,7 @@ def pdf_command(paths: tuple[Path, ...], out: Path | None, workers: int | None, 
     from congvan.batch.workflows import PdfRequest, make_pdfs
 
     request = PdfRequest(paths=paths, out=out, workers=workers, overwrite=overwrite, bundle_to=bundle_to,
-                         duplex=not simplex)
+                         duplex=not simplex, workspace=workspace)
     with progress_bars() as progress:
         result = make_pdfs(request, progress)
     echo_pdf_result(result)
