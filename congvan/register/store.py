@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
@@ -372,13 +372,6 @@ class Register:
         """Return the rows already issued from a draft batch, by letter index."""
         rows = conn.execute(sa.select(documents).where(documents.c.batch_id == batch_id))
         return {row.letter_index: Record.from_row(row) for row in rows}
-
-    def registered_paths(self, conn: Connection, paths: Sequence[str]) -> set[str]:
-        """Return which of `paths` (relative to the output folder) belong to rows of the register."""
-        if not paths:
-            return set()
-        rows = conn.execute(sa.select(documents.c.file_path).where(documents.c.file_path.in_(list(paths))))
-        return {row.file_path for row in rows}
 
     def registered_files(self, conn: Connection) -> dict[str, str | None]:
         """Return every file path of the register (relative to the output folder) with its SHA-256."""
