@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 
 from congvan.batch.issue import issue_batch
+from congvan.cli import cli
 from congvan.register.audit import BROKEN, DELETED, EDITED, GAP, MISNAMED, SHARED, UNCHAINED
 from congvan.register.records import NewDocument, VerifyReport
 from congvan.register.store import Register, normalize_url
@@ -180,3 +182,20 @@ def test_one_edited_row_among_500_is_caught(tmp_path: Path) -> None:
         conn.execute(sa.text("UPDATE documents SET subject = 'x' WHERE number = 250"))
     engine.dispose()
     assert kinds(verify(url, tmp_path / "output")) == {EDITED}
+
+
+def test_cli_verify_exits_1_and_names_what_happened(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{workspace / 'output' / 'so_van_ban_di.sqlite'}"
+    monkeypatch.setenv("CONGVAN_REGISTER_URL", url)
+    issued(workspace, url)
+    runner = CliRunner()
+    clean = runner.invoke(cli, ["register", "verify", "-w", str(workspace)])
+    assert clean.exit_code == 0 and "Đã kiểm tra 5 tệp và chuỗi 5 sự kiện: tất cả khớp với sổ." in clean.stdout
+    hand_sql(url, "UPDATE documents SET subject = 'việc khác' WHERE number = 1")
+    hand_sql(url, "DELETE FROM documents WHERE number = 3")
+    result = runner.invoke(cli, ["register", "verify", "-w", str(workspace)])
+    assert result.exit_code == 1
+    assert "DÒNG BỊ SỬA\tsố 01/SNV-CCHC năm 2026 (Phường Nha Trang): đã bị sửa ngoài congvan ở cột subject." \
+        in result.stdout
+    assert "DÒNG BỊ XÓA\tsố 03/SNV-CCHC" in result.stdout and "KHOẢNG TRỐNG\tnăm 2026" in result.stdout
+    assert "NGOÀI SỔ\t" in result.stdout and "Lỗi: 3 lỗi trong sổ" in result.stderr
