@@ -14,9 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from congvan.batch.issue import issue_batch
-from congvan.batch.sweep import PARTIAL_AGE_SECONDS, QUARANTINE_DIR, pending_path
+from congvan.batch.sweep import PARTIAL_AGE_SECONDS, QUARANTINE_DIR, pending_path, publish
 from congvan.batch.workflows import issued_only
 from congvan.cli import cli
+from congvan.errors import OutputError
 from congvan.register.store import Register
 from tests.test_register_support import BACKENDS, UNITS, backend_url, make_batch
 
@@ -101,3 +102,18 @@ def test_pdf_takes_only_registered_letters_that_are_not_withdrawn(workspace: Pat
     assert kept == [issued.letters[0].path, issued.letters[2].path, elsewhere]
     assert len(skipped) == 2 and "02/SNV-CCHC đã THU HỒI" in skipped[0] and "không có trong sổ" in skipped[1]
     assert issued_only(files, None) == (files, [])
+
+
+def test_two_issuers_naming_one_pending_letter_do_not_trip_over_each_other(tmp_path: Path) -> None:
+    """Issuer A commits and names its letters while issuer B's sweep (holding the lock next) sees them pending."""
+    final = tmp_path / "2026" / "01-SNV-CCHC_x.docx"
+    final.parent.mkdir()
+    pending = pending_path(final)
+    pending.write_bytes(b"letter")
+    publish(pending, final)  # B's sweep named it first and dropped the pending name ...
+    publish(pending, final)  # ... A's own publish then finds the letter in place: no error
+    assert final.read_bytes() == b"letter" and not pending.exists()
+    other = pending_path(final)
+    other.write_bytes(b"another letter")
+    with pytest.raises(OutputError, match="đã có một tệp khác mang tên này"):
+        publish(other, final)

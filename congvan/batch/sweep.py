@@ -22,7 +22,7 @@ from congvan import clock
 from congvan.batch.drafts import partial_folders
 from congvan.errors import OutputError
 from congvan.files import sha256_file
-from congvan.register.records import ISSUED_NAME_RE, PENDING_SUFFIX
+from congvan.register.records import ISSUED_NAME_RE, PENDING_SUFFIX, is_letter_leftover
 from congvan.register.store import Register
 
 QUARANTINE_DIR = ".quarantine"
@@ -51,9 +51,17 @@ def publish(pending: Path, path: Path) -> None:
             return
         raise
     except FileExistsError:
-        if sha256_file(path) != sha256_file(pending):
+        if not _same_file(pending, path):
             raise OutputError(f"{path}: đã có một tệp khác mang tên này; tệp vừa cấp số vẫn ở {pending}.") from None
     pending.unlink(missing_ok=True)
+
+
+def _same_file(pending: Path, path: Path) -> bool:
+    """Whether `path` already holds the pending letter (or another issuer's sweep named it and dropped it)."""
+    try:
+        return path.samefile(pending) or sha256_file(path) == sha256_file(pending)
+    except FileNotFoundError:
+        return path.is_file()
 
 
 def sweep(register: Register, conn: Any, output_dir: Path, drafts_dir: Path | None = None) -> SweepResult:
@@ -68,36 +76,47 @@ def sweep(register: Register, conn: Any, output_dir: Path, drafts_dir: Path | No
     target = output_dir / QUARANTINE_DIR / dt.datetime.now(clock.VIETNAM_TZ).strftime("%Y%m%d-%H%M%S-%f")
     for year_dir in sorted(p for p in output_dir.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)):
         for path in sorted(year_dir.iterdir()):
-            name = path.name
-            if name.startswith(".") and name.endswith(PENDING_SUFFIX) and path.is_file():
-                final = year_dir / name[1:-len(PENDING_SUFFIX)]
-                if f"{year_dir.name}/{final.name}" in known:  # committed by a run that did not name it yet
-                    if _complete(path, final, known[f"{year_dir.name}/{final.name}"]):
-                        result.completed.append(final)
-                    continue
-            elif not (name.startswith(".") and name.endswith(".tmp") and ".docx" in name) and not (
-                    ISSUED_NAME_RE.match(name) and f"{year_dir.name}/{name}" not in known):
+            relative = f"{year_dir.name}/{path.name}"
+            if not (is_letter_leftover(path.name) or (ISSUED_NAME_RE.match(path.name) and relative not in known)):
                 continue
-            result.quarantined.append(_quarantine(path, target / year_dir.name))
+            state = _complete(path, known)
+            if state == "named":
+                result.completed.append(path.with_name(path.name[1:-len(PENDING_SUFFIX)]))
+            elif state == "left over" and (moved := _quarantine(path, target / year_dir.name)):
+                result.quarantined.append(moved)
     if drafts_dir is not None:
         for path in partial_folders(drafts_dir, PARTIAL_AGE_SECONDS):
-            result.quarantined.append(_quarantine(path, target / drafts_dir.name))
+            if moved := _quarantine(path, target / drafts_dir.name):
+                result.quarantined.append(moved)
     return result
 
 
-def _complete(pending: Path, final: Path, sha256: str | None) -> bool:
-    """Name a committed pending letter; False when another issuer is doing it right now."""
+def _complete(path: Path, known: dict[str, str | None]) -> str:
+    """Name a pending letter whose row is committed ("named"); "gone" when another issuer just did it;
+    "left over" for anything else (not pending, not committed, another file, or already named)."""
+    if not path.name.endswith(PENDING_SUFFIX):
+        return "left over"
+    final = path.with_name(path.name[1:-len(PENDING_SUFFIX)])
+    sha256 = known.get(f"{path.parent.name}/{final.name}")
     try:
-        if final.exists() or sha256_file(pending) != sha256:
-            return False
-        publish(pending, final)
+        if sha256 is None or sha256_file(path) != sha256:
+            return "left over"
+        if final.exists():  # its issuer named it a moment ago and is about to drop the pending name
+            if not final.samefile(path):
+                return "left over"
+            path.unlink(missing_ok=True)
+            return "gone"
+        publish(path, final)
     except FileNotFoundError:
-        return False
-    return True
+        return "gone"
+    return "named"
 
 
-def _quarantine(path: Path, folder: Path) -> Path:
+def _quarantine(path: Path, folder: Path) -> Path | None:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / path.name
-    os.replace(path, target)
+    try:
+        os.replace(path, target)
+    except FileNotFoundError:  # gone meanwhile (its issuer dropped a pending name)
+        return None
     return target

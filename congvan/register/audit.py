@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from congvan.files import sha256_file
 from congvan.register import chain
-from congvan.register.records import ISSUED_NAME_RE, TEMP_SUFFIXES, Finding, Record, VerifyReport
+from congvan.register.records import ISSUED_NAME_RE, Finding, Record, VerifyReport, is_letter_leftover
 from congvan.register.schema import counters, documents
 from congvan.vn import document_number
 
@@ -139,9 +139,6 @@ def stray_letters(output_dir: Path, years: set[str], known: set[str]) -> list[Pa
 
 
 def temp_leftovers(output_dir: Path) -> list[Path]:
-    """Return hidden temporary and pending files (`.*.tmp`, `.*.issuing`) in the folders of `output_dir`."""
-    if not output_dir.is_dir():
-        return []
-    folders = [p for p in output_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]
-    return sorted(path for folder in folders for path in folder.iterdir()
-                  if path.name.startswith(".") and path.name.endswith(TEMP_SUFFIXES) and path.is_file())
+    """Return pending letters and letters' temporary files in the year folders of `output_dir`."""
+    return sorted(path for name in _year_dirs(output_dir) for path in (output_dir / name).iterdir()
+                  if is_letter_leftover(path.name) and path.is_file())

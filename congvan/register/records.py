@@ -202,4 +202,8 @@ class VerifyReport:
 
 ISSUED_NAME_RE = re.compile(r"^(\d{2,})-[A-Za-z0-9-]+_.*\.docx$")
 PENDING_SUFFIX = ".issuing"  # a letter written, its row not yet committed: ".05-SNV-CCHC_x.docx.issuing"
-TEMP_SUFFIXES = (".tmp", PENDING_SUFFIX)  # hidden files a killed write leaves in output/<year>/
+
+
+def is_letter_leftover(name: str) -> bool:
+    """Whether a file name in output/<year>/ is a pending letter or a letter's temporary file (`.x.docx.….tmp`)."""
+    return name.startswith(".") and (name.endswith(PENDING_SUFFIX) or (name.endswith(".tmp") and ".docx" in name))
