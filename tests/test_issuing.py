@@ -18,7 +18,6 @@ import docx
 import pytest
 
 from congvan.batch.issue import (
-    INTERRUPTED_DIR,
     PAUSE_AFTER_ENV,
     PAUSE_MARKER_ENV,
     archive_copy,
@@ -26,11 +25,20 @@ from congvan.batch.issue import (
     issued_amount,
     issued_file_name,
 )
+from congvan.batch.sweep import QUARANTINE_DIR
 from congvan.errors import RegisterError, TemplateError
 from congvan.files import sha256_file
 from congvan.register.store import Register
 from congvan.render.template import iter_text
-from tests.test_register_support import BACKENDS, UNITS, backend_url, make_batch, make_template, rehash
+from tests.test_register_support import (
+    BACKENDS,
+    UNITS,
+    backend_url,
+    freeze_today,
+    make_batch,
+    make_template,
+    rehash,
+)
 
 DAY = dt.date(2026, 11, 23)
 
@@ -168,7 +176,8 @@ def test_unregistered_file_in_the_way_is_moved_aside_not_overwritten(tmp_path: P
     result = issue_batch(batch, register=register_url, output_dir=output, issued_on=DAY)
 
     assert len(result.moved_aside) == 1
-    assert result.moved_aside[0].parent == output / "2026" / INTERRUPTED_DIR
+    assert result.moved_aside[0].parent.parent.parent == output / QUARANTINE_DIR
+    assert result.moved_aside[0].name == stale.name and result.moved_aside[0].parent.name == "2026"
     assert result.moved_aside[0].read_bytes() == b"left by an interrupted run"
     assert "Số: 01/SNV-CCHC" in docx_lines(stale)
 
@@ -188,7 +197,8 @@ def test_date_may_not_go_back_within_a_series(tmp_path: Path, register_url: str)
                     issued_on=DAY - dt.timedelta(days=3))
 
 
-def test_year_rollover_starts_again_at_01(tmp_path: Path, register_url: str) -> None:
+def test_year_rollover_starts_again_at_01(tmp_path: Path, register_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    freeze_today(monkeypatch, dt.date(2027, 1, 1))
     output = tmp_path / "output"
     old = issue_batch(make_batch(output / "drafts", UNITS[:3]), register=register_url, output_dir=output,
                       issued_on=dt.date(2026, 12, 31))
@@ -236,7 +246,9 @@ def test_sigkill_while_issuing_leaves_register_consistent_and_rerun_completes(tm
             if time.monotonic() > deadline:
                 pytest.fail("issuing process did not reach the pause within 60 s")
             time.sleep(0.05)
-        assert len(issued_docx(output, 2026)) == 3  # three files written, transaction still open
+        # three files written under pending names, transaction still open: no issued-looking name yet
+        assert issued_docx(output, 2026) == []
+        assert len(list((output / "2026").glob(".*.docx.issuing"))) == 3
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
@@ -247,7 +259,7 @@ def test_sigkill_while_issuing_leaves_register_consistent_and_rerun_completes(tm
         assert register.records() == []  # nothing committed: no number consumed
         assert register.peek_next("SNV", 2026) == 1
         report = register.verify(output)
-        assert report.ok and len(report.unregistered) == 3  # the killed run's files are reported as strays
+        assert report.unregistered == [] and len(report.leftovers) == 3 and not report.ok  # leftovers are errors
 
     result = issue_batch(batch, register=register_url, output_dir=output, issued_on=DAY)
     assert [x.number for x in result.letters] == [1, 2, 3, 4, 5]

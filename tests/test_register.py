@@ -25,7 +25,7 @@ from congvan.register.export import REGISTER_COLUMNS, export_json, export_xlsx, 
 from congvan.register.records import NewDocument, canonical_type_name, document_symbol
 from congvan.register.schema import MIGRATIONS
 from congvan.register.store import Register
-from tests.test_register_support import BACKENDS, UNITS, backend_url, make_batch, skip_or_fail
+from tests.test_register_support import BACKENDS, UNITS, backend_url, freeze_today, make_batch, skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 11, 23)
@@ -64,29 +64,48 @@ def test_symbols_follow_nd30() -> None:
 
 def test_fresh_register_is_at_the_latest_schema_and_reopening_changes_nothing(register_url: str) -> None:
     with Register(register_url) as register:
-        assert register.schema_version() == len(MIGRATIONS) == 2
+        assert register.schema_version() == len(MIGRATIONS) == 3
         register.reserve(hand_doc(), organ="SNV", date=DAY)
     with Register(register_url) as register:
-        assert register.schema_version() == 2
+        assert register.schema_version() == 3
         assert [r.number for r in register.records()] == [1]
 
 
-def test_old_schema_is_upgraded_keeping_its_rows(register_url: str) -> None:
+def _old_row(conn: sa.Connection, number: int, **extra: object) -> None:
+    """Insert a row as congvan before the chain (schema version 1 or 2) wrote it."""
+    values = {"organ": "SNV", "year": 2026, "series": "chung", "number": number, "code_number": f"{number:02d}",
+              "code_notation": "SNV-CCHC", "status": "reserved", "issued_date": "2026-11-23",
+              "type_name": "Công văn", "subject": "báo cáo", "organ_name": "SỞ NỘI VỤ", "language": "Tiếng Việt",
+              "signer_authority": "", "signer_position": "", "signer_name": "Lê Văn An", "recipients": "[]",
+              "distribution": "[]", "archive_copy": "", "priority": 0, "note": "", "tool_version": "0.1",
+              "created_at": "2026-11-23T09:00:00+07:00", **extra}
+    conn.execute(sa.text(f"INSERT INTO documents ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})"),
+                 values)
+
+
+def test_old_schema_is_upgraded_keeping_its_rows_and_chaining_them(register_url: str, tmp_path: Path) -> None:
     register = Register(register_url, migrate=False)
     try:
         assert register.schema_version() == 0
         assert register.migrate(target=1) == 1
-        register.reserve(hand_doc(), organ="SNV", date=DAY)
+        with register.write() as conn:
+            _old_row(conn, 1)
+            _old_row(conn, 2, voided_at="2026-11-24T08:00:00+07:00", void_reason="sai tên")
+            _old_row(conn, 5)  # 3 and 4 were skipped by hand before the chain existed
         with register.read() as conn:
             assert "ix_documents_year_unit" not in {i["name"] for i in sa.inspect(conn).get_indexes("documents")}
     finally:
         register.close()
     with Register(register_url) as register:
-        assert register.schema_version() == 2
+        assert register.schema_version() == 3
         with register.read() as conn:
             names = {i["name"] for i in sa.inspect(conn).get_indexes("documents")}
         assert {"ix_documents_year_unit", "ix_documents_file_path"} <= names
-        assert [r.number_symbol for r in register.records()] == ["01/SNV-CCHC"]
+        assert [r.number_symbol for r in register.records()] == ["01/SNV-CCHC", "02/SNV-CCHC", "05/SNV-CCHC"]
+        report = register.verify(tmp_path / "output")
+        assert report.ok and report.events == 5  # 3 rows, 1 void, 1 skip of 03–04
+        register.reserve(hand_doc(), organ="SNV", date=DAY)
+        assert register.verify(tmp_path / "output").ok
 
 
 def test_register_newer_than_the_tool_is_refused(register_url: str) -> None:
@@ -117,7 +136,7 @@ def test_processes_opening_a_new_register_together_migrate_it_once(register_url:
         process.join(30)
     assert outcomes == [("ok", 1), ("ok", 2), ("ok", 3), ("ok", 4)]
     with Register(register_url) as register:
-        assert register.schema_version() == 2
+        assert register.schema_version() == len(MIGRATIONS)
         with register.read() as conn:
             assert conn.execute(sa.text("SELECT COUNT(*) FROM schema_version")).scalar() == 1
 
@@ -184,7 +203,8 @@ def test_void_keeps_the_row_with_reason_and_time(register_url: str) -> None:
 # -- queries and verify --
 
 
-def test_list_filters_by_year_unit_and_text(tmp_path: Path, register_url: str) -> None:
+def test_list_filters_by_year_unit_and_text(tmp_path: Path, register_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    freeze_today(monkeypatch, dt.date(2027, 1, 5))
     output = tmp_path / "output"
     with Register(register_url) as register:
         issue_batch(make_batch(output / "drafts", UNITS[:3]), register=register, output_dir=output, issued_on=DAY)

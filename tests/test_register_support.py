@@ -147,3 +147,10 @@ def rehash(folder: Path) -> None:
 
 
 UNITS = ["Phường Nha Trang", "Xã Cam Lâm", "Phường Cam Ranh", "Xã Diên Khánh", "Đặc khu Trường Sa"]
+
+
+def freeze_today(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
+    """Make `congvan.clock.today()` return `day` (Vietnam time) in this process, for dates after the real today."""
+    from congvan import clock
+
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=clock.VIETNAM_TZ))

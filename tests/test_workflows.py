@@ -98,10 +98,10 @@ def test_only_the_drafts_module_names_the_batch_files() -> None:
 def test_reserve_strips_v_v_from_a_cong_van_and_picks_the_signer(workspace: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONGVAN_REGISTER_URL", f"sqlite:///{workspace / 'so.db'}")
-    letter = reserve(ReserveRequest(workspace, subject="  V/v báo cáo công tác CCHC quý IV"))
+    letter = reserve(ReserveRequest(workspace, subject="  V/v báo cáo công tác CCHC quý IV")).record
     assert letter.subject == "báo cáo công tác CCHC quý IV" and letter.signer_name == "Nguyễn Thị Minh Hằng"
     decision = reserve(ReserveRequest(workspace, subject="V/v kiện toàn Tổ CCHC", type_name="quyết định",
-                                      signer_name=" Lê Văn An "))
+                                      signer_name=" Lê Văn An ")).record
     assert decision.subject == "V/v kiện toàn Tổ CCHC" and decision.type_name == "Quyết định"
     assert (decision.signer_name, decision.signer_position) == ("Lê Văn An", "")
     with pytest.raises(errors.RegisterError, match="trích yếu không được để trống"):

@@ -21,6 +21,7 @@ import json
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -138,6 +139,15 @@ class BatchHeader:
     issuer_abbreviation: str
     symbol: str
     inputs: tuple[InputFile, ...] = ()
+
+
+def partial_folders(drafts_dir: Path, older_than: float = 0) -> list[Path]:
+    """Return the hidden folders of builds that never finished, untouched for `older_than` seconds."""
+    folder = Path(drafts_dir)
+    if not folder.is_dir():
+        return []
+    limit = time.time() - older_than
+    return sorted(p for p in folder.glob(".*.partial") if p.is_dir() and p.stat().st_mtime <= limit)
 
 
 @contextmanager

@@ -1,11 +1,12 @@
 """Issue a draft batch (cấp số): give each draft letter its number and date, write it, record it.
 
-`issue_batch` takes the register's write lock, gives the letters that have no number yet a block of
-consecutive numbers, re-renders each from the context stored with its draft, writes it to
-`output/<year>/` (never overwriting a file) and commits the register rows only when every file is on
-disk. If anything fails, the files written so far are removed and the transaction is rolled back, so no
-number is consumed. If the process is killed, the transaction dies with it; the next issue finds the
-unregistered files it left and moves them to `output/<year>/.gian_doan/` before numbering again.
+`issue_batch` takes the register's write lock, sweeps what a killed run left (`congvan.batch.sweep`),
+gives the letters that have no number yet a block of consecutive numbers, re-renders each from the
+context stored with its draft and writes it under a hidden pending name in `output/<year>/`. The rows
+are committed only when every file is on disk; then each pending file gets its issued name (never
+overwriting a file). If anything fails before the commit, the pending files are removed and the
+transaction is rolled back, so no number is consumed. A file with an issued-looking name is always in
+the register.
 
 Issuing is idempotent per draft letter (batch id + letter index): letters of the batch that already
 have a number are reported, not issued again, so re-running an interrupted or partly failed batch
@@ -31,11 +32,12 @@ from lxml import etree
 from congvan import clock
 from congvan.batch.batches import issue_notes
 from congvan.batch.drafts import DraftBatch, DraftLetter, load_batch
+from congvan.batch.sweep import pending_path, publish, sweep
 from congvan.config import Workspace
 from congvan.errors import OutputError, RegisterError
 from congvan.files import atomic_write, sha256_bytes
 from congvan.letter.context import pack, with_number
-from congvan.register.records import DEFAULT_SERIES, ISSUED_NAME_RE, NewDocument, Record, canonical_type_name
+from congvan.register.records import DEFAULT_SERIES, NewDocument, Record, canonical_type_name
 from congvan.register.store import Register
 from congvan.render.template import LetterTemplate
 from congvan.vn import document_number, nfc, slugify
@@ -43,7 +45,6 @@ from congvan.vn import document_number, nfc, slugify
 # Test hooks: after N files of a batch are written, pause (sleep) so a test can kill the process.
 PAUSE_AFTER_ENV = "CONGVAN_ISSUE_PAUSE_AFTER"
 PAUSE_MARKER_ENV = "CONGVAN_ISSUE_PAUSE_MARKER"
-INTERRUPTED_DIR = ".gian_doan"
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ class IssueResult:
     batch_id: str
     issued_date: dt.date
     letters: list[IssuedLetter]
-    moved_aside: list[Path] = field(default_factory=list)
+    moved_aside: list[Path] = field(default_factory=list)  # leftovers of a killed run, now in output/.quarantine
+    completed: list[Path] = field(default_factory=list)  # letters a killed run committed but had not named
+    backdated: bool = False
 
     @property
     def new(self) -> list[IssuedLetter]:
@@ -179,40 +182,17 @@ def _pause_hook(written: int) -> None:
         time.sleep(1)
 
 
-def _move_aside(path: Path) -> Path:
-    """Move an unregistered file left by an interrupted issue into output/<year>/.gian_doan/."""
-    target_dir = path.parent / INTERRUPTED_DIR
-    target_dir.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(clock.VIETNAM_TZ).strftime("%Y%m%d-%H%M%S-%f")
-    target = target_dir / f"{path.stem}.{stamp}{path.suffix}"
-    os.replace(path, target)
-    return target
-
-
-def _clear_leftovers(register: Register, conn: Any, year_dir: Path, symbol: str, first: int) -> list[Path]:
-    """Move aside unregistered files of this symbol numbered `first` or above (left by a killed issue)."""
-    if not year_dir.is_dir():
-        return []
-    wanted = symbol_for_file(symbol)
-    candidates: list[Path] = []
-    for path in year_dir.glob("*.docx"):
-        match = ISSUED_NAME_RE.match(path.name)
-        if match and int(match.group(1)) >= first and path.name.split("_", 1)[0] == f"{match.group(1)}-{wanted}":
-            candidates.append(path)
-    known = register.registered_paths(conn, [f"{year_dir.name}/{p.name}" for p in candidates])
-    return [_move_aside(p) for p in sorted(candidates) if f"{year_dir.name}/{p.name}" not in known]
-
-
 def issue_batch(batch_dir: Path, *, register: Register | str, output_dir: Path, organ: str | None = None,
                 issued_on: dt.date | None = None, series: str = DEFAULT_SERIES, workspace: Workspace | None = None,
-                allow_stale: bool = False, reissue: bool = False) -> IssueResult:
+                allow_stale: bool = False, reissue: bool = False, backdate: bool = False) -> IssueResult:
     """Give numbers to the letters of the draft batch in `batch_dir`, write them to `output_dir/<year>/`.
 
     `register` is an open `Register` or its URL. `organ` is the issuing body's abbreviation that owns the
     number series (default: the manifest's `issuer_abbreviation`). `issued_on` defaults to today (Vietnam
-    time); it may not be earlier than the last date of the series. Letters already issued from this batch
-    are returned with `already=True` and not issued again. Stale inputs (checked against `workspace`) and
-    duplicate letters are refused unless `allow_stale` / `reissue` (congvan/batch/batches.py `issue_notes`).
+    time); it may not be after today, nor earlier than the last letter of the year that is not withdrawn
+    unless `backdate` (recorded in the rows). Letters already issued from this batch are returned with
+    `already=True` and not issued again. Stale inputs (checked against `workspace`) and duplicate letters
+    are refused unless `allow_stale` / `reissue` (congvan/batch/batches.py `issue_notes`).
     """
     batch = load_batch(batch_dir)
     output_dir = Path(output_dir)
@@ -231,28 +211,29 @@ def issue_batch(batch_dir: Path, *, register: Register | str, output_dir: Path, 
     reg = Register(register) if isinstance(register, str) else register
     try:
         notes = issue_notes(batch, reg, organ, date.year, workspace, allow_stale=allow_stale, reissue=reissue)
-        return _issue(reg, batch, template, output_dir, organ, date, series, notes)
+        return _issue(reg, batch, template, output_dir, organ, date, series, notes, backdate)
     finally:
         if own:
             reg.close()
 
 
 def _issue(reg: Register, batch: DraftBatch, template: LetterTemplate, output_dir: Path, organ: str, date: dt.date,
-           series: str, notes: dict[int, str]) -> IssueResult:
+           series: str, notes: dict[int, str], backdate: bool) -> IssueResult:
     batch_id = batch.batch_id
     drafts = batch.letters
-    written: list[Path] = []
+    written: list[tuple[Path, Path]] = []  # (pending, issued name)
     try:
         with reg.write() as conn:
+            swept = sweep(reg, conn, output_dir, batch.folder.parent)
             done = reg.batch_records(conn, batch_id)
             letters = [_already(output_dir, done[d.index], d) for d in drafts if d.index in done]
             todo = [d for d in drafts if d.index not in done]
             if not todo:
-                return IssueResult(batch_id, _first_date(done, date), sorted(letters, key=lambda x: x.index))
-            reg.check_date_order(conn, organ, date, series)
+                return IssueResult(batch_id, _first_date(done, date), sorted(letters, key=lambda x: x.index),
+                                   swept.quarantined, swept.completed)
+            backdated = reg.check_date_order(conn, organ, date, series, backdate=backdate)
             first = reg.next_number(conn, organ, date.year, series)
             year_dir = output_dir / str(date.year)
-            moved = _clear_leftovers(reg, conn, year_dir, todo[0].symbol, first)
             for offset, draft in enumerate(todo):
                 number = first + offset
                 context = draft.context
@@ -260,24 +241,24 @@ def _issue(reg: Register, batch: DraftBatch, template: LetterTemplate, output_di
                 data = template.render(issued)
                 name = issued_file_name(number, draft.symbol, draft.unit)
                 path = year_dir / name
-                if path.exists():
-                    relative = f"{year_dir.name}/{name}"
-                    if reg.registered_paths(conn, [relative]):
-                        raise OutputError(f"{path}: tệp văn bản đã ban hành, không được ghi đè.")
-                    moved.append(_move_aside(path))
-                atomic_write(path, data, overwrite=False)
-                written.append(path)
+                if path.exists():  # the sweep moved unregistered files: this one is in the register
+                    raise OutputError(f"{path}: tệp văn bản đã ban hành, không được ghi đè.")
+                atomic_write(pending_path(path), data, overwrite=False)
+                written.append((pending_path(path), path))
                 record = reg.insert(conn, _document(batch, draft, context, issued, data, f"{year_dir.name}/{name}",
                                               notes.get(draft.index, "")),
-                                    organ=organ, number=number, date=date, series=series)
+                                    organ=organ, number=number, date=date, series=series, backdated=backdated)
                 letters.append(_letter(record, path, already=False))
                 _pause_hook(len(written))
             reg.advance_counter(conn, organ, date.year, first + len(todo), series)
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for pending, _path in written:
+            pending.unlink(missing_ok=True)
         raise
-    return IssueResult(batch_id, date, sorted(letters, key=lambda x: x.index), moved)
+    for pending, path in written:  # committed: a failure here is completed by the next sweep
+        publish(pending, path)
+    return IssueResult(batch_id, date, sorted(letters, key=lambda x: x.index), swept.quarantined, swept.completed,
+                       backdated)
 
 
 def _first_date(done: dict[int, Record], default: dt.date) -> dt.date:

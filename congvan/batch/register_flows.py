@@ -11,11 +11,13 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from congvan import clock
+from congvan.batch.drafts import partial_folders
 from congvan.batch.recreate import recreate_letter
+from congvan.batch.sweep import PARTIAL_AGE_SECONDS, SweepResult, sweep
 from congvan.config import Workspace, load_workspace
 from congvan.errors import EXIT_REFUSED, RegisterError, UsageError
 from congvan.files import atomic_write, sha256_bytes
@@ -79,10 +81,22 @@ class ReserveRequest:
     recipients: tuple[str, ...] = ()
     note: str = ""
     series: str = DEFAULT_SERIES
+    issued_on: dt.date | None = None  # default: today; the same date rules as issuing
+    backdate: bool = False
 
 
-def reserve(request: ReserveRequest) -> Record:
-    """Reserve the next number; a công văn's subject loses a leading "V/v" (the letter prints it)."""
+@dataclass(frozen=True)
+class ReserveResult:
+    """The reserved row, and what the sweep of a killed run's leftovers did first."""
+
+    record: Record
+    swept: SweepResult
+
+
+def reserve(request: ReserveRequest) -> ReserveResult:
+    """Reserve the next number; a công văn's subject loses a leading "V/v" (the letter prints it).
+
+    Like every issuing command, it first sweeps what a killed run left (`congvan.batch.sweep`)."""
     ws = load_workspace(request.workspace)
     type_name = canonical_type_name(request.type_name)
     subject = nfc(request.subject).strip()
@@ -100,7 +114,11 @@ def reserve(request: ReserveRequest) -> Record:
         recipients=[nfc(r).strip() for r in request.recipients], note=nfc(request.note).strip(),
     )
     with Register(ws.register_url) as register:
-        return register.reserve(doc, organ=ws.agency.issuer_abbreviation, series=request.series)
+        with register.write() as conn:
+            swept = sweep(register, conn, ws.output_dir, ws.drafts_dir)
+        record = register.reserve(doc, organ=ws.agency.issuer_abbreviation, date=request.issued_on,
+                                  series=request.series, backdate=request.backdate)
+    return ReserveResult(record, swept)
 
 
 def set_next(workspace: Path, number: int, year: int | None = None, series: str = DEFAULT_SERIES) -> tuple[int, int]:
@@ -174,14 +192,16 @@ class VerifyResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when every issued file is present and unchanged, else 1."""
+        """0 when the chain, the numbers and every file check out, else 1."""
         return 0 if self.report.ok else EXIT_REFUSED
 
 
 def verify(workspace: Path, year: int | None = None) -> VerifyResult:
-    """Re-hash every issued file: report missing, altered and unregistered ones."""
+    """Check the register's chain, numbers and files (`congvan.register.audit`)."""
     with _opened(workspace) as (ws, register, organ):
-        return VerifyResult(register.verify(ws.output_dir, organ=organ, year=year), ws.output_dir)
+        report = register.verify(ws.output_dir, organ=organ, year=year)
+    unfinished = partial_folders(ws.drafts_dir, PARTIAL_AGE_SECONDS)
+    return VerifyResult(replace(report, leftovers=report.leftovers + unfinished), ws.output_dir)
 
 
 @dataclass(frozen=True)

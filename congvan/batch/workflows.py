@@ -8,16 +8,18 @@ result dataclass; nothing here prints. Everything is read and checked before the
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from congvan import clock
 from congvan.batch import batches, drafts
 from congvan.batch.build import BuildOptions, BuildReport, build, plan
 from congvan.batch.issue import IssueResult, issue_batch
 from congvan.batch.preview import BuildSummary, summarize
-from congvan.config import Workspace, load_workspace
+from congvan.config import CONFIG_NAME, Workspace, load_workspace
 from congvan.errors import PdfError, UsageError
 from congvan.pdf.convert import collect_docx, find_soffice
 from congvan.pdf.finish import PdfResult, convert_letters
@@ -66,21 +68,22 @@ class IssueRequest:
     series: str = DEFAULT_SERIES
     allow_stale: bool = False  # issue even though an input changed since the build (noted in the register)
     reissue: bool = False  # issue even though the unit has a number for the same trích yếu this year (noted)
+    backdate: bool = False  # allow a date before the last issued letter of the year (recorded)
 
 
 def issue(request: IssueRequest) -> IssueResult:
     """Issue a draft batch into the workspace's register and output/<year>/."""
     ws = load_workspace(request.workspace)
     return _issue(ws, batches.resolve(ws, request.batch), request.issued_on, request.series,
-                  allow_stale=request.allow_stale, reissue=request.reissue)
+                  allow_stale=request.allow_stale, reissue=request.reissue, backdate=request.backdate)
 
 
 def _issue(ws: Workspace, batch_dir: Path, issued_on: dt.date | None, series: str, *, allow_stale: bool = False,
-           reissue: bool = False) -> IssueResult:
+           reissue: bool = False, backdate: bool = False) -> IssueResult:
     with Register(ws.register_url) as register:
         return issue_batch(batch_dir, register=register, output_dir=ws.output_dir,
                            organ=ws.agency.issuer_abbreviation, issued_on=issued_on, series=series,
-                           workspace=ws, allow_stale=allow_stale, reissue=reissue)
+                           workspace=ws, allow_stale=allow_stale, reissue=reissue, backdate=backdate)
 
 
 # -- pdf --
@@ -96,7 +99,7 @@ class PdfRequest:
     overwrite: bool = False
     bundle_to: Path | None = None
     duplex: bool = True
-    workspace: Path | None = None  # its register titles issued letters and leaves out voided ones; "latest"
+    workspace: Path | None = None  # its register titles issued letters, leaves out voided and unknown ones
 
 
 @dataclass(frozen=True)
@@ -124,23 +127,26 @@ def make_pdfs(request: PdfRequest, progress: Progress | None = None) -> PdfResul
 
     With a workspace, "latest" names its newest draft batch, letters voided in its register are left
     out (listed in `left_out`), and issued letters are bookmarked "số và ký hiệu — unit".
+    Letters in the workspace's `output/<year>/` that the register does not know are left out with a warning.
     """
     ws = load_workspace(request.workspace) if request.workspace is not None else None
     files = collect_docx([_batch_or_path(ws, p) for p in request.paths])
     issued = registered(ws, files) if ws is not None else Issued({}, set())
-    letters = [f for f in files if f.resolve() not in issued.voided]
+    voided = [f for f in files if f.resolve() in issued.voided]
+    letters, skipped = issued_only([f for f in files if f not in voided], request.workspace)
     if not letters:
         raise PdfError("không có tệp .docx nào để chuyển sang PDF trong: " + ", ".join(map(str, request.paths))
-                       + (f" ({len(files)} văn bản đã thu hồi được bỏ qua)" if files else ""))
+                       + (f" ({len(voided)} văn bản đã thu hồi được bỏ qua)" if voided else "")
+                       + "".join(f"; {reason}" for reason in skipped))
     titles = None
     if request.bundle_to is not None:
         letters, titles = bundle_order(letters, issued.titles)
     result = convert_letters(letters, request.out, workers=request.workers, overwrite=request.overwrite,
                              bundle_to=request.bundle_to, duplex=request.duplex, titles=titles,
                              progress=_stage(progress, PDF, len(letters)))
-    result.left_out = [f for f in files if f.resolve() in issued.voided]
+    result.left_out = voided
+    result.report.warnings[:0] = skipped
     return result
-
 
 def _batch_or_path(ws: Workspace | None, path: Path | str) -> Path:
     if str(path) != batches.LATEST:
@@ -148,6 +154,30 @@ def _batch_or_path(ws: Workspace | None, path: Path | str) -> Path:
     if ws is None:
         raise UsageError("'latest' (lô bản nháp mới nhất) cần thư mục làm việc có congvan.toml (-w).")
     return batches.resolve(ws, batches.LATEST)
+
+def issued_only(files: list[Path], workspace: Path | None) -> tuple[list[Path], list[str]]:
+    """Keep the files outside the workspace's `output/<year>/` and those the register has, not withdrawn."""
+    if workspace is None or not (Path(workspace) / CONFIG_NAME).is_file():
+        return files, []
+    ws = load_workspace(workspace)
+    output = ws.output_dir.resolve()
+    inside = {f: f"{f.parent.name}/{f.name}" for f in files
+              if f.resolve().parent.parent == output and re.fullmatch(r"\d{4}", f.parent.name)}
+    if not inside:
+        return files, []
+    with Register(ws.register_url) as register:
+        rows = {r.file_path: r for r in register.records()}
+    kept: list[Path] = []
+    skipped: list[str] = []
+    for path in files:
+        row = rows.get(inside[path]) if path in inside else None
+        if path in inside and row is None:
+            skipped.append(f"{path}: không có trong sổ văn bản đi, bỏ qua (chạy `congvan register verify`).")
+        elif row is not None and row.voided:
+            skipped.append(f"{path}: số {row.number_symbol} đã THU HỒI, bỏ qua.")
+        else:
+            kept.append(path)
+    return kept, skipped
 
 
 # -- build --
@@ -170,6 +200,7 @@ class BuildRequest:
     issued_on: dt.date | None = None
     series: str = DEFAULT_SERIES
     reissue: bool = False  # with `issue`: see IssueRequest
+    backdate: bool = False
     pdf: bool = False
     bundle: bool = False
 
@@ -195,12 +226,19 @@ def build_letters(request: BuildRequest, progress: Progress | None = None) -> Bu
     """
     if request.dry_run and (request.issue or request.pdf or request.bundle):
         raise UsageError("--dry-run không ghi tệp nào: không dùng cùng --issue, --pdf, --bundle.")
+    if (request.issued_on or request.backdate) and not request.issue:
+        raise UsageError("--date và --backdate là ngày cấp số: chỉ dùng cùng --issue (bản nháp để trống ngày; "
+                         "ngày được điền khi cấp số bằng `congvan issue --date`).")
     ws = with_lists(load_workspace(request.workspace), request.addressees, request.distribution)
     options = BuildOptions(data=request.data, template=request.template, units=request.units, out=request.out,
                            dry_run=request.dry_run, workers=request.workers)
     planned = plan(ws, options)
     if request.pdf or request.bundle:
         find_soffice()
+    if request.issue:  # a date the register refuses stops the build before the drafts are written
+        with Register(ws.register_url) as register:
+            register.check_date(ws.agency.issuer_abbreviation, request.issued_on or clock.today(), request.series,
+                                backdate=request.backdate)
     report = build(ws, options, progress=_stage(progress, LETTERS, len(planned.letters)), planned=planned)
     folder = report.folder or (request.out or ws.drafts_dir) / report.batch
     result = BuildResult(report, summarize(planned.letters, planned.sources, report.warnings, folder))
@@ -210,7 +248,8 @@ def build_letters(request: BuildRequest, progress: Progress | None = None) -> Bu
     titles = [letter.unit for letter in report.letters]
     bundle_to = report.folder / BUNDLE_NAME
     if request.issue:
-        result.issued = _issue(ws, report.folder, request.issued_on, request.series, reissue=request.reissue)
+        result.issued = _issue(ws, report.folder, request.issued_on, request.series, reissue=request.reissue,
+                               backdate=request.backdate)
         files = [letter.path for letter in result.issued.letters]
         titles = [issued_title(letter.number_symbol, letter.unit) for letter in result.issued.letters]
         bundle_to = files[0].parent / f"ban_in_{result.issued.batch_id}.pdf" if files else bundle_to

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 @click.option("--dry-run", is_flag=True, help="Check everything and render in memory; write nothing.")
 @click.option("--issue", "issue", is_flag=True,
               help="Then issue the batch at once (cấp số, like `congvan issue`), for letters already signed.")
-@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="With --issue: the issue date (default: today).")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD",
+              help="With --issue: the issue date (default: today); refused without --issue.")
+@click.option("--backdate", is_flag=True, help="With --issue --date: allow a date before the last issued letter.")
 @click.option("--reissue", is_flag=True,
               help="With --issue: number units that already have a number for the same trích yếu (recorded).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
@@ -42,9 +44,9 @@ if TYPE_CHECKING:
 @click.option("--noi-nhan", "distribution", metavar="LIST",
               help="Named list for Nơi nhận. Default: [nguoi_nhan] noi_nhan.")
 def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None, units: tuple[str, ...],
-                  out: Path | None, dry_run: bool, issue: bool, date_text: str | None, reissue: bool,
-                  workers: int | None,
-                  make_pdf: bool, bundle: bool, addressees: str | None, distribution: str | None) -> None:
+                  out: Path | None, dry_run: bool, issue: bool, date_text: str | None, backdate: bool,
+                  reissue: bool, workers: int | None, make_pdf: bool, bundle: bool, addressees: str | None,
+                  distribution: str | None) -> None:
     """Tạo văn bản nháp, mỗi đơn vị một công văn.
 
     Write one draft công văn per unit into output/drafts/<batch>/.
@@ -66,7 +68,8 @@ def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None
 
     request = BuildRequest(workspace=workspace, data=data, template=template, units=units, out=out, dry_run=dry_run,
                            workers=workers, addressees=addressees, distribution=distribution, issue=issue,
-                           issued_on=parse_date(date_text), reissue=reissue, pdf=make_pdf, bundle=bundle)
+                           issued_on=parse_date(date_text), backdate=backdate, reissue=reissue, pdf=make_pdf,
+                           bundle=bundle)
     with progress_bars() as progress:
         result = build_letters(request, progress)
     for warning in result.report.warnings:

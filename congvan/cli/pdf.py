@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Workspace folder (holds congvan.toml): its register names issued letters and leaves out "
-                   "voided ones; \"latest\" is its newest draft batch. Default: the current folder when it "
-                   "holds congvan.toml.")
+                   "voided ones and letters of its output/<year>/ not in the register; \"latest\" is its newest "
+                   "draft batch. Default: the current folder when it holds congvan.toml.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs. Default: beside each .docx.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,

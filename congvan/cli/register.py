@@ -20,6 +20,9 @@ workspace_option = click.option(
     help="Workspace folder (holds congvan.toml; the register URL comes from it or CONGVAN_REGISTER_URL).")
 series_option = click.option("--series", default=DEFAULT_SERIES, show_default=True,
                              help="Number series (sổ) within the issuing body and year.")
+backdate_option = click.option(
+    "--backdate", is_flag=True,
+    help="Allow a --date before the last issued letter of the year (back-dating; recorded in the register).")
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -36,13 +39,15 @@ def parse_date(value: str | None) -> dt.date | None:
 @workspace_option
 @series_option
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
-              help="Issue date (default: today, Vietnam time); not earlier than the last issued document.")
+              help="Issue date (default: today, Vietnam time); not after today, not earlier than the last "
+                   "issued document unless --backdate.")
 @click.option("--allow-stale", is_flag=True,
               help="Issue even though an input changed since the build (recorded in the register's note).")
 @click.option("--reissue", is_flag=True,
               help="Issue even though a unit already has a number for the same trích yếu this year (recorded).")
+@backdate_option
 def issue_command(batch: str, workspace: Path, series: str, date_text: str | None, allow_stale: bool,
-                  reissue: bool) -> None:
+                  reissue: bool, backdate: bool) -> None:
     """Cấp số cho lô văn bản nháp.
 
     Give numbers (cấp số) to a draft batch and write the issued letters to output/<year>/.
@@ -64,13 +69,24 @@ def issue_command(batch: str, workspace: Path, series: str, date_text: str | Non
     from congvan.batch.workflows import IssueRequest, issue
 
     echo_issue_result(issue(IssueRequest(workspace, batch, parse_date(date_text), series, allow_stale=allow_stale,
-                                         reissue=reissue)))
+                                         reissue=reissue, backdate=backdate)))
+
+
+def echo_swept(quarantined: list[Path], completed: list[Path]) -> None:
+    """Print one line per leftover of a killed run: moved to quarantine, or put in place."""
+    for moved in quarantined:
+        click.echo(f"Cảnh báo: tệp còn lại của lần chạy bị gián đoạn (không có trong sổ) đã chuyển sang {moved}",
+                   err=True)
+    for path in completed:
+        click.echo(f"Cảnh báo: văn bản đã vào sổ ở lần chạy bị gián đoạn, nay đã đặt đúng tên: {path}", err=True)
 
 
 def echo_issue_result(result: IssueResult) -> None:
     """Print what an issue did: one line per letter, then a summary."""
-    for moved in result.moved_aside:
-        click.echo(f"Cảnh báo: tệp chưa vào sổ (lần cấp số trước bị gián đoạn) đã chuyển sang {moved}", err=True)
+    echo_swept(result.moved_aside, result.completed)
+    if result.backdated:
+        click.echo(f"Cảnh báo: ngày {result.issued_date:%d/%m/%Y} lùi so với văn bản cấp số gần nhất "
+                   "(--backdate); sổ đã ghi lại.", err=True)
     for letter in result.letters:
         state = "đã cấp trước đó" if letter.already else "cấp số"
         click.echo(f"{letter.number_symbol}\t{state}\t{letter.unit}\t{letter.path}")
@@ -100,8 +116,11 @@ def register_group() -> None:
 @click.option("--nguoi-ky", default=None, help="Signer's name (default: [nguoi_ky] of congvan.toml).")
 @click.option("--noi-nhan", multiple=True, help="Recipient; repeat for several.")
 @click.option("--ghi-chu", default="", help="Note (ghi chú).")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD",
+              help="Date of the document (default: today); the same rules as `congvan issue --date`.")
+@backdate_option
 def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, nguoi_ky: str | None,
-                    noi_nhan: tuple[str, ...], ghi_chu: str) -> None:
+                    noi_nhan: tuple[str, ...], ghi_chu: str, date_text: str | None, backdate: bool) -> None:
     """Lấy số bằng tay cho văn bản soạn nơi khác.
 
     Take the next number by hand for a document made elsewhere, and print it.
@@ -110,12 +129,15 @@ def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, ngu
     Example:
         congvan register reserve --trich-yeu "V/v báo cáo công tác CCHC quý IV"
         congvan register reserve --loai "Quyết định" --trich-yeu "Về việc kiện toàn Tổ CCHC" --nguoi-ky "Lê Văn An"
+        congvan register reserve --trich-yeu "V/v lịch họp" --date 2026-11-20
     """
     from congvan.batch.register_flows import ReserveRequest, reserve
 
-    record = reserve(ReserveRequest(workspace, subject=trich_yeu, type_name=loai, signer_name=nguoi_ky,
-                                    recipients=noi_nhan, note=ghi_chu, series=series))
-    click.echo(record.number_symbol)
+    result = reserve(ReserveRequest(workspace, subject=trich_yeu, type_name=loai, signer_name=nguoi_ky,
+                                    recipients=noi_nhan, note=ghi_chu, series=series,
+                                    issued_on=parse_date(date_text), backdate=backdate))
+    echo_swept(result.swept.quarantined, result.swept.completed)
+    click.echo(result.record.number_symbol)
 
 
 @register_group.command("set-next")
@@ -279,9 +301,13 @@ def export_command(workspace: Path, xlsx_path: Path | None, json_path: Path | No
 @workspace_option
 @click.option("--year", type=int, default=None, help="Only this year.")
 def verify_command(workspace: Path, year: int | None) -> int:
-    """Kiểm tra tệp đã cấp số còn đúng như trong sổ.
+    """Kiểm tra sổ (chuỗi băm, số) và các tệp đã cấp số.
 
-    Re-hash every issued file and report missing or altered ones (exit code 1 when any).
+    Check the register's hash chain, its numbers and every issued file (exit code 1 on any finding).
+
+    Reports deleted or edited rows, gaps that are not withdrawals or reservations, duplicate numbers,
+    two rows on one file, a number that differs from its file name, missing or altered files, letters
+    not in the register and temporary files left by an interrupted run.
 
     \b
     Example:
@@ -292,17 +318,23 @@ def verify_command(workspace: Path, year: int | None) -> int:
 
     result = verify(workspace, year)
     report = result.report
+    for finding in report.findings:
+        click.echo(f"{finding.kind}\t{finding.text}")
     for record in report.missing:
         click.echo(f"THIẾU\t{record.number_symbol}\t{result.output_dir / (record.file_path or '')}")
     for record in report.altered:
         click.echo(f"BỊ SỬA\t{record.number_symbol}\t{result.output_dir / (record.file_path or '')}")
     for path in report.unregistered:
-        click.echo(f"Cảnh báo: tệp không có trong sổ: {path}", err=True)
+        click.echo(f"NGOÀI SỔ\t{path}\t(tệp mang tên văn bản đã cấp số nhưng không có trong sổ)")
+    for path in report.leftovers:
+        click.echo(f"TỆP TẠM\t{path}\t(còn lại của lần chạy bị gián đoạn; lần cấp số sau sẽ dọn)")
     if report.ok:
-        click.echo(f"Đã kiểm tra {report.checked} tệp: tất cả khớp với sổ.")
+        click.echo(f"Đã kiểm tra {report.checked} tệp và chuỗi {report.events} sự kiện: tất cả khớp với sổ.")
     else:
-        click.echo(f"Lỗi: {len(report.missing)} tệp thiếu, {len(report.altered)} tệp bị sửa "
-                   f"trên {report.checked} tệp đã kiểm tra.", err=True)
+        click.echo(f"Lỗi: {len(report.findings)} lỗi trong sổ, {len(report.missing)} tệp thiếu, "
+                   f"{len(report.altered)} tệp bị sửa, {len(report.unregistered)} tệp ngoài sổ, "
+                   f"{len(report.leftovers)} tệp tạm ({report.checked} tệp, {report.events} sự kiện đã kiểm tra "
+                   f"trong {result.output_dir}).", err=True)
     return result.exit_code
 
 

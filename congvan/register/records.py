@@ -176,17 +176,34 @@ class NewDocument:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One thing `verify` found wrong with the register's rows: `kind` is a short Vietnamese label."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
 class VerifyReport:
-    """Result of `Register.verify`: files that are missing or whose SHA-256 changed, and stray files."""
+    """Result of `Register.verify`: chain and row findings, missing or altered files, stray and temporary files."""
 
     checked: int
     missing: list[Record]
     altered: list[Record]
     unregistered: list[Path]
+    leftovers: list[Path] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    events: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.missing and not self.altered
+        return not (self.missing or self.altered or self.unregistered or self.leftovers or self.findings)
 
 
 ISSUED_NAME_RE = re.compile(r"^(\d{2,})-[A-Za-z0-9-]+_.*\.docx$")
+PENDING_SUFFIX = ".issuing"  # a letter written, its row not yet committed: ".05-SNV-CCHC_x.docx.issuing"
+
+
+def is_letter_leftover(name: str) -> bool:
+    """Whether a file name in output/<year>/ is a pending letter or a letter's temporary file (`.x.docx.….tmp`)."""
+    return name.startswith(".") and (name.endswith(PENDING_SUFFIX) or (name.endswith(".tmp") and ".docx" in name))

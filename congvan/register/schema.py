@@ -73,7 +73,28 @@ def _migration_2(conn: Connection) -> None:
     conn.execute(sa.text("CREATE INDEX ix_documents_file_path ON documents (file_path)"))
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2]
+def _migration_3(conn: Connection) -> None:
+    """Chain the register: an events table, each row's chain hash and back-date mark; chain the rows there are."""
+    conn.execute(sa.text("ALTER TABLE documents ADD COLUMN chain_hash VARCHAR(64)"))
+    conn.execute(sa.text("ALTER TABLE documents ADD COLUMN backdated BOOLEAN"))
+    meta = sa.MetaData()
+    sa.Table(
+        "register_events", meta,
+        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("kind", sa.String(10), nullable=False),
+        sa.Column("document_id", sa.Integer),
+        sa.Column("payload", sa.Text, nullable=False),
+        sa.Column("prev_hash", sa.String(64), nullable=False),
+        sa.Column("hash", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+    )
+    meta.create_all(conn)
+    from congvan.register.chain import chain_existing  # chain uses the tables defined below
+
+    chain_existing(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2, _migration_3]
 
 _meta = sa.MetaData()
 schema_version = sa.Table(
@@ -84,6 +105,12 @@ schema_version = sa.Table(
 )
 documents = sa.Table("documents", _meta)
 counters = sa.Table("counters", _meta)
+events = sa.Table(
+    "register_events", _meta,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String), sa.Column("document_id", sa.Integer), sa.Column("payload", sa.Text),
+    sa.Column("prev_hash", sa.String), sa.Column("hash", sa.String), sa.Column("created_at", sa.String),
+)
 
 
 def _reflect_columns() -> None:
@@ -99,6 +126,7 @@ def _reflect_columns() -> None:
         "unit": sa.String, "file_path": sa.String, "sha256": sa.String, "template_sha256": sa.String,
         "draft_sha256": sa.String, "context_json": sa.Text, "tool_version": sa.String,
         "created_at": sa.String, "voided_at": sa.String, "void_reason": sa.Text,
+        "chain_hash": sa.String, "backdated": sa.Boolean,
     }
     for name, type_ in cols.items():
         documents.append_column(sa.Column(name, type_, primary_key=name == "id"))

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
@@ -26,10 +25,10 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from congvan import __version__
-from congvan.clock import now, today
+from congvan import __version__, clock
 from congvan.errors import DatabaseUnavailable, RegisterError
-from congvan.files import sha256_file
+from congvan.register import chain
+from congvan.register.audit import verify_register
 from congvan.register.records import (
     CONG_VAN,
     DEFAULT_SERIES,
@@ -171,7 +170,7 @@ class Register:
                 MIGRATIONS[step](conn)
                 conn.execute(schema_version.delete())
                 conn.execute(schema_version.insert().values(
-                    version=step + 1, applied_at=now().isoformat(), tool_version=__version__))
+                    version=step + 1, applied_at=clock.now().isoformat(), tool_version=__version__))
                 version = step + 1
             return version
 
@@ -194,23 +193,41 @@ class Register:
         with self.read() as conn:
             return self.next_number(conn, organ, year, series)
 
-    def check_date_order(self, conn: Connection, organ: str, date: dt.date, series: str = DEFAULT_SERIES) -> None:
-        """Refuse a date earlier than the last one of the series: numbers and dates follow issuing order."""
+    def check_date_order(self, conn: Connection, organ: str, date: dt.date, series: str = DEFAULT_SERIES, *,
+                         backdate: bool = False) -> bool:
+        """Check an issue date; return whether it is back-dated (allowed only with `backdate`).
+
+        A date after today (Vietnam time) is refused. A date earlier than the last letter of the year
+        that is not withdrawn is refused unless `backdate`: numbers and dates follow issuing order.
+        """
+        if date > clock.today():
+            raise RegisterError(
+                f"ngày {date:%d/%m/%Y} ở sau hôm nay ({clock.today():%d/%m/%Y}): không cấp số trước cho ngày "
+                "chưa đến. Bỏ --date để lấy ngày hôm nay, hoặc đợi đến ngày đó.")
         last = conn.execute(
             sa.select(sa.func.max(documents.c.issued_date)).where(
-                documents.c.organ == organ, documents.c.year == date.year, documents.c.series == series)
+                documents.c.organ == organ, documents.c.year == date.year, documents.c.series == series,
+                documents.c.voided_at.is_(None))
         ).scalar()
         if isinstance(last, str):
             last = dt.date.fromisoformat(last)
-        if last is not None and date < last:
+        if last is None or date >= last:
+            return False
+        if not backdate:
             raise RegisterError(
-                f"ngày {date.isoformat()} sớm hơn ngày của văn bản cấp số gần nhất ({last.isoformat()}); "
-                "số và ngày văn bản phải theo thứ tự ban hành (NĐ 30/2020, Điều 15)."
-            )
+                f"ngày {date:%d/%m/%Y} sớm hơn ngày của văn bản cấp số gần nhất ({last:%d/%m/%Y}); "
+                "số và ngày văn bản phải theo thứ tự ban hành (NĐ 30/2020, Điều 15). Nếu đúng là phải "
+                "lùi ngày, thêm --backdate (sổ ghi lại việc lùi ngày).")
+        return True
+
+    def check_date(self, organ: str, date: dt.date, series: str = DEFAULT_SERIES, *, backdate: bool = False) -> bool:
+        """`check_date_order` in a read transaction: check a date before doing any work with it."""
+        with self.read() as conn:
+            return self.check_date_order(conn, organ, date, series, backdate=backdate)
 
     def insert(self, conn: Connection, doc: NewDocument, *, organ: str, number: int, date: dt.date,
-               series: str = DEFAULT_SERIES) -> Record:
-        """Insert one row with `number` (caller holds `write()` and has checked the number is next)."""
+               series: str = DEFAULT_SERIES, backdated: bool = False) -> Record:
+        """Insert one row with `number` and chain it (caller holds `write()` and has checked the number)."""
         values = {
             "organ": organ, "year": date.year, "series": series, "number": number,
             "code_number": document_number(number), "code_notation": doc.code_notation,
@@ -225,7 +242,8 @@ class Register:
             "batch_id": doc.batch_id, "letter_index": doc.letter_index, "unit": doc.unit,
             "file_path": doc.file_path, "sha256": doc.sha256, "template_sha256": doc.template_sha256,
             "draft_sha256": doc.draft_sha256, "context_json": doc.context_json, "tool_version": __version__,
-            "created_at": now().isoformat(), "voided_at": None, "void_reason": None,
+            "created_at": clock.now().isoformat(), "voided_at": None, "void_reason": None,
+            "backdated": backdated,
         }
         try:
             new_id = conn.execute(documents.insert().values(**values).returning(documents.c.id)).scalar_one()
@@ -233,6 +251,7 @@ class Register:
             raise RegisterError(
                 f"số {document_number(number)}/{doc.code_notation} năm {date.year} đã có trong sổ ({err.orig})."
             ) from err
+        chain.append_row(conn, chain.RESERVE if doc.status == STATUS_RESERVED else chain.ISSUE, new_id)
         return Record.from_row(conn.execute(sa.select(documents).where(documents.c.id == new_id)).one())
 
     def advance_counter(self, conn: Connection, organ: str, year: int, next_number: int,
@@ -240,7 +259,7 @@ class Register:
         """Store `next_number` as the next number of the series (inside `write()`)."""
         where = (counters.c.organ == organ, counters.c.year == year, counters.c.series == series)
         exists = conn.execute(sa.select(counters.c.next_number).where(*where)).first()
-        stamp = now().isoformat()
+        stamp = clock.now().isoformat()
         if exists is None:
             conn.execute(counters.insert().values(organ=organ, year=year, series=series,
                                                   next_number=next_number, updated_at=stamp))
@@ -248,15 +267,16 @@ class Register:
             conn.execute(counters.update().where(*where).values(next_number=next_number, updated_at=stamp))
 
     def reserve(self, doc: NewDocument, *, organ: str, date: dt.date | None = None,
-                series: str = DEFAULT_SERIES) -> Record:
+                series: str = DEFAULT_SERIES, backdate: bool = False) -> Record:
         """Take the next number for a document made elsewhere (lấy số bằng tay) and return its row."""
-        date = date or today()
+        date = date or clock.today()
         doc = NewDocument(**{**{f.name: getattr(doc, f.name) for f in fields(NewDocument)},
                              "status": STATUS_RESERVED})
         with self.write() as conn:
-            self.check_date_order(conn, organ, date, series)
+            backdated = self.check_date_order(conn, organ, date, series, backdate=backdate)
             number = self.next_number(conn, organ, date.year, series)
-            record = self.insert(conn, doc, organ=organ, number=number, date=date, series=series)
+            record = self.insert(conn, doc, organ=organ, number=number, date=date, series=series,
+                                 backdated=backdated)
             self.advance_counter(conn, organ, date.year, number + 1, series)
             return record
 
@@ -274,6 +294,8 @@ class Register:
                     f"năm {year} đã cấp đến số {document_number(highest)}; số tiếp theo phải lớn hơn "
                     f"{document_number(highest)} (không được lùi lại, không cấp trùng số)."
                 )
+            first = self.next_number(conn, organ, year, series)
+            chain.append_skip(conn, organ, year, series, first, number - 1, "set-next")
             self.advance_counter(conn, organ, year, number, series)
         return number
 
@@ -287,8 +309,9 @@ class Register:
             record = self._get(conn, organ, year, number, series)
             if record.voided:
                 raise RegisterError(f"số {record.number_symbol} đã bị thu hồi lúc {record.voided_at}.")
-            conn.execute(documents.update().where(documents.c.id == record.id)
-                         .values(voided_at=now().isoformat(), void_reason=reason))
+            values = {"voided_at": clock.now().isoformat(), "void_reason": reason}
+            conn.execute(documents.update().where(documents.c.id == record.id).values(**values))
+            chain.append_change(conn, chain.VOID, record.id, values)
             return self._get(conn, organ, year, number, series)
 
     def mark_sent(self, organ: str, year: int, number: int, sent_date: dt.date, receipt: str = "",
@@ -301,8 +324,9 @@ class Register:
             if sent_date < record.issued_date:
                 raise RegisterError(f"ngày chuyển {sent_date:%d/%m/%Y} trước ngày văn bản "
                                     f"{record.issued_date:%d/%m/%Y} của số {record.number_symbol}.")
-            conn.execute(documents.update().where(documents.c.id == record.id)
-                         .values(sent_date=sent_date, receipt=nfc(receipt).strip() or None))
+            values = {"sent_date": sent_date, "receipt": nfc(receipt).strip() or None}
+            conn.execute(documents.update().where(documents.c.id == record.id).values(**values))
+            chain.append_change(conn, chain.SEND, record.id, values)
             return self._get(conn, organ, year, number, series)
 
     # -- queries --
@@ -349,34 +373,14 @@ class Register:
         rows = conn.execute(sa.select(documents).where(documents.c.batch_id == batch_id))
         return {row.letter_index: Record.from_row(row) for row in rows}
 
-    def registered_paths(self, conn: Connection, paths: Sequence[str]) -> set[str]:
-        """Return which of `paths` (relative to the output folder) belong to rows of the register."""
-        if not paths:
-            return set()
-        rows = conn.execute(sa.select(documents.c.file_path).where(documents.c.file_path.in_(list(paths))))
-        return {row.file_path for row in rows}
+    def registered_files(self, conn: Connection) -> dict[str, str | None]:
+        """Return every file path of the register (relative to the output folder) with its SHA-256."""
+        query = sa.select(documents.c.file_path, documents.c.sha256).where(documents.c.file_path.isnot(None))
+        return {row.file_path: row.sha256 for row in conn.execute(query)}
 
     # -- audit --
 
     def verify(self, output_dir: Path, *, organ: str | None = None, year: int | None = None) -> VerifyReport:
-        """Re-hash every stored file; report missing and altered ones, and .docx files the register lacks."""
-        output_dir = Path(output_dir)
-        stored = [(r, r.file_path) for r in self.records(organ=organ, year=year) if r.file_path]
-        missing: list[Record] = []
-        altered: list[Record] = []
-        for record, file_path in stored:
-            path = output_dir / file_path
-            if not path.is_file():
-                missing.append(record)
-            elif sha256_file(path) != record.sha256:
-                altered.append(record)
-        known = {file_path for _, file_path in stored}
-        years = {str(year)} if year is not None else {file_path.split("/")[0] for file_path in known}
-        if year is None and output_dir.is_dir():
-            years |= {p.name for p in output_dir.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)}
-        stray = sorted(
-            path for name in years for path in (output_dir / name).glob("*.docx")
-            if f"{name}/{path.name}" not in known and ISSUED_NAME_RE.match(path.name)
-        )
-        return VerifyReport(checked=len(stored), missing=missing, altered=altered, unregistered=stray)
-
+        """Recompute the chain, check numbers and files against it (see `congvan.register.audit`)."""
+        with self.read() as conn:
+            return verify_register(conn, Path(output_dir), organ=organ, year=year)
