@@ -129,7 +129,7 @@ def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, ngu
     Example:
         congvan register reserve --trich-yeu "V/v báo cáo công tác CCHC quý IV"
         congvan register reserve --loai "Quyết định" --trich-yeu "Về việc kiện toàn Tổ CCHC" --nguoi-ky "Lê Văn An"
-        congvan register reserve --trich-yeu "V/v lịch họp" --date 2026-11-20
+        congvan register reserve --trich-yeu "V/v lịch họp" --date 2026-11-20 --backdate
     """
     from congvan.batch.register_flows import ReserveRequest, reserve
 
