@@ -119,6 +119,22 @@ def test_second_letter_to_a_unit_for_the_same_subject_needs_reissue(workspace: P
     assert again.number_symbol == "03/SNV-CCHC" and "--reissue" in again.note and "01/SNV-CCHC" in again.note
 
 
+def test_build_issue_of_a_duplicate_letter_writes_nothing_unless_reissue(workspace: Path) -> None:
+    build(workspace, "Phường Nha Trang")
+    assert issue(workspace, "latest")[0] == 0
+    drafts_before = sorted((workspace / "output" / "drafts").iterdir())
+    code, out = run("build", "-w", str(workspace), "--unit", "Phường Nha Trang", "--issue", "--date", DATE)
+    assert code == 1
+    assert "Phường Nha Trang: đã có số 01/SNV-CCHC" in out and "--reissue" in out
+    assert sorted((workspace / "output" / "drafts").iterdir()) == drafts_before  # no draft batch written
+    assert len(records(workspace)) == 1
+
+    code, out = run("build", "-w", str(workspace), "--unit", "Phường Nha Trang", "--issue", "--date", DATE,
+                    "--reissue")
+    assert code == 0, out
+    assert records(workspace)[-1].number_symbol == "02/SNV-CCHC" and "--reissue" in records(workspace)[-1].note
+
+
 def test_a_voided_number_is_no_duplicate(workspace: Path) -> None:
     build(workspace, "Phường Nha Trang")
     assert issue(workspace, "latest")[0] == 0

@@ -13,12 +13,13 @@ batch stale), and batches are listed with a status read from the register:
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from congvan.batch import drafts
-from congvan.batch.drafts import BatchSummary, DraftBatch, DraftLetter, InputFile
+from congvan.batch.drafts import BatchSummary, DraftBatch, InputFile
 from congvan.config import Workspace, load_workspace
 from congvan.errors import RegisterError, UsageError
 from congvan.files import sha256_file
@@ -86,8 +87,21 @@ def stale_message(batch: DraftBatch, changed: Sequence[str]) -> str:
 # -- duplicates --
 
 
-def duplicate_letters(drafts_todo: Sequence[DraftLetter], records: Iterable[Record], batch_id: str,
-                      year: int) -> list[tuple[DraftLetter, Record]]:
+class Letter(Protocol):
+    """A letter about to be numbered: a draft on disk, or one planned by a build that has not written it yet."""
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def context(self) -> Mapping[str, Any]: ...
+
+
+L = TypeVar("L", bound=Letter)
+
+
+def duplicate_letters(drafts_todo: Sequence[L], records: Iterable[Record], batch_id: str,
+                      year: int) -> list[tuple[L, Record]]:
     """Return the letters whose unit already has a number (not voided, from another batch) for the same trích yếu."""
     issued: dict[tuple[str, str], Record] = {}
     for record in records:
@@ -104,7 +118,7 @@ def duplicate_letters(drafts_todo: Sequence[DraftLetter], records: Iterable[Reco
     return found
 
 
-def duplicate_message(found: Sequence[tuple[DraftLetter, Record]], year: int) -> str:
+def duplicate_message(found: Sequence[tuple[Letter, Record]], year: int) -> str:
     """Return the refusal of duplicate letters, naming each unit and its existing number."""
     shown = "; ".join(f"{draft.unit}: đã có số {record.number_symbol} ngày {record.issued_date:%d/%m/%Y}"
                       for draft, record in found[:10])

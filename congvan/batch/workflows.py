@@ -13,14 +13,15 @@ import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from congvan import clock
 from congvan.batch import batches, drafts
-from congvan.batch.build import BuildOptions, BuildReport, build, plan
+from congvan.batch.build import BuildOptions, BuildReport, ContextMaker, Plan, PlannedLetter, build, plan
 from congvan.batch.issue import IssueResult, issue_batch
 from congvan.batch.preview import BuildSummary, summarize
 from congvan.config import CONFIG_NAME, Workspace, load_workspace
-from congvan.errors import PdfError, UsageError
+from congvan.errors import PdfError, RegisterError, UsageError
 from congvan.pdf.convert import collect_docx, find_soffice
 from congvan.pdf.finish import PdfResult, convert_letters
 from congvan.pdf.order import issued_title, print_order
@@ -217,6 +218,31 @@ class BuildResult:
     pdf_error: PdfError | None = None
 
 
+@dataclass(frozen=True)
+class _Planned:
+    """A planned letter seen by the duplicate check; its context is made only for a unit that has a number."""
+
+    letter: PlannedLetter
+    contexts: ContextMaker
+
+    @property
+    def unit(self) -> str:
+        return self.letter.unit
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return self.contexts(self.letter)
+
+
+def _refuse_duplicates(register: Register, ws: Workspace, planned: Plan, year: int) -> None:
+    """Refuse a build whose letters the register already numbered for the same trích yếu this year."""
+    letters = [_Planned(letter, planned.contexts) for letter in planned.letters]
+    found = batches.duplicate_letters(letters, register.records(organ=ws.agency.issuer_abbreviation, year=year),
+                                      "", year)
+    if found:
+        raise RegisterError(batches.duplicate_message(found, year))
+
+
 def build_letters(request: BuildRequest, progress: Progress | None = None) -> BuildResult:
     """Draft one letter per unit; with `issue`, number them; with `pdf`/`bundle`, make their PDFs.
 
@@ -235,10 +261,12 @@ def build_letters(request: BuildRequest, progress: Progress | None = None) -> Bu
     planned = plan(ws, options)
     if request.pdf or request.bundle:
         find_soffice()
-    if request.issue:  # a date the register refuses stops the build before the drafts are written
+    if request.issue:  # a date or a duplicate the register refuses stops the build before the drafts are written
         with Register(ws.register_url) as register:
-            register.check_date(ws.agency.issuer_abbreviation, request.issued_on or clock.today(), request.series,
-                                backdate=request.backdate)
+            issued_on = request.issued_on or clock.today()
+            register.check_date(ws.agency.issuer_abbreviation, issued_on, request.series, backdate=request.backdate)
+            if not request.reissue:
+                _refuse_duplicates(register, ws, planned, issued_on.year)
     report = build(ws, options, progress=_stage(progress, LETTERS, len(planned.letters)), planned=planned)
     folder = report.folder or (request.out or ws.drafts_dir) / report.batch
     result = BuildResult(report, summarize(planned.letters, planned.sources, report.warnings, folder))
