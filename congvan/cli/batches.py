@@ -24,7 +24,7 @@ def batches_group(ctx: click.Context, workspace: Path) -> None:
     a batch is named (`congvan issue`, `congvan pdf`), "latest" means the newest one.
 
     \b
-    Example:
+    Ví dụ:
         congvan batches
         congvan issue latest
         congvan batches prune
@@ -49,7 +49,8 @@ def batches_group(ctx: click.Context, workspace: Path) -> None:
 
 @batches_group.command("prune")
 @click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Workspace folder (holds congvan.toml). Default: the one given to `batches`, else the current.")
+              help="Thư mục làm việc (có congvan.toml). Mặc định: thư mục đưa cho `batches`, "
+                   "nếu không thì thư mục hiện tại.")
 @click.pass_context
 def prune_command(ctx: click.Context, workspace: Path | None) -> None:
     """Xóa các lô nháp cũ đã có lô mới hơn và chưa cấp số.
@@ -57,7 +58,7 @@ def prune_command(ctx: click.Context, workspace: Path | None) -> None:
     Remove the superseded draft batches that were never issued (issued batches are always kept).
 
     \b
-    Example:
+    Ví dụ:
         congvan batches prune
     """
     from congvan.batch.batches import prune_workspace

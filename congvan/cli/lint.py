@@ -21,8 +21,9 @@ def _line(path: str, finding: Finding) -> str:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "json_output", is_flag=True, help="Print the findings as JSON.")
+@click.argument("paths", nargs=-1, required=True, metavar="TỆP_HOẶC_THƯ_MỤC...",
+                type=click.Path(path_type=Path))
+@click.option("--json", "json_output", is_flag=True, help="In kết quả kiểm tra dạng JSON.")
 def lint(paths: tuple[Path, ...], json_output: bool) -> int:
     """Kiểm tra thể thức văn bản .docx theo Nghị định 30.
 
@@ -35,7 +36,7 @@ def lint(paths: tuple[Path, ...], json_output: bool) -> int:
     2 when a file cannot be read as .docx (or a folder holds none).
 
     \b
-    Example:
+    Ví dụ:
         congvan lint output/drafts
         congvan lint output/2026/05-SNV-CCHC_phuong-nha-trang.docx
         congvan lint --json output/2026 > ket_qua_kiem_tra.json

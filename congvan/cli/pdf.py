@@ -14,21 +14,21 @@ if TYPE_CHECKING:
 
 
 @cli.command("pdf")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=True, metavar="LÔ_HOẶC_TỆP...")
 @click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Workspace folder (holds congvan.toml): its register names issued letters and leaves out "
-                   "voided ones and letters of its output/<year>/ not in the register; \"latest\" is its newest "
-                   "draft batch. Default: the current folder when it holds congvan.toml.")
+              help="Thư mục làm việc (có congvan.toml): sổ của nó cho biết văn bản đã cấp số, bỏ văn bản đã thu hồi "
+                   "và văn bản trong output/<năm>/ không có trong sổ; \"latest\" là lô nháp mới nhất. "
+                   "Mặc định: thư mục hiện tại nếu có congvan.toml.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the PDFs. Default: beside each .docx.")
+              help="Thư mục ghi PDF. Mặc định: cạnh mỗi tệp .docx.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="LibreOffice processes run at once. Default: one per CPU core.")
+              help="Số tiến trình LibreOffice chạy cùng lúc. Mặc định: mỗi lõi CPU một tiến trình.")
 @click.option("--overwrite", is_flag=True,
-              help="Convert every letter again. Default: only those with no PDF or a PDF older than the .docx.")
+              help="Chuyển lại mọi văn bản. Mặc định: chỉ văn bản chưa có PDF hoặc có PDF cũ hơn .docx.")
 @click.option("--bundle", "bundle_to", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also gather every letter into this one PDF for printing, each from a new page.")
+              help="Gộp thêm mọi văn bản vào một PDF này để in, mỗi văn bản bắt đầu trang mới.")
 @click.option("--simplex", is_flag=True,
-              help="With --bundle: no blank page after letters with an odd page count (single-sided printing).")
+              help="Cùng --bundle: không chèn trang trắng sau văn bản có số trang lẻ (in một mặt).")
 def pdf_command(paths: tuple[str, ...], workspace: Path | None, out: Path | None, workers: int | None,
                 overwrite: bool, bundle_to: Path | None, simplex: bool) -> None:
     """Chuyển văn bản sang PDF để gửi văn bản điện tử và in.
@@ -45,7 +45,7 @@ def pdf_command(paths: tuple[str, ...], workspace: Path | None, out: Path | None
     (apt-get install libreoffice-writer-nogui fonts-liberation2).
 
     \b
-    Example:
+    Ví dụ:
         congvan pdf output/2026
         congvan pdf latest --bundle in_ky.pdf
         congvan pdf output/2026/05-SNV-CCHC_phuong-nha-trang.docx --out gui_di

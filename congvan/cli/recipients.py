@@ -10,7 +10,7 @@ from congvan.cli.main import cli
 from congvan.recipients import KINH_GUI, NOI_NHAN
 
 WORKSPACE = click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=".",
-                         show_default=True, help="Workspace folder (holds congvan.toml).")
+                         show_default=True, help="Thư mục làm việc (có congvan.toml).")
 
 
 @cli.group("recipients")
@@ -20,7 +20,7 @@ def recipients_group() -> None:
     Recipient lists (Kính gửi, Nơi nhận) kept in recipients/*.toml and recipients/bo_sung.csv.
 
     \b
-    Example:
+    Ví dụ:
         congvan recipients list
         congvan recipients show chi-dao --unit "Phường Nha Trang"
         congvan recipients check
@@ -35,7 +35,7 @@ def list_command(workspace: Path) -> None:
     Print every named list: name, number of recipients, lists it includes, where it is written.
 
     \b
-    Example:
+    Ví dụ:
         congvan recipients list
     """
     from congvan.batch.recipients_report import list_lists, load
@@ -48,11 +48,12 @@ def list_command(workspace: Path) -> None:
 
 
 @recipients_group.command("show")
-@click.argument("name", required=False)
+@click.argument("name", required=False, metavar="[TÊN_DS]")
 @WORKSPACE
-@click.option("--unit", help="Fill the list for this unit (exact name). Without NAME: that unit's whole letter.")
+@click.option("--unit", metavar="TÊN",
+              help="Điền danh sách cho đơn vị này (đúng tên). Không có TÊN_DS: người nhận cả thư của đơn vị.")
 @click.option("--as", "role", type=click.Choice([KINH_GUI, NOI_NHAN]),
-              help="Print the list as Kính gửi or as Nơi nhận. Default: Kính gửi for the default Kính gửi list.")
+              help="In danh sách như Kính gửi hay như Nơi nhận. Mặc định: Kính gửi nếu là danh sách Kính gửi mặc định.")
 def show_command(name: str | None, workspace: Path, unit: str | None, role: str | None) -> None:
     """Xem danh sách người nhận đúng như in trong văn bản.
 
@@ -62,7 +63,7 @@ def show_command(name: str | None, workspace: Path, unit: str | None, role: str 
     Without NAME, --unit prints the Kính gửi and Nơi nhận of that unit's letter, additions included.
 
     \b
-    Example:
+    Ví dụ:
         congvan recipients show chi-dao --unit "Phường Nha Trang"
         congvan recipients show thuong-truc --as kinh-gui
         congvan recipients show --unit "Đặc khu Trường Sa"
@@ -89,7 +90,7 @@ def check_command(workspace: Path) -> int:
     Exits 1 if there is any error; warnings (duplicates dropped, lists never used) do not fail.
 
     \b
-    Example:
+    Ví dụ:
         congvan recipients check
     """
     from congvan.batch.recipients_report import check

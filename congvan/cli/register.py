@@ -17,12 +17,12 @@ if TYPE_CHECKING:
 
 workspace_option = click.option(
     "-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
-    help="Workspace folder (holds congvan.toml; the register URL comes from it or CONGVAN_REGISTER_URL).")
+    help="Thư mục làm việc (có congvan.toml; địa chỉ sổ lấy từ đó hoặc từ CONGVAN_REGISTER_URL).")
 series_option = click.option("--series", default=DEFAULT_SERIES, show_default=True,
-                             help="Number series (sổ) within the issuing body and year.")
+                             help="Sổ đánh số trong cơ quan và năm.")
 backdate_option = click.option(
     "--backdate", is_flag=True,
-    help="Allow a --date before the last issued letter of the year (back-dating; recorded in the register).")
+    help="Cho phép --date trước văn bản cấp số gần nhất trong năm (lùi ngày; ghi vào sổ).")
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -35,16 +35,16 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 @cli.command("issue")
-@click.argument("batch")
+@click.argument("batch", metavar="LÔ")
 @workspace_option
 @series_option
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
-              help="Issue date (default: today, Vietnam time); not after today, not earlier than the last "
-                   "issued document unless --backdate.")
+              help="Ngày ban hành (mặc định: hôm nay, giờ Việt Nam); không sau hôm nay, không trước văn bản "
+                   "cấp số gần nhất trừ khi có --backdate.")
 @click.option("--allow-stale", is_flag=True,
-              help="Issue even though an input changed since the build (recorded in the register's note).")
+              help="Vẫn cấp số dù đầu vào đã đổi sau khi tạo lô (ghi vào ghi chú trong sổ).")
 @click.option("--reissue", is_flag=True,
-              help="Issue even though a unit already has a number for the same trích yếu this year (recorded).")
+              help="Vẫn cấp số dù đơn vị đã có số cho cùng trích yếu trong năm (ghi vào sổ).")
 @backdate_option
 def issue_command(batch: str, workspace: Path, series: str, date_text: str | None, allow_stale: bool,
                   reissue: bool, backdate: bool) -> None:
@@ -61,7 +61,7 @@ def issue_command(batch: str, workspace: Path, series: str, date_text: str | Non
     idempotent: letters that already have a number are listed and not issued twice.
 
     \b
-    Example:
+    Ví dụ:
         congvan issue latest
         congvan issue output/drafts/20261122-093012-a1b2c3 --date 2026-11-23
         congvan issue 20261122-093012-a1b2c3 --allow-stale
@@ -101,7 +101,7 @@ def register_group() -> None:
     The outgoing-document register (sổ văn bản đi): numbers, reservations, archive, audit.
 
     \b
-    Example:
+    Ví dụ:
         congvan register list --year 2026
         congvan register reserve --trich-yeu "V/v báo cáo công tác CCHC quý IV"
         congvan register verify
@@ -111,13 +111,13 @@ def register_group() -> None:
 @register_group.command("reserve")
 @workspace_option
 @series_option
-@click.option("--trich-yeu", required=True, help="Subject (trích yếu) of the document.")
-@click.option("--loai", default=CONG_VAN, show_default=True, help="Document type (Phụ lục III), e.g. \"Quyết định\".")
-@click.option("--nguoi-ky", default=None, help="Signer's name (default: [nguoi_ky] of congvan.toml).")
-@click.option("--noi-nhan", multiple=True, help="Recipient; repeat for several.")
-@click.option("--ghi-chu", default="", help="Note (ghi chú).")
+@click.option("--trich-yeu", required=True, help="Trích yếu nội dung văn bản.")
+@click.option("--loai", default=CONG_VAN, show_default=True, help="Loại văn bản (Phụ lục III), ví dụ \"Quyết định\".")
+@click.option("--nguoi-ky", default=None, help="Họ tên người ký (mặc định: [nguoi_ky] trong congvan.toml).")
+@click.option("--noi-nhan", multiple=True, help="Nơi nhận; nhiều nơi thì lặp lại.")
+@click.option("--ghi-chu", default="", help="Ghi chú.")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
-              help="Date of the document (default: today); the same rules as `congvan issue --date`.")
+              help="Ngày văn bản (mặc định: hôm nay); cùng quy tắc như `congvan issue --date`.")
 @backdate_option
 def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, nguoi_ky: str | None,
                     noi_nhan: tuple[str, ...], ghi_chu: str, date_text: str | None, backdate: bool) -> None:
@@ -126,7 +126,7 @@ def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, ngu
     Take the next number by hand for a document made elsewhere, and print it.
 
     \b
-    Example:
+    Ví dụ:
         congvan register reserve --trich-yeu "V/v báo cáo công tác CCHC quý IV"
         congvan register reserve --loai "Quyết định" --trich-yeu "Về việc kiện toàn Tổ CCHC" --nguoi-ky "Lê Văn An"
         congvan register reserve --trich-yeu "V/v lịch họp" --date 2026-11-20 --backdate
@@ -141,10 +141,10 @@ def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, ngu
 
 
 @register_group.command("set-next")
-@click.argument("number", type=click.IntRange(min=1))
+@click.argument("number", metavar="SỐ", type=click.IntRange(min=1))
 @workspace_option
 @series_option
-@click.option("--year", type=int, default=None, help="Year (default: this year).")
+@click.option("--year", type=int, default=None, help="Năm (mặc định: năm nay).")
 def set_next_command(number: int, workspace: Path, series: str, year: int | None) -> None:
     """Đặt số tiếp theo của năm trong sổ.
 
@@ -153,7 +153,7 @@ def set_next_command(number: int, workspace: Path, series: str, year: int | None
     Refused when NUMBER is not above every number already in the register for that year.
 
     \b
-    Example:
+    Ví dụ:
         congvan register set-next 5237
         congvan register set-next 1 --year 2027
     """
@@ -164,18 +164,18 @@ def set_next_command(number: int, workspace: Path, series: str, year: int | None
 
 
 @register_group.command("void")
-@click.argument("number")
+@click.argument("number", metavar="SỐ")
 @workspace_option
 @series_option
-@click.option("--ly-do", required=True, help="Reason for the withdrawal (lý do thu hồi).")
-@click.option("--year", type=int, default=None, help="Year of the number (default: this year).")
+@click.option("--ly-do", required=True, help="Lý do thu hồi.")
+@click.option("--year", type=int, default=None, help="Năm của số (mặc định: năm nay).")
 def void_command(number: str, workspace: Path, series: str, ly_do: str, year: int | None) -> None:
     """Thu hồi một số văn bản đã cấp.
 
     Withdraw (thu hồi) a number: it stays in the register, marked, with the reason and the time.
 
     \b
-    Example:
+    Ví dụ:
         congvan register void 05 --ly-do "Sai tên đơn vị nhận, thay bằng văn bản số 07/SNV-CCHC"
     """
     from congvan.batch.register_flows import NumberRequest, void
@@ -185,12 +185,12 @@ def void_command(number: str, workspace: Path, series: str, ly_do: str, year: in
 
 
 @register_group.command("send")
-@click.argument("numbers", nargs=-1, required=True)
+@click.argument("numbers", nargs=-1, required=True, metavar="SỐ...")
 @workspace_option
 @series_option
-@click.option("--year", type=int, default=None, help="Year of the numbers (default: this year).")
-@click.option("--ngay", "date_text", metavar="YYYY-MM-DD", help="Date sent (ngày chuyển; default: today).")
-@click.option("--ky-nhan", default="", help="Who signed for it (ký nhận), or how it was sent.")
+@click.option("--year", type=int, default=None, help="Năm của các số (mặc định: năm nay).")
+@click.option("--ngay", "date_text", metavar="YYYY-MM-DD", help="Ngày chuyển (mặc định: hôm nay).")
+@click.option("--ky-nhan", default="", help="Người ký nhận, hoặc cách gửi.")
 def send_command(numbers: tuple[str, ...], workspace: Path, series: str, year: int | None, date_text: str | None,
                  ky_nhan: str) -> None:
     """Ghi ngày chuyển và ký nhận của văn bản đi.
@@ -198,7 +198,7 @@ def send_command(numbers: tuple[str, ...], workspace: Path, series: str, year: i
     Record that documents were sent (ngày chuyển, ký nhận columns of the register).
 
     \b
-    Example:
+    Ví dụ:
         congvan register send 05 06 07 --ngay 2026-11-24 --ky-nhan "Gửi qua Hệ thống quản lý văn bản"
     """
     from congvan.batch.register_flows import send
@@ -210,16 +210,16 @@ def send_command(numbers: tuple[str, ...], workspace: Path, series: str, year: i
 
 @register_group.command("list")
 @workspace_option
-@click.option("--year", type=int, default=None, help="Only this year.")
-@click.option("--unit", default=None, help="Only letters to units whose name contains this text.")
-@click.option("--text", default=None, help="Only rows whose number, subject, unit, signer or note contain this.")
+@click.option("--year", type=int, default=None, help="Chỉ năm này.")
+@click.option("--unit", default=None, help="Chỉ văn bản gửi đơn vị có tên chứa chữ này.")
+@click.option("--text", default=None, help="Chỉ dòng có số, trích yếu, đơn vị, người ký hoặc ghi chú chứa chữ này.")
 def list_command(workspace: Path, year: int | None, unit: str | None, text: str | None) -> None:
     """Liệt kê sổ văn bản đi theo thứ tự số.
 
     List the register, in number order.
 
     \b
-    Example:
+    Ví dụ:
         congvan register list --year 2026
         congvan register list --unit "Nha Trang" --text "hài lòng"
     """
@@ -235,17 +235,17 @@ def list_command(workspace: Path, year: int | None, unit: str | None, text: str 
 
 
 @register_group.command("show")
-@click.argument("number")
+@click.argument("number", metavar="SỐ")
 @workspace_option
 @series_option
-@click.option("--year", type=int, default=None, help="Year of the number (default: this year).")
+@click.option("--year", type=int, default=None, help="Năm của số (mặc định: năm nay).")
 def show_command(number: str, workspace: Path, series: str, year: int | None) -> None:
     """Xem đầy đủ thông tin một số văn bản.
 
     Show every field kept for one number.
 
     \b
-    Example:
+    Ví dụ:
         congvan register show 05
         congvan register show 05/SNV-CCHC --year 2026
     """
@@ -274,12 +274,12 @@ def _show_lines(r: Record) -> list[tuple[str, object]]:
 @register_group.command("export")
 @workspace_option
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Printable Sổ đăng ký văn bản đi (Phụ lục IV).")
+              help="Sổ đăng ký văn bản đi để in (Phụ lục IV).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Phụ lục VI fields as JSON.")
+              help="Các trường Phụ lục VI dạng JSON.")
 @click.option("--xml", "xml_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Phụ lục VI fields as XML.")
-@click.option("--year", type=int, default=None, help="Only this year (default: all years).")
+              help="Các trường Phụ lục VI dạng XML.")
+@click.option("--year", type=int, default=None, help="Chỉ năm này (mặc định: mọi năm).")
 def export_command(workspace: Path, xlsx_path: Path | None, json_path: Path | None, xml_path: Path | None,
                    year: int | None) -> None:
     """Xuất sổ văn bản đi ra .xlsx, .json, .xml.
@@ -287,7 +287,7 @@ def export_command(workspace: Path, xlsx_path: Path | None, json_path: Path | No
     Export the register to .xlsx (to print and bind), .json and/or .xml.
 
     \b
-    Example:
+    Ví dụ:
         congvan register export --xlsx so_van_ban_di_2026.xlsx --year 2026
         congvan register export --json so_di.json --xml so_di.xml
     """
@@ -299,7 +299,7 @@ def export_command(workspace: Path, xlsx_path: Path | None, json_path: Path | No
 
 @register_group.command("verify")
 @workspace_option
-@click.option("--year", type=int, default=None, help="Only this year.")
+@click.option("--year", type=int, default=None, help="Chỉ năm này.")
 def verify_command(workspace: Path, year: int | None) -> int:
     """Kiểm tra sổ (chuỗi băm, số) và các tệp đã cấp số.
 
@@ -310,7 +310,7 @@ def verify_command(workspace: Path, year: int | None) -> int:
     not in the register and temporary files left by an interrupted run.
 
     \b
-    Example:
+    Ví dụ:
         congvan register verify
         congvan register verify --year 2026
     """
@@ -339,14 +339,14 @@ def verify_command(workspace: Path, year: int | None) -> int:
 
 
 @register_group.command("recreate")
-@click.argument("number")
+@click.argument("number", metavar="SỐ")
 @workspace_option
 @series_option
-@click.option("--year", type=int, default=None, help="Year of the number (default: this year).")
+@click.option("--year", type=int, default=None, help="Năm của số (mặc định: năm nay).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the re-created .docx (never overwrites).")
+              help="Nơi ghi tệp .docx tạo lại (không bao giờ ghi đè).")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
-              help="Template with the recorded SHA-256, if the draft batch folder is gone.")
+              help="Mẫu có SHA-256 đúng như sổ ghi, khi thư mục lô nháp không còn.")
 def recreate_command(number: str, workspace: Path, series: str, year: int | None, out: Path,
                      template: Path | None) -> int:
     """Tạo lại văn bản đã cấp số từ dữ liệu lưu trong sổ.
@@ -357,7 +357,7 @@ def recreate_command(number: str, workspace: Path, series: str, year: int | None
     archived letter is exactly what was issued.
 
     \b
-    Example:
+    Ví dụ:
         congvan register recreate 05 --year 2026 --out ban_tao_lai_05.docx
     """
     from congvan.batch.register_flows import NumberRequest, recreate
