@@ -14,7 +14,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from congvan.cli import cli, i18n
+from congvan.cli import cli, translation
 from tests.test_docs import VIETNAMESE_LETTERS, _commands
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,4 +120,4 @@ def test_dash_h_is_help_everywhere_and_every_option_speaks_vietnamese(path):
 
 
 def test_install_leaves_a_message_missing_from_the_catalog_in_english():
-    assert i18n.catalog().gettext("a message click never had") == "a message click never had"
+    assert translation.catalog().gettext("a message click never had") == "a message click never had"

@@ -14,10 +14,10 @@ from typing import Any
 import click
 
 from congvan import __version__
-from congvan.cli import i18n
+from congvan.cli import translation
 from congvan.errors import CongvanError
 
-i18n.install()  # before the decorators below: version_option translates its help when it is applied
+translation.install()  # before the decorators below: version_option translates its help when it is applied
 
 
 class VietnameseCommand(click.Command):
