@@ -50,11 +50,11 @@ def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None
                   distribution: str | None) -> None:
     """Tạo văn bản nháp, mỗi đơn vị một công văn.
 
-    Write one draft công văn per unit into output/drafts/<batch>/.
+    Ghi mỗi đơn vị một công văn nháp vào output/drafts/<lô>/.
 
-    Reads the results workbook(s), judges every criterion against its target, and renders one letter
-    per unit with that unit's own weaknesses and strengths. Drafts leave the number and day blank.
-    Nothing is written if any input is wrong.
+    Đọc (các) tệp kết quả, so từng tiêu chí với chỉ tiêu, rồi soạn cho mỗi đơn vị một thư nêu đúng
+    hạn chế và điểm mạnh của đơn vị đó. Bản nháp để trống số và ngày. Đầu vào nào sai thì không ghi
+    tệp nào.
 
     \b
     Ví dụ:
@@ -117,7 +117,8 @@ def _criterion(criterion: CriterionSummary) -> str:
 def init_command(directory: Path) -> None:
     """Tạo thư mục làm việc mới từ bộ mẫu.
 
-    Create a new workspace in DIRECTORY with the sample data, recipients and template.
+    Tạo thư mục làm việc THƯ_MỤC với số liệu, danh sách người nhận và mẫu của bộ mẫu (có dòng
+    mau = true trong congvan.toml: xóa dòng đó khi đã sửa cho cơ quan của bạn).
 
     \b
     Ví dụ:

@@ -67,14 +67,12 @@ class CongvanGroup(VietnameseGroup):
 def cli(ctx: click.Context, verbose: bool) -> None:
     """Soạn công văn hàng loạt đúng thể thức Nghị định 30/2020/NĐ-CP.
 
-    Batch Vietnamese official dispatches (công văn) to the Nghị định 30/2020/NĐ-CP standard.
-
-    Run the commands inside a workspace: a folder with congvan.toml, data/, recipients/,
-    templates_docx/ and output/ (`congvan init DIR` makes one).
+    Chạy các lệnh trong một thư mục làm việc: thư mục có congvan.toml, data/, recipients/,
+    templates_docx/ và output/ (`congvan init THƯ_MỤC` tạo sẵn một thư mục như vậy).
 
     \b
-    Exit codes: 0 done, 1 input refused, 2 a file could not be read or a wrong command line,
-    3 LibreOffice or the register database missing or unreachable.
+    Mã thoát: 0 xong, 1 đầu vào bị từ chối, 2 không đọc được tệp hoặc gõ sai lệnh,
+    3 thiếu LibreOffice hoặc không kết nối được cơ sở dữ liệu sổ văn bản.
 
     \b
     Ví dụ:

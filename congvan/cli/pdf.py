@@ -33,15 +33,14 @@ def pdf_command(paths: tuple[str, ...], workspace: Path | None, out: Path | None
                 overwrite: bool, bundle_to: Path | None, simplex: bool) -> None:
     """Chuyển văn bản sang PDF để gửi văn bản điện tử và in.
 
-    Convert letters (.docx files, or every .docx in a folder) to PDF for sending (VBĐT) and printing.
+    Chuyển văn bản (tệp .docx, hoặc mọi .docx trong thư mục) sang PDF để gửi (VBĐT) và in.
 
-    PATHS are .docx files, folders, or "latest" (the newest draft batch). Only letters with no PDF, or
-    a PDF older than the .docx, are converted (--overwrite: all). Each PDF gets the letter's trích yếu
-    as title, the agency as author, its keywords as phrases and, once issued, the số và ký hiệu as
-    subject; the fonts it embeds are listed, with a warning unless they are Times New Roman or
-    Liberation Serif. Letters voided in the register are left out; in a bundle an issued letter is
-    bookmarked "số và ký hiệu — unit", a draft by its unit. Folders are not searched recursively;
-    template.docx and hidden or temporary files are skipped. Needs LibreOffice
+    LÔ_HOẶC_TỆP là tệp .docx, thư mục, hoặc "latest" (lô nháp mới nhất). Chỉ chuyển văn bản chưa có
+    PDF hoặc có PDF cũ hơn .docx (--overwrite: chuyển hết). Mỗi PDF có tiêu đề là trích yếu, tác giả
+    là cơ quan, từ khóa là các cụm từ và, khi đã cấp số, chủ đề là số và ký hiệu; phông chữ nhúng được
+    liệt kê, cảnh báo nếu không phải Times New Roman hoặc Liberation Serif. Văn bản đã thu hồi bị bỏ
+    qua; trong bản gộp, văn bản đã cấp số có mục lục "số và ký hiệu — đơn vị", bản nháp theo tên đơn
+    vị. Không tìm trong thư mục con; bỏ qua template.docx, tệp ẩn và tệp tạm. Cần LibreOffice
     (apt-get install libreoffice-writer-nogui fonts-liberation2).
 
     \b

@@ -17,7 +17,7 @@ WORKSPACE = click.option("-w", "--workspace", type=click.Path(file_okay=False, p
 def recipients_group() -> None:
     """Danh sách người nhận (Kính gửi, Nơi nhận).
 
-    Recipient lists (Kính gửi, Nơi nhận) kept in recipients/*.toml and recipients/bo_sung.csv.
+    Các danh sách Kính gửi, Nơi nhận trong recipients/*.toml và recipients/bo_sung.csv.
 
     \b
     Ví dụ:
@@ -32,7 +32,7 @@ def recipients_group() -> None:
 def list_command(workspace: Path) -> None:
     """Liệt kê các danh sách người nhận.
 
-    Print every named list: name, number of recipients, lists it includes, where it is written.
+    In mọi danh sách: tên, số người nhận, các danh sách gộp vào, nơi khai báo.
 
     \b
     Ví dụ:
@@ -57,10 +57,10 @@ def list_command(workspace: Path) -> None:
 def show_command(name: str | None, workspace: Path, unit: str | None, role: str | None) -> None:
     """Xem danh sách người nhận đúng như in trong văn bản.
 
-    Print a list exactly as it will appear in a letter (punctuation, "- Như trên;", "- Lưu: ...").
+    In một danh sách đúng như trong văn bản (dấu câu, "- Như trên;", "- Lưu: ...").
 
-    Placeholders such as {{ don_vi }} are filled for --unit, or for the first unit of the results.
-    Without NAME, --unit prints the Kính gửi and Nơi nhận of that unit's letter, additions included.
+    Chỗ điền như {{ don_vi }} được điền cho --unit, hoặc cho đơn vị đầu tiên của bảng kết quả.
+    Không có TÊN_DS thì --unit in Kính gửi và Nơi nhận của thư gửi đơn vị đó, kể cả phần bổ sung.
 
     \b
     Ví dụ:
@@ -85,9 +85,10 @@ def show_command(name: str | None, workspace: Path, unit: str | None, role: str 
 def check_command(workspace: Path) -> int:
     """Kiểm tra danh sách người nhận của mọi văn bản.
 
-    Check every list and every unit's letter: syntax, includes, cycles, placeholders, an addressee for each.
+    Kiểm tra mọi danh sách và thư của mọi đơn vị: cú pháp, gộp danh sách, vòng lặp, chỗ điền, mỗi
+    thư có người nhận.
 
-    Exits 1 if there is any error; warnings (duplicates dropped, lists never used) do not fail.
+    Mã thoát 1 nếu có lỗi; cảnh báo (mục trùng đã bỏ, danh sách không dùng) không tính là lỗi.
 
     \b
     Ví dụ:

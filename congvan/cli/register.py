@@ -50,15 +50,14 @@ def issue_command(batch: str, workspace: Path, series: str, date_text: str | Non
                   reissue: bool, backdate: bool) -> None:
     """Cấp số cho lô văn bản nháp.
 
-    Give numbers (cấp số) to a draft batch and write the issued letters to output/<year>/.
+    Cấp số cho lô nháp và ghi văn bản đã cấp số vào output/<năm>/.
 
-    BATCH is the batch folder, its id (in output/drafts/) or "latest" (see `congvan batches`). Every
-    draft .docx and context must match the SHA-256 its manifest recorded (an edited draft is refused);
-    a batch built before an input (results, catalog, congvan.toml, recipients, template) changed is
-    refused unless --allow-stale; a unit already numbered for the same trích yếu this year is refused
-    unless --reissue. Numbers are taken in one transaction and committed only when every file is
-    written; a failed or interrupted run consumes no number. Running it again on the same batch is
-    idempotent: letters that already have a number are listed and not issued twice.
+    LÔ là thư mục lô, mã lô (trong output/drafts/) hoặc "latest" (xem `congvan batches`). Mọi tệp
+    nháp .docx và dữ liệu thư phải đúng SHA-256 đã ghi trong manifest (bản nháp bị sửa thì từ chối);
+    lô tạo trước khi một đầu vào (số liệu, danh mục, congvan.toml, người nhận, mẫu) thay đổi bị từ
+    chối trừ khi có --allow-stale; đơn vị đã có số cho cùng trích yếu trong năm bị từ chối trừ khi có
+    --reissue. Số được lấy trong một giao dịch, chỉ ghi khi mọi tệp đã ghi xong; lần chạy lỗi hoặc bị
+    ngắt không tốn số nào. Chạy lại trên cùng lô không cấp số hai lần: văn bản đã có số được liệt kê.
 
     \b
     Ví dụ:
@@ -98,7 +97,7 @@ def echo_issue_result(result: IssueResult) -> None:
 def register_group() -> None:
     """Sổ đăng ký văn bản đi.
 
-    The outgoing-document register (sổ văn bản đi): numbers, reservations, archive, audit.
+    Sổ văn bản đi: cấp số, lấy số bằng tay, thu hồi, ghi gửi, xuất sổ, kiểm tra.
 
     \b
     Ví dụ:
@@ -123,7 +122,7 @@ def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, ngu
                     noi_nhan: tuple[str, ...], ghi_chu: str, date_text: str | None, backdate: bool) -> None:
     """Lấy số bằng tay cho văn bản soạn nơi khác.
 
-    Take the next number by hand for a document made elsewhere, and print it.
+    Lấy số tiếp theo cho văn bản soạn ngoài congvan, rồi in số đó ra.
 
     \b
     Ví dụ:
@@ -148,9 +147,9 @@ def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, ngu
 def set_next_command(number: int, workspace: Path, series: str, year: int | None) -> None:
     """Đặt số tiếp theo của năm trong sổ.
 
-    Make NUMBER the next number of the year (e.g. the office is already at 5236: set-next 5237).
+    Đặt SỐ làm số tiếp theo của năm (ví dụ văn thư đã cấp đến 5236: set-next 5237).
 
-    Refused when NUMBER is not above every number already in the register for that year.
+    Bị từ chối khi SỐ không lớn hơn mọi số đã có trong sổ của năm đó.
 
     \b
     Ví dụ:
@@ -172,7 +171,7 @@ def set_next_command(number: int, workspace: Path, series: str, year: int | None
 def void_command(number: str, workspace: Path, series: str, ly_do: str, year: int | None) -> None:
     """Thu hồi một số văn bản đã cấp.
 
-    Withdraw (thu hồi) a number: it stays in the register, marked, with the reason and the time.
+    Thu hồi một số: số vẫn ở trong sổ, được đánh dấu, kèm lý do và thời điểm.
 
     \b
     Ví dụ:
@@ -195,7 +194,7 @@ def send_command(numbers: tuple[str, ...], workspace: Path, series: str, year: i
                  ky_nhan: str) -> None:
     """Ghi ngày chuyển và ký nhận của văn bản đi.
 
-    Record that documents were sent (ngày chuyển, ký nhận columns of the register).
+    Ghi các văn bản đã gửi đi (cột ngày chuyển, ký nhận của sổ).
 
     \b
     Ví dụ:
@@ -216,7 +215,7 @@ def send_command(numbers: tuple[str, ...], workspace: Path, series: str, year: i
 def list_command(workspace: Path, year: int | None, unit: str | None, text: str | None) -> None:
     """Liệt kê sổ văn bản đi theo thứ tự số.
 
-    List the register, in number order.
+    In sổ văn bản đi theo thứ tự số.
 
     \b
     Ví dụ:
@@ -242,7 +241,7 @@ def list_command(workspace: Path, year: int | None, unit: str | None, text: str 
 def show_command(number: str, workspace: Path, series: str, year: int | None) -> None:
     """Xem đầy đủ thông tin một số văn bản.
 
-    Show every field kept for one number.
+    In mọi thông tin sổ lưu cho một số.
 
     \b
     Ví dụ:
@@ -284,7 +283,7 @@ def export_command(workspace: Path, xlsx_path: Path | None, json_path: Path | No
                    year: int | None) -> None:
     """Xuất sổ văn bản đi ra .xlsx, .json, .xml.
 
-    Export the register to .xlsx (to print and bind), .json and/or .xml.
+    Xuất sổ ra .xlsx (để in, đóng sổ), .json và/hoặc .xml.
 
     \b
     Ví dụ:
@@ -303,11 +302,11 @@ def export_command(workspace: Path, xlsx_path: Path | None, json_path: Path | No
 def verify_command(workspace: Path, year: int | None) -> int:
     """Kiểm tra sổ (chuỗi băm, số) và các tệp đã cấp số.
 
-    Check the register's hash chain, its numbers and every issued file (exit code 1 on any finding).
+    Kiểm tra chuỗi băm của sổ, các số và mọi tệp đã cấp số (mã thoát 1 nếu có phát hiện).
 
-    Reports deleted or edited rows, gaps that are not withdrawals or reservations, duplicate numbers,
-    two rows on one file, a number that differs from its file name, missing or altered files, letters
-    not in the register and temporary files left by an interrupted run.
+    Báo dòng bị xóa hoặc bị sửa, số bị bỏ trống mà không phải thu hồi hay lấy số bằng tay, số trùng,
+    hai dòng cùng một tệp, số khác tên tệp, tệp thiếu hoặc bị sửa, văn bản không có trong sổ và tệp
+    tạm còn lại sau một lần chạy bị ngắt.
 
     \b
     Ví dụ:
@@ -351,10 +350,10 @@ def recreate_command(number: str, workspace: Path, series: str, year: int | None
                      template: Path | None) -> int:
     """Tạo lại văn bản đã cấp số từ dữ liệu lưu trong sổ.
 
-    Re-create an issued letter from the context and template hash kept in the register.
+    Tạo lại văn bản đã cấp số từ dữ liệu thư và mã băm mẫu lưu trong sổ.
 
-    Prints whether the result is byte-for-byte the registered file (same SHA-256): an audit that the
-    archived letter is exactly what was issued.
+    In ra kết quả có giống từng byte tệp trong sổ không (cùng SHA-256): bằng chứng văn bản lưu trữ
+    đúng là văn bản đã ban hành.
 
     \b
     Ví dụ:

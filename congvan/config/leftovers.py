@@ -5,10 +5,13 @@ The letter prints "V/v " before the trích yếu and "Lưu: " before the archive
 
 The sample workspace (`congvan init`) says `mau = true` in congvan.toml. Its texts are examples: "(ví dụ)"
 after the legal bases, the sample signer, the Sở Nội vụ of Khánh Hòa. Rule (docs/config.md, key `mau`):
+- "(ví dụ)" and an upper-case "MẪU" in any text are sample texts; so is the sample signer once the agency
+  is edited or the results are another province's (not one of their units is the sample's), and the
+  sample agency itself with another province's results;
 - with `mau = true`, and the agency and the results still the sample's, the build goes on with a loud
   warning naming every sample text left;
-- once the agency is edited, or the results are another province's (fewer than half of their units are
-  the sample's), or `mau = true` is gone, every sample text left stops the build, naming its key and line.
+- once the agency is edited, or the results are another province's, or `mau = true` is gone, every
+  sample text left stops the build, naming its key and line.
 """
 
 from __future__ import annotations
@@ -69,9 +72,10 @@ def sample_texts(raw: dict[str, Any], foreign_data: bool) -> list[tuple[Key, str
         elif SAMPLE_WORD.search(text):
             found.append((key, "còn chữ \"MẪU\" của bản mẫu"))
     signer = raw.get("nguoi_ky", {})
-    if nfc(str(signer.get("ho_ten", ""))).strip() == SAMPLE_SIGNER:
+    sample_agency = is_sample_agency(raw)
+    if nfc(str(signer.get("ho_ten", ""))).strip() == SAMPLE_SIGNER and (foreign_data or not sample_agency):
         found.append((("nguoi_ky", "ho_ten"), f"còn người ký mẫu \"{SAMPLE_SIGNER}\": ghi người ký thật"))
-    if foreign_data and is_sample_agency(raw):
+    if foreign_data and sample_agency:
         found.append((("co_quan", "ten"), "còn cơ quan mẫu (Sở Nội vụ tỉnh Khánh Hòa) mà số liệu là của địa "
                                            "phương khác: ghi cơ quan của bạn"))
     return found
@@ -95,9 +99,8 @@ def is_sample_agency(raw: dict[str, Any]) -> bool:
 
 
 def is_foreign_data(units: Sequence[str]) -> bool:
-    """Whether results with these units are not the sample's (fewer than half of them are sample units)."""
-    known = sum(name_key(unit) in SAMPLE_UNITS for unit in units)
-    return bool(units) and known * 2 < len(units)
+    """Whether results with these units are another province's: not one of them is a unit of the sample."""
+    return bool(units) and not any(name_key(unit) in SAMPLE_UNITS for unit in units)
 
 
 def check_sample(config_path: Path, raw: dict[str, Any], units: Sequence[str]) -> list[str]:
