@@ -19,14 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from congvan.config.locate import TomlLines
 from congvan.config.sample_units import SAMPLE_UNITS
 from congvan.errors import ConfigError, cell_location
 from congvan.vn.text import name_key, nfc
-
-if TYPE_CHECKING:
-    from congvan.config.locate import TomlLines
 
 SUBJECT_PREFIX = re.compile(r"^(?:(?:V/V|VỀ VIỆC)\s*:?\s*)+", re.IGNORECASE)
 ARCHIVE_PREFIX = re.compile(r"^(?:-\s*)?(?:LƯU\s*:\s*)+", re.IGNORECASE)
@@ -105,8 +103,6 @@ def is_foreign_data(units: Sequence[str]) -> bool:
 
 def check_sample(config_path: Path, raw: dict[str, Any], units: Sequence[str]) -> list[str]:
     """Refuse sample texts left in a real workspace (`ConfigError` naming key and line); warn in the sample."""
-    from congvan.config.locate import TomlLines
-
     foreign = is_foreign_data(units)
     found = sample_texts(raw, foreign)
     is_sample = raw.get("mau") is True

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from congvan.config.leftovers import PREFIXES, drop_prefix
 from congvan.errors import ConfigError, ConfigFileUnreadable, cell_location
 from congvan.models import DEFAULT_LIMITS, Catalog, ReadLimits
 from congvan.vn import nfc
@@ -212,8 +213,6 @@ def load_workspace(root: Path) -> Workspace:
 
 def _without_prefix(document: TomlDocument, key: tuple[str, str], text: str, warnings: list[str]) -> str:
     """Return `text` without the "V/v" or "Lưu:" the letter prints before it, warning when it was typed too."""
-    from congvan.config.leftovers import PREFIXES, drop_prefix
-
     prefix, pattern = PREFIXES[key]
     mended, dropped = drop_prefix(text, pattern)
     if not dropped:
