@@ -47,9 +47,21 @@ from congvan.render.template import LetterTemplate  # noqa: E402
 from congvan.sources.catalog import load_catalog  # noqa: E402
 
 
+def own_config(text: str, agency: bool = True) -> str:
+    """The sample congvan.toml as a clerk leaves it once it is theirs: no `mau = true`, no "(ví dụ)"; with
+    `agency`, another province's agency and signer, as results that are not the sample's units need."""
+    text = text.replace("mau = true\n", "").replace(" (ví dụ)", "")
+    if agency:
+        text = (text.replace('chu_quan = "UBND TỈNH KHÁNH HÒA"', 'chu_quan = "UBND TỈNH LÂM ĐỒNG"')
+                .replace('ho_ten = "Nguyễn Thị Minh Hằng"', 'ho_ten = "Trần Văn Bình"'))
+    return text
+
+
 def make_workspace(folder: Path, units: int, seed: int = 7) -> Path:
-    """Copy the sample workspace into `folder` with a results workbook of `units` synthetic units."""
-    shutil.copyfile(ROOT / "congvan.toml", folder / "congvan.toml")
+    """Copy the sample workspace, made another agency's, into `folder` with a results workbook of `units`
+    synthetic units."""
+    (folder / "congvan.toml").write_text(own_config((ROOT / "congvan.toml").read_text(encoding="utf-8")),
+                                         encoding="utf-8")
     for part in ("recipients", "templates_docx"):
         shutil.copytree(ROOT / part, folder / part)
     (folder / "data").mkdir()

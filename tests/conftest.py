@@ -10,6 +10,8 @@ from typing import Any
 import openpyxl
 import pytest
 
+from bench.render import own_config
+
 ROOT = Path(__file__).resolve().parent.parent
 
 CRITERIA_HEADERS = [
@@ -66,10 +68,12 @@ def standard_sheets(units: dict[str, list[float]] | None = None, health: dict[st
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    """A copy of the shipped sample workspace whose results are the five hand-picked units above."""
+    """A copy of the shipped sample workspace whose results are the five hand-picked units above, made the
+    Sở Nội vụ's own (no `mau = true`, no "(ví dụ)": see tests/test_sample_texts.py for the sample itself)."""
     root = tmp_path / "ws"
     root.mkdir()
-    shutil.copyfile(ROOT / "congvan.toml", root / "congvan.toml")
+    config = own_config((ROOT / "congvan.toml").read_text(encoding="utf-8"), agency=False)
+    (root / "congvan.toml").write_text(config, encoding="utf-8")
     for part in ("recipients", "templates_docx"):
         shutil.copytree(ROOT / part, root / part)
     (root / "data").mkdir()

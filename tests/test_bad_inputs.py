@@ -43,6 +43,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
+from bench.render import own_config
 from congvan.cli import cli
 from congvan.errors import DataError, cell_location
 from congvan.register.store import Register
@@ -361,6 +362,8 @@ def test_after_a_refused_build_the_next_letter_is_number_one(workspace: Path, co
 def test_odd_unit_names_give_safe_files_showing_the_exact_name(workspace: Path, corpus: dict[str, Path]) -> None:
     shutil.copyfile(corpus["odd_unit_names"], workspace / "data" / "ket_qua_2025.xlsx")
     (workspace / "recipients" / "bo_sung.csv").unlink()  # it names the sample units
+    config = workspace / "congvan.toml"  # not one sample unit: the sample's agency would be refused
+    config.write_text(own_config(config.read_text(encoding="utf-8")), encoding="utf-8")
     before = {p for p in workspace.rglob("*")}
     result = run_build(workspace, "--issue", "--date", "2026-01-05")
     assert result.exit_code == 0, result.output

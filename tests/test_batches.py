@@ -196,4 +196,4 @@ def test_latest_without_batches_says_to_build(workspace: Path) -> None:
 @pytest.mark.parametrize("args", [["batches"], ["batches", "prune"]])
 def test_help_ends_with_example(args: list[str]) -> None:
     code, out = run(*args, "--help")
-    assert code == 0 and "Example:" in out
+    assert code == 0 and "Ví dụ:" in out

@@ -234,7 +234,7 @@ def test_init_scaffolds_a_workspace_that_builds(tmp_path):
 def test_every_command_help_ends_with_an_example():
     for args in (["--help"], ["build", "--help"], ["init", "--help"]):
         result = CliRunner().invoke(cli, args)
-        assert result.exit_code == 0 and "Example:" in result.output
+        assert result.exit_code == 0 and "Ví dụ:" in result.output
 
 
 def _all_paragraphs(document):

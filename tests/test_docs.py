@@ -43,8 +43,8 @@ def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[st
 def test_help_ends_with_an_example(path):
     result = CliRunner().invoke(cli, [*path, "--help"], terminal_width=200)
     assert result.exit_code == 0
-    description = result.output.split("\nOptions:")[0].rstrip()
-    example = description.rsplit("Example:", 1)
+    description = result.output.split("\nTùy chọn:")[0].rstrip()
+    example = description.rsplit("Ví dụ:", 1)
     assert len(example) == 2, f"`congvan {' '.join(path)} --help` has no Example block"
     assert "congvan" in example[1] and example[1].strip().splitlines()[0].strip().startswith("congvan")
 
@@ -90,7 +90,7 @@ NEEDS_SOFFICE = re.compile(r"congvan pdf|--pdf|--bundle")
 def help_examples(path: tuple[str, ...]) -> list[str]:
     """The lines of the Example block of `congvan <path> --help`."""
     output = CliRunner().invoke(cli, [*path, "--help"], terminal_width=200).output
-    block = output.split("\nOptions:")[0].rsplit("Example:", 1)[1]
+    block = output.split("\nTùy chọn:")[0].rsplit("Ví dụ:", 1)[1]
     return [line.strip() for line in block.strip().splitlines() if line.strip()]
 
 

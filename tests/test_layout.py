@@ -154,7 +154,7 @@ def test_cli_json(tmp_path: Path) -> None:
 
 def test_help_ends_with_example() -> None:
     result = CliRunner().invoke(cli, ["lint", "--help"])
-    assert "Example:" in result.output and "congvan lint" in result.output.split("Example:")[1]
+    assert "Ví dụ:" in result.output and "congvan lint" in result.output.split("Ví dụ:")[1]
 
 
 def test_every_rule_documented() -> None:

@@ -354,5 +354,5 @@ def test_cli_empty_folder_is_an_error(tmp_path, fake_path):
 def test_cli_help_ends_with_example():
     result = CliRunner().invoke(cli, ["pdf", "--help"], terminal_width=200)
     assert result.exit_code == 0
-    example = result.output.split("\nOptions:")[0].rsplit("Example:", 1)[1]
+    example = result.output.split("\nTùy chọn:")[0].rsplit("Ví dụ:", 1)[1]
     assert example.strip().splitlines()[0].strip() == "congvan pdf output/2026"

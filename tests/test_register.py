@@ -407,7 +407,7 @@ def test_every_register_command_help_ends_with_an_example() -> None:
                                             ("reserve", "set-next", "void", "list", "show", "export", "verify")]):
         result = CliRunner().invoke(cli, [*args, "--help"])
         assert result.exit_code == 0
-        assert "Example:\n" in result.stdout and "congvan " in result.stdout.split("Example:")[1], args
+        assert "Ví dụ:\n" in result.stdout and "congvan " in result.stdout.split("Ví dụ:")[1], args
 
 
 def test_register_url_env_overrides_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

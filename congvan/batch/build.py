@@ -19,6 +19,7 @@ from congvan import clock
 from congvan.batch import drafts
 from congvan.batch.batches import input_files
 from congvan.config import Workspace
+from congvan.config.leftovers import check_sample
 from congvan.errors import CongvanError, DataError, FileUnreadable
 from congvan.letter.assessment import assess
 from congvan.letter.context import build_context, unit_values
@@ -122,11 +123,12 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
                                   warnings=source_warnings, year=workspace.assessment.year,
                                   limits=workspace.read_limits, two_level=workspace.two_level)
     every_unit = sources.all_units(tables)
+    sample_warnings = check_sample(workspace.config_path, workspace.raw, every_unit)
     names = _select(every_unit, options.units)
     assessments = assess(tables, names, workspace.assessment)
     rules = recipients.load_workspace_rules(workspace, [t.code for t in catalog.tables], every_unit)
 
-    warnings = source_warnings + [
+    warnings = [*workspace.warnings, *sample_warnings, *source_warnings] + [
         f"'{a.unit.name}' không có trong bảng {', '.join(a.missing_from)}: thư bỏ qua phần này."
         for a in assessments if a.missing_from]
     template_path = options.template or workspace.letter.template
@@ -260,7 +262,10 @@ def _select(names: Sequence[str], wanted: Sequence[str]) -> list[str]:
     by_key = {unit_key(n): n for n in names}
     unknown = [w for w in wanted if unit_key(w) not in by_key]
     if unknown:
-        raise DataError("không có đơn vị " + ", ".join(f"'{u}'" for u in unknown) + " trong bảng kết quả.")
+        from congvan.config.hints import suggest_names
+
+        raise DataError("không có đơn vị " + ", ".join(f"'{u}'" for u in unknown) + " trong bảng kết quả"
+                        + (suggest_names(unknown[0], names) or "."))
     chosen = {unit_key(w) for w in wanted}
     return [n for n in names if unit_key(n) in chosen]
 

@@ -65,7 +65,11 @@ class Loaded:
         for assessment in self.assessments:
             if unit_key(assessment.unit.name) == unit_key(name):
                 return assessment
-        raise DataError(f"không có đơn vị '{name}' trong bảng kết quả.", ", ".join(map(str, self.workspace.results)))
+        from congvan.config.hints import suggest_names
+
+        hint = suggest_names(name, [a.unit.name for a in self.assessments]) or "."
+        raise DataError(f"không có đơn vị '{name}' trong bảng kết quả{hint}",
+                        ", ".join(map(str, self.workspace.results)))
 
     def values(self, assessment: UnitAssessment) -> dict[str, Any]:
         return unit_values(assessment.unit, self.workspace.assessment)

@@ -19,6 +19,7 @@ from congvan.batch.drafts import partial_folders
 from congvan.batch.recreate import recreate_letter
 from congvan.batch.sweep import PARTIAL_AGE_SECONDS, SweepResult, sweep
 from congvan.config import Workspace, load_workspace
+from congvan.config.leftovers import SUBJECT_PREFIX, drop_prefix
 from congvan.errors import EXIT_REFUSED, RegisterError, UsageError
 from congvan.files import atomic_write, sha256_bytes
 from congvan.register.export import export_json, export_xlsx, export_xml
@@ -101,7 +102,7 @@ def reserve(request: ReserveRequest) -> ReserveResult:
     type_name = canonical_type_name(request.type_name)
     subject = nfc(request.subject).strip()
     if type_name == CONG_VAN:
-        subject = re.sub(r"^V/v(?:\s+|$)", "", subject, flags=re.IGNORECASE)
+        subject = drop_prefix(subject, SUBJECT_PREFIX)[0]  # "V/v", "V/v V/v", "Về việc:" alike
     if not subject:
         raise RegisterError("trích yếu không được để trống (--trich-yeu).")
     by_hand = request.signer_name is not None

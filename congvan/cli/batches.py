@@ -16,15 +16,15 @@ from congvan.cli.register import workspace_option
 def batches_group(ctx: click.Context, workspace: Path) -> None:
     """Danh sách các lô văn bản nháp và tình trạng của từng lô.
 
-    List the draft batches in output/drafts/: id, time, units, inputs, status.
+    Liệt kê các lô nháp trong output/drafts/: mã lô, thời gian, số đơn vị, đầu vào, tình trạng.
 
-    Status: nháp (draft), đã cấp số một phần (partly issued), đã cấp số (issued), đã có lô mới hơn
-    (superseded: a newer build from the same input files covers its units, and it was never issued).
-    "đầu vào đã đổi" marks a batch built before an input changed: rebuild it before issuing. Wherever
-    a batch is named (`congvan issue`, `congvan pdf`), "latest" means the newest one.
+    Tình trạng: nháp, đã cấp số một phần, đã cấp số, đã có lô mới hơn (một lần tạo mới hơn từ cùng
+    tệp đầu vào đã gồm các đơn vị của lô, và lô này chưa cấp số). "đầu vào đã đổi" đánh dấu lô tạo
+    trước khi một đầu vào thay đổi: tạo lại trước khi cấp số. Ở mọi chỗ gọi tên lô (`congvan issue`,
+    `congvan pdf`), "latest" là lô mới nhất.
 
     \b
-    Example:
+    Ví dụ:
         congvan batches
         congvan issue latest
         congvan batches prune
@@ -49,15 +49,16 @@ def batches_group(ctx: click.Context, workspace: Path) -> None:
 
 @batches_group.command("prune")
 @click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Workspace folder (holds congvan.toml). Default: the one given to `batches`, else the current.")
+              help="Thư mục làm việc (có congvan.toml). Mặc định: thư mục đưa cho `batches`, "
+                   "nếu không thì thư mục hiện tại.")
 @click.pass_context
 def prune_command(ctx: click.Context, workspace: Path | None) -> None:
     """Xóa các lô nháp cũ đã có lô mới hơn và chưa cấp số.
 
-    Remove the superseded draft batches that were never issued (issued batches are always kept).
+    Xóa các lô nháp đã có lô mới hơn và chưa cấp số (lô đã cấp số luôn được giữ).
 
     \b
-    Example:
+    Ví dụ:
         congvan batches prune
     """
     from congvan.batch.batches import prune_workspace

@@ -17,46 +17,47 @@ if TYPE_CHECKING:
 
 @cli.command("build")
 @click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="Workspace folder (holds congvan.toml).")
+              show_default=True, help="Thư mục làm việc (có congvan.toml).")
 @click.option("--data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Results file (.xlsx/.csv); repeat for several. Default: [du_lieu] ket_qua.")
+              help="Tệp kết quả (.xlsx/.csv); nhiều tệp thì lặp lại. Mặc định: [du_lieu] ket_qua.")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
-              help="A .docx template of your own. Default: [van_ban] mau.")
-@click.option("--unit", "units", multiple=True, help="Build only this unit (exact name); repeat for several.")
+              help="Mẫu .docx riêng. Mặc định: [van_ban] mau.")
+@click.option("--unit", "units", multiple=True, metavar="TÊN",
+              help="Chỉ tạo thư cho đơn vị này (đúng tên); nhiều đơn vị thì lặp lại.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for draft batches. Default: output/drafts.")
-@click.option("--dry-run", is_flag=True, help="Check everything and render in memory; write nothing.")
+              help="Thư mục chứa các lô nháp. Mặc định: output/drafts.")
+@click.option("--dry-run", is_flag=True, help="Kiểm tra mọi thứ, tạo thử trong bộ nhớ; không ghi tệp nào.")
 @click.option("--issue", "issue", is_flag=True,
-              help="Then issue the batch at once (cấp số, like `congvan issue`), for letters already signed.")
+              help="Cấp số luôn cho lô vừa tạo (như `congvan issue`), khi văn bản đã được ký.")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
-              help="With --issue: the issue date (default: today); refused without --issue.")
-@click.option("--backdate", is_flag=True, help="With --issue --date: allow a date before the last issued letter.")
+              help="Cùng --issue: ngày ban hành (mặc định: hôm nay); không có --issue thì bị từ chối.")
+@click.option("--backdate", is_flag=True, help="Cùng --issue --date: cho phép ngày trước văn bản cấp số gần nhất.")
 @click.option("--reissue", is_flag=True,
-              help="With --issue: number units that already have a number for the same trích yếu (recorded).")
+              help="Cùng --issue: cấp số cả đơn vị đã có số cho cùng trích yếu (ghi vào sổ).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes that render letters. Default: one per CPU from 200 letters up, else 1.")
+              help="Số tiến trình tạo thư. Mặc định: từ 200 thư trở lên mỗi CPU một tiến trình, ít hơn thì 1.")
 @click.option("--pdf", "make_pdf", is_flag=True,
-              help="Also make a PDF of every letter (of the issued files with --issue), with LibreOffice.")
+              help="Tạo thêm PDF cho mỗi văn bản (của văn bản đã cấp số nếu có --issue), bằng LibreOffice.")
 @click.option("--bundle", is_flag=True,
-              help="Also make one PDF with every letter for printing (ban_in.pdf in the batch folder).")
-@click.option("--kinh-gui", "addressees", metavar="LIST",
-              help="Named list (recipients/*.toml) for Kính gửi. Default: [nguoi_nhan] kinh_gui.")
-@click.option("--noi-nhan", "distribution", metavar="LIST",
-              help="Named list for Nơi nhận. Default: [nguoi_nhan] noi_nhan.")
+              help="Tạo thêm một PDF gộp mọi văn bản để in (ban_in.pdf trong thư mục lô).")
+@click.option("--kinh-gui", "addressees", metavar="DANH_SÁCH",
+              help="Danh sách (recipients/*.toml) cho Kính gửi. Mặc định: [nguoi_nhan] kinh_gui.")
+@click.option("--noi-nhan", "distribution", metavar="DANH_SÁCH",
+              help="Danh sách cho Nơi nhận. Mặc định: [nguoi_nhan] noi_nhan.")
 def build_command(workspace: Path, data: tuple[Path, ...], template: Path | None, units: tuple[str, ...],
                   out: Path | None, dry_run: bool, issue: bool, date_text: str | None, backdate: bool,
                   reissue: bool, workers: int | None, make_pdf: bool, bundle: bool, addressees: str | None,
                   distribution: str | None) -> None:
     """Tạo văn bản nháp, mỗi đơn vị một công văn.
 
-    Write one draft công văn per unit into output/drafts/<batch>/.
+    Ghi mỗi đơn vị một công văn nháp vào output/drafts/<lô>/.
 
-    Reads the results workbook(s), judges every criterion against its target, and renders one letter
-    per unit with that unit's own weaknesses and strengths. Drafts leave the number and day blank.
-    Nothing is written if any input is wrong.
+    Đọc (các) tệp kết quả, so từng tiêu chí với chỉ tiêu, rồi soạn cho mỗi đơn vị một thư nêu đúng
+    hạn chế và điểm mạnh của đơn vị đó. Bản nháp để trống số và ngày. Đầu vào nào sai thì không ghi
+    tệp nào.
 
     \b
-    Example:
+    Ví dụ:
         congvan build
         congvan build --unit "Phường Nha Trang" --unit "Xã Cam Lâm"
         congvan build --data data/ket_qua_2025.xlsx --dry-run
@@ -112,14 +113,15 @@ def _criterion(criterion: CriterionSummary) -> str:
 
 
 @cli.command("init")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path))
 def init_command(directory: Path) -> None:
     """Tạo thư mục làm việc mới từ bộ mẫu.
 
-    Create a new workspace in DIRECTORY with the sample data, recipients and template.
+    Tạo thư mục làm việc THƯ_MỤC với số liệu, danh sách người nhận và mẫu của bộ mẫu (có dòng
+    mau = true trong congvan.toml: xóa dòng đó khi đã sửa cho cơ quan của bạn).
 
     \b
-    Example:
+    Ví dụ:
         congvan init phong-noi-vu
         cd phong-noi-vu && congvan build
     """

@@ -21,21 +21,21 @@ def _line(path: str, finding: Finding) -> str:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "json_output", is_flag=True, help="Print the findings as JSON.")
+@click.argument("paths", nargs=-1, required=True, metavar="TỆP_HOẶC_THƯ_MỤC...",
+                type=click.Path(path_type=Path))
+@click.option("--json", "json_output", is_flag=True, help="In kết quả kiểm tra dạng JSON.")
 def lint(paths: tuple[Path, ...], json_output: bool) -> int:
     """Kiểm tra thể thức văn bản .docx theo Nghị định 30.
 
-    Check .docx files against the NĐ 30 layout (the rules: docs/lint.md). PATHS are .docx files or
-    folders; a folder is checked recursively (.docx only, hidden files left out) with a total per folder.
-    A template (a file holding docxtpl tags, such as a draft batch's template.docx) is reported
-    "mẫu, bỏ qua" and not checked.
+    Kiểm tra tệp .docx theo thể thức NĐ 30 (các quy tắc: docs/lint.md). TỆP_HOẶC_THƯ_MỤC là tệp
+    .docx hoặc thư mục; thư mục được kiểm tra cả thư mục con (chỉ .docx, bỏ tệp ẩn), có tổng cho mỗi
+    thư mục. Tệp mẫu (có thẻ docxtpl, như template.docx của lô nháp) được báo "mẫu, bỏ qua".
 
-    Exit code 0 when no file has an error (warnings allowed), 1 when some finding is an error,
-    2 when a file cannot be read as .docx (or a folder holds none).
+    Mã thoát 0 khi không tệp nào có lỗi (cảnh báo thì được), 1 khi có lỗi, 2 khi có tệp không đọc
+    được như .docx (hoặc thư mục không có tệp nào).
 
     \b
-    Example:
+    Ví dụ:
         congvan lint output/drafts
         congvan lint output/2026/05-SNV-CCHC_phuong-nha-trang.docx
         congvan lint --json output/2026 > ket_qua_kiem_tra.json

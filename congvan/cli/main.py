@@ -14,10 +14,33 @@ from typing import Any
 import click
 
 from congvan import __version__
+from congvan.cli import translation
 from congvan.errors import CongvanError
 
+translation.install()  # before the decorators below: version_option translates its help when it is applied
 
-class CongvanGroup(click.Group):
+
+class VietnameseCommand(click.Command):
+    """A click command whose usage line reads "[TÙY_CHỌN]" instead of "[OPTIONS]"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[TÙY_CHỌN]")
+        super().__init__(*args, **kwargs)
+
+
+class VietnameseGroup(click.Group):
+    """A click group of `VietnameseCommand`s (and groups like itself): "LỆNH [THAM_SỐ]..." in its usage."""
+
+    command_class = VietnameseCommand
+    group_class = type  # subgroups are of the class of their parent
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[TÙY_CHỌN]")
+        kwargs.setdefault("subcommand_metavar", "LỆNH [THAM_SỐ]...")
+        super().__init__(*args, **kwargs)
+
+
+class CongvanGroup(VietnameseGroup):
     """A click group that prints a `CongvanError` as one clear line and exits with the error's `exit_code`.
 
     A command that reports findings (lint, recipients check, register verify/recreate) returns its exit
@@ -37,24 +60,22 @@ class CongvanGroup(click.Group):
         return status
 
 
-@click.group(cls=CongvanGroup)
-@click.version_option(__version__, prog_name="congvan")
-@click.option("-v", "--verbose", is_flag=True, help="Show full tracebacks on errors.")
+@click.group(cls=CongvanGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="congvan")
+@click.option("-v", "--verbose", is_flag=True, help="Khi có lỗi: in đầy đủ vết lỗi (traceback) của Python.")
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:
     """Soạn công văn hàng loạt đúng thể thức Nghị định 30/2020/NĐ-CP.
 
-    Batch Vietnamese official dispatches (công văn) to the Nghị định 30/2020/NĐ-CP standard.
-
-    Run the commands inside a workspace: a folder with congvan.toml, data/, recipients/,
-    templates_docx/ and output/ (`congvan init DIR` makes one).
+    Chạy các lệnh trong một thư mục làm việc: thư mục có congvan.toml, data/, recipients/,
+    templates_docx/ và output/ (`congvan init THƯ_MỤC` tạo sẵn một thư mục như vậy).
 
     \b
-    Exit codes: 0 done, 1 input refused, 2 a file could not be read or a wrong command line,
-    3 LibreOffice or the register database missing or unreachable.
+    Mã thoát: 0 xong, 1 đầu vào bị từ chối, 2 không đọc được tệp hoặc gõ sai lệnh,
+    3 thiếu LibreOffice hoặc không kết nối được cơ sở dữ liệu sổ văn bản.
 
     \b
-    Example:
+    Ví dụ:
         congvan init phong-noi-vu && cd phong-noi-vu
         congvan build
     """

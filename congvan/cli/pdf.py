@@ -14,38 +14,37 @@ if TYPE_CHECKING:
 
 
 @cli.command("pdf")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=True, metavar="LÔ_HOẶC_TỆP...")
 @click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Workspace folder (holds congvan.toml): its register names issued letters and leaves out "
-                   "voided ones and letters of its output/<year>/ not in the register; \"latest\" is its newest "
-                   "draft batch. Default: the current folder when it holds congvan.toml.")
+              help="Thư mục làm việc (có congvan.toml): sổ của nó cho biết văn bản đã cấp số, bỏ văn bản đã thu hồi "
+                   "và văn bản trong output/<năm>/ không có trong sổ; \"latest\" là lô nháp mới nhất. "
+                   "Mặc định: thư mục hiện tại nếu có congvan.toml.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the PDFs. Default: beside each .docx.")
+              help="Thư mục ghi PDF. Mặc định: cạnh mỗi tệp .docx.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="LibreOffice processes run at once. Default: one per CPU core.")
+              help="Số tiến trình LibreOffice chạy cùng lúc. Mặc định: mỗi lõi CPU một tiến trình.")
 @click.option("--overwrite", is_flag=True,
-              help="Convert every letter again. Default: only those with no PDF or a PDF older than the .docx.")
+              help="Chuyển lại mọi văn bản. Mặc định: chỉ văn bản chưa có PDF hoặc có PDF cũ hơn .docx.")
 @click.option("--bundle", "bundle_to", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also gather every letter into this one PDF for printing, each from a new page.")
+              help="Gộp thêm mọi văn bản vào một PDF này để in, mỗi văn bản bắt đầu trang mới.")
 @click.option("--simplex", is_flag=True,
-              help="With --bundle: no blank page after letters with an odd page count (single-sided printing).")
+              help="Cùng --bundle: không chèn trang trắng sau văn bản có số trang lẻ (in một mặt).")
 def pdf_command(paths: tuple[str, ...], workspace: Path | None, out: Path | None, workers: int | None,
                 overwrite: bool, bundle_to: Path | None, simplex: bool) -> None:
     """Chuyển văn bản sang PDF để gửi văn bản điện tử và in.
 
-    Convert letters (.docx files, or every .docx in a folder) to PDF for sending (VBĐT) and printing.
+    Chuyển văn bản (tệp .docx, hoặc mọi .docx trong thư mục) sang PDF để gửi (VBĐT) và in.
 
-    PATHS are .docx files, folders, or "latest" (the newest draft batch). Only letters with no PDF, or
-    a PDF older than the .docx, are converted (--overwrite: all). Each PDF gets the letter's trích yếu
-    as title, the agency as author, its keywords as phrases and, once issued, the số và ký hiệu as
-    subject; the fonts it embeds are listed, with a warning unless they are Times New Roman or
-    Liberation Serif. Letters voided in the register are left out; in a bundle an issued letter is
-    bookmarked "số và ký hiệu — unit", a draft by its unit. Folders are not searched recursively;
-    template.docx and hidden or temporary files are skipped. Needs LibreOffice
+    LÔ_HOẶC_TỆP là tệp .docx, thư mục, hoặc "latest" (lô nháp mới nhất). Chỉ chuyển văn bản chưa có
+    PDF hoặc có PDF cũ hơn .docx (--overwrite: chuyển hết). Mỗi PDF có tiêu đề là trích yếu, tác giả
+    là cơ quan, từ khóa là các cụm từ và, khi đã cấp số, chủ đề là số và ký hiệu; phông chữ nhúng được
+    liệt kê, cảnh báo nếu không phải Times New Roman hoặc Liberation Serif. Văn bản đã thu hồi bị bỏ
+    qua; trong bản gộp, văn bản đã cấp số có mục lục "số và ký hiệu — đơn vị", bản nháp theo tên đơn
+    vị. Không tìm trong thư mục con; bỏ qua template.docx, tệp ẩn và tệp tạm. Cần LibreOffice
     (apt-get install libreoffice-writer-nogui fonts-liberation2).
 
     \b
-    Example:
+    Ví dụ:
         congvan pdf output/2026
         congvan pdf latest --bundle in_ky.pdf
         congvan pdf output/2026/05-SNV-CCHC_phuong-nha-trang.docx --out gui_di

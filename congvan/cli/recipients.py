@@ -10,17 +10,17 @@ from congvan.cli.main import cli
 from congvan.recipients import KINH_GUI, NOI_NHAN
 
 WORKSPACE = click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=".",
-                         show_default=True, help="Workspace folder (holds congvan.toml).")
+                         show_default=True, help="Thư mục làm việc (có congvan.toml).")
 
 
 @cli.group("recipients")
 def recipients_group() -> None:
     """Danh sách người nhận (Kính gửi, Nơi nhận).
 
-    Recipient lists (Kính gửi, Nơi nhận) kept in recipients/*.toml and recipients/bo_sung.csv.
+    Các danh sách Kính gửi, Nơi nhận trong recipients/*.toml và recipients/bo_sung.csv.
 
     \b
-    Example:
+    Ví dụ:
         congvan recipients list
         congvan recipients show chi-dao --unit "Phường Nha Trang"
         congvan recipients check
@@ -32,10 +32,10 @@ def recipients_group() -> None:
 def list_command(workspace: Path) -> None:
     """Liệt kê các danh sách người nhận.
 
-    Print every named list: name, number of recipients, lists it includes, where it is written.
+    In mọi danh sách: tên, số người nhận, các danh sách gộp vào, nơi khai báo.
 
     \b
-    Example:
+    Ví dụ:
         congvan recipients list
     """
     from congvan.batch.recipients_report import list_lists, load
@@ -48,21 +48,22 @@ def list_command(workspace: Path) -> None:
 
 
 @recipients_group.command("show")
-@click.argument("name", required=False)
+@click.argument("name", required=False, metavar="[TÊN_DS]")
 @WORKSPACE
-@click.option("--unit", help="Fill the list for this unit (exact name). Without NAME: that unit's whole letter.")
+@click.option("--unit", metavar="TÊN",
+              help="Điền danh sách cho đơn vị này (đúng tên). Không có TÊN_DS: người nhận cả thư của đơn vị.")
 @click.option("--as", "role", type=click.Choice([KINH_GUI, NOI_NHAN]),
-              help="Print the list as Kính gửi or as Nơi nhận. Default: Kính gửi for the default Kính gửi list.")
+              help="In danh sách như Kính gửi hay như Nơi nhận. Mặc định: Kính gửi nếu là danh sách Kính gửi mặc định.")
 def show_command(name: str | None, workspace: Path, unit: str | None, role: str | None) -> None:
     """Xem danh sách người nhận đúng như in trong văn bản.
 
-    Print a list exactly as it will appear in a letter (punctuation, "- Như trên;", "- Lưu: ...").
+    In một danh sách đúng như trong văn bản (dấu câu, "- Như trên;", "- Lưu: ...").
 
-    Placeholders such as {{ don_vi }} are filled for --unit, or for the first unit of the results.
-    Without NAME, --unit prints the Kính gửi and Nơi nhận of that unit's letter, additions included.
+    Chỗ điền như {{ don_vi }} được điền cho --unit, hoặc cho đơn vị đầu tiên của bảng kết quả.
+    Không có TÊN_DS thì --unit in Kính gửi và Nơi nhận của thư gửi đơn vị đó, kể cả phần bổ sung.
 
     \b
-    Example:
+    Ví dụ:
         congvan recipients show chi-dao --unit "Phường Nha Trang"
         congvan recipients show thuong-truc --as kinh-gui
         congvan recipients show --unit "Đặc khu Trường Sa"
@@ -84,12 +85,13 @@ def show_command(name: str | None, workspace: Path, unit: str | None, role: str 
 def check_command(workspace: Path) -> int:
     """Kiểm tra danh sách người nhận của mọi văn bản.
 
-    Check every list and every unit's letter: syntax, includes, cycles, placeholders, an addressee for each.
+    Kiểm tra mọi danh sách và thư của mọi đơn vị: cú pháp, gộp danh sách, vòng lặp, chỗ điền, mỗi
+    thư có người nhận.
 
-    Exits 1 if there is any error; warnings (duplicates dropped, lists never used) do not fail.
+    Mã thoát 1 nếu có lỗi; cảnh báo (mục trùng đã bỏ, danh sách không dùng) không tính là lỗi.
 
     \b
-    Example:
+    Ví dụ:
         congvan recipients check
     """
     from congvan.batch.recipients_report import check

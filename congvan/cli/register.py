@@ -17,12 +17,12 @@ if TYPE_CHECKING:
 
 workspace_option = click.option(
     "-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
-    help="Workspace folder (holds congvan.toml; the register URL comes from it or CONGVAN_REGISTER_URL).")
+    help="Thư mục làm việc (có congvan.toml; địa chỉ sổ lấy từ đó hoặc từ CONGVAN_REGISTER_URL).")
 series_option = click.option("--series", default=DEFAULT_SERIES, show_default=True,
-                             help="Number series (sổ) within the issuing body and year.")
+                             help="Sổ đánh số trong cơ quan và năm.")
 backdate_option = click.option(
     "--backdate", is_flag=True,
-    help="Allow a --date before the last issued letter of the year (back-dating; recorded in the register).")
+    help="Cho phép --date trước văn bản cấp số gần nhất trong năm (lùi ngày; ghi vào sổ).")
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -35,33 +35,32 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 @cli.command("issue")
-@click.argument("batch")
+@click.argument("batch", metavar="LÔ")
 @workspace_option
 @series_option
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
-              help="Issue date (default: today, Vietnam time); not after today, not earlier than the last "
-                   "issued document unless --backdate.")
+              help="Ngày ban hành (mặc định: hôm nay, giờ Việt Nam); không sau hôm nay, không trước văn bản "
+                   "cấp số gần nhất trừ khi có --backdate.")
 @click.option("--allow-stale", is_flag=True,
-              help="Issue even though an input changed since the build (recorded in the register's note).")
+              help="Vẫn cấp số dù đầu vào đã đổi sau khi tạo lô (ghi vào ghi chú trong sổ).")
 @click.option("--reissue", is_flag=True,
-              help="Issue even though a unit already has a number for the same trích yếu this year (recorded).")
+              help="Vẫn cấp số dù đơn vị đã có số cho cùng trích yếu trong năm (ghi vào sổ).")
 @backdate_option
 def issue_command(batch: str, workspace: Path, series: str, date_text: str | None, allow_stale: bool,
                   reissue: bool, backdate: bool) -> None:
     """Cấp số cho lô văn bản nháp.
 
-    Give numbers (cấp số) to a draft batch and write the issued letters to output/<year>/.
+    Cấp số cho lô nháp và ghi văn bản đã cấp số vào output/<năm>/.
 
-    BATCH is the batch folder, its id (in output/drafts/) or "latest" (see `congvan batches`). Every
-    draft .docx and context must match the SHA-256 its manifest recorded (an edited draft is refused);
-    a batch built before an input (results, catalog, congvan.toml, recipients, template) changed is
-    refused unless --allow-stale; a unit already numbered for the same trích yếu this year is refused
-    unless --reissue. Numbers are taken in one transaction and committed only when every file is
-    written; a failed or interrupted run consumes no number. Running it again on the same batch is
-    idempotent: letters that already have a number are listed and not issued twice.
+    LÔ là thư mục lô, mã lô (trong output/drafts/) hoặc "latest" (xem `congvan batches`). Mọi tệp
+    nháp .docx và dữ liệu thư phải đúng SHA-256 đã ghi trong manifest (bản nháp bị sửa thì từ chối);
+    lô tạo trước khi một đầu vào (số liệu, danh mục, congvan.toml, người nhận, mẫu) thay đổi bị từ
+    chối trừ khi có --allow-stale; đơn vị đã có số cho cùng trích yếu trong năm bị từ chối trừ khi có
+    --reissue. Số được lấy trong một giao dịch, chỉ ghi khi mọi tệp đã ghi xong; lần chạy lỗi hoặc bị
+    ngắt không tốn số nào. Chạy lại trên cùng lô không cấp số hai lần: văn bản đã có số được liệt kê.
 
     \b
-    Example:
+    Ví dụ:
         congvan issue latest
         congvan issue output/drafts/20261122-093012-a1b2c3 --date 2026-11-23
         congvan issue 20261122-093012-a1b2c3 --allow-stale
@@ -98,10 +97,10 @@ def echo_issue_result(result: IssueResult) -> None:
 def register_group() -> None:
     """Sổ đăng ký văn bản đi.
 
-    The outgoing-document register (sổ văn bản đi): numbers, reservations, archive, audit.
+    Sổ văn bản đi: cấp số, lấy số bằng tay, thu hồi, ghi gửi, xuất sổ, kiểm tra.
 
     \b
-    Example:
+    Ví dụ:
         congvan register list --year 2026
         congvan register reserve --trich-yeu "V/v báo cáo công tác CCHC quý IV"
         congvan register verify
@@ -111,22 +110,22 @@ def register_group() -> None:
 @register_group.command("reserve")
 @workspace_option
 @series_option
-@click.option("--trich-yeu", required=True, help="Subject (trích yếu) of the document.")
-@click.option("--loai", default=CONG_VAN, show_default=True, help="Document type (Phụ lục III), e.g. \"Quyết định\".")
-@click.option("--nguoi-ky", default=None, help="Signer's name (default: [nguoi_ky] of congvan.toml).")
-@click.option("--noi-nhan", multiple=True, help="Recipient; repeat for several.")
-@click.option("--ghi-chu", default="", help="Note (ghi chú).")
+@click.option("--trich-yeu", required=True, help="Trích yếu nội dung văn bản.")
+@click.option("--loai", default=CONG_VAN, show_default=True, help="Loại văn bản (Phụ lục III), ví dụ \"Quyết định\".")
+@click.option("--nguoi-ky", default=None, help="Họ tên người ký (mặc định: [nguoi_ky] trong congvan.toml).")
+@click.option("--noi-nhan", multiple=True, help="Nơi nhận; nhiều nơi thì lặp lại.")
+@click.option("--ghi-chu", default="", help="Ghi chú.")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
-              help="Date of the document (default: today); the same rules as `congvan issue --date`.")
+              help="Ngày văn bản (mặc định: hôm nay); cùng quy tắc như `congvan issue --date`.")
 @backdate_option
 def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, nguoi_ky: str | None,
                     noi_nhan: tuple[str, ...], ghi_chu: str, date_text: str | None, backdate: bool) -> None:
     """Lấy số bằng tay cho văn bản soạn nơi khác.
 
-    Take the next number by hand for a document made elsewhere, and print it.
+    Lấy số tiếp theo cho văn bản soạn ngoài congvan, rồi in số đó ra.
 
     \b
-    Example:
+    Ví dụ:
         congvan register reserve --trich-yeu "V/v báo cáo công tác CCHC quý IV"
         congvan register reserve --loai "Quyết định" --trich-yeu "Về việc kiện toàn Tổ CCHC" --nguoi-ky "Lê Văn An"
         congvan register reserve --trich-yeu "V/v lịch họp" --date 2026-11-20 --backdate
@@ -141,19 +140,19 @@ def reserve_command(workspace: Path, series: str, trich_yeu: str, loai: str, ngu
 
 
 @register_group.command("set-next")
-@click.argument("number", type=click.IntRange(min=1))
+@click.argument("number", metavar="SỐ", type=click.IntRange(min=1))
 @workspace_option
 @series_option
-@click.option("--year", type=int, default=None, help="Year (default: this year).")
+@click.option("--year", type=int, default=None, help="Năm (mặc định: năm nay).")
 def set_next_command(number: int, workspace: Path, series: str, year: int | None) -> None:
     """Đặt số tiếp theo của năm trong sổ.
 
-    Make NUMBER the next number of the year (e.g. the office is already at 5236: set-next 5237).
+    Đặt SỐ làm số tiếp theo của năm (ví dụ văn thư đã cấp đến 5236: set-next 5237).
 
-    Refused when NUMBER is not above every number already in the register for that year.
+    Bị từ chối khi SỐ không lớn hơn mọi số đã có trong sổ của năm đó.
 
     \b
-    Example:
+    Ví dụ:
         congvan register set-next 5237
         congvan register set-next 1 --year 2027
     """
@@ -164,18 +163,18 @@ def set_next_command(number: int, workspace: Path, series: str, year: int | None
 
 
 @register_group.command("void")
-@click.argument("number")
+@click.argument("number", metavar="SỐ")
 @workspace_option
 @series_option
-@click.option("--ly-do", required=True, help="Reason for the withdrawal (lý do thu hồi).")
-@click.option("--year", type=int, default=None, help="Year of the number (default: this year).")
+@click.option("--ly-do", required=True, help="Lý do thu hồi.")
+@click.option("--year", type=int, default=None, help="Năm của số (mặc định: năm nay).")
 def void_command(number: str, workspace: Path, series: str, ly_do: str, year: int | None) -> None:
     """Thu hồi một số văn bản đã cấp.
 
-    Withdraw (thu hồi) a number: it stays in the register, marked, with the reason and the time.
+    Thu hồi một số: số vẫn ở trong sổ, được đánh dấu, kèm lý do và thời điểm.
 
     \b
-    Example:
+    Ví dụ:
         congvan register void 05 --ly-do "Sai tên đơn vị nhận, thay bằng văn bản số 07/SNV-CCHC"
     """
     from congvan.batch.register_flows import NumberRequest, void
@@ -185,20 +184,20 @@ def void_command(number: str, workspace: Path, series: str, ly_do: str, year: in
 
 
 @register_group.command("send")
-@click.argument("numbers", nargs=-1, required=True)
+@click.argument("numbers", nargs=-1, required=True, metavar="SỐ...")
 @workspace_option
 @series_option
-@click.option("--year", type=int, default=None, help="Year of the numbers (default: this year).")
-@click.option("--ngay", "date_text", metavar="YYYY-MM-DD", help="Date sent (ngày chuyển; default: today).")
-@click.option("--ky-nhan", default="", help="Who signed for it (ký nhận), or how it was sent.")
+@click.option("--year", type=int, default=None, help="Năm của các số (mặc định: năm nay).")
+@click.option("--ngay", "date_text", metavar="YYYY-MM-DD", help="Ngày chuyển (mặc định: hôm nay).")
+@click.option("--ky-nhan", default="", help="Người ký nhận, hoặc cách gửi.")
 def send_command(numbers: tuple[str, ...], workspace: Path, series: str, year: int | None, date_text: str | None,
                  ky_nhan: str) -> None:
     """Ghi ngày chuyển và ký nhận của văn bản đi.
 
-    Record that documents were sent (ngày chuyển, ký nhận columns of the register).
+    Ghi các văn bản đã gửi đi (cột ngày chuyển, ký nhận của sổ).
 
     \b
-    Example:
+    Ví dụ:
         congvan register send 05 06 07 --ngay 2026-11-24 --ky-nhan "Gửi qua Hệ thống quản lý văn bản"
     """
     from congvan.batch.register_flows import send
@@ -210,16 +209,16 @@ def send_command(numbers: tuple[str, ...], workspace: Path, series: str, year: i
 
 @register_group.command("list")
 @workspace_option
-@click.option("--year", type=int, default=None, help="Only this year.")
-@click.option("--unit", default=None, help="Only letters to units whose name contains this text.")
-@click.option("--text", default=None, help="Only rows whose number, subject, unit, signer or note contain this.")
+@click.option("--year", type=int, default=None, help="Chỉ năm này.")
+@click.option("--unit", default=None, help="Chỉ văn bản gửi đơn vị có tên chứa chữ này.")
+@click.option("--text", default=None, help="Chỉ dòng có số, trích yếu, đơn vị, người ký hoặc ghi chú chứa chữ này.")
 def list_command(workspace: Path, year: int | None, unit: str | None, text: str | None) -> None:
     """Liệt kê sổ văn bản đi theo thứ tự số.
 
-    List the register, in number order.
+    In sổ văn bản đi theo thứ tự số.
 
     \b
-    Example:
+    Ví dụ:
         congvan register list --year 2026
         congvan register list --unit "Nha Trang" --text "hài lòng"
     """
@@ -235,17 +234,17 @@ def list_command(workspace: Path, year: int | None, unit: str | None, text: str 
 
 
 @register_group.command("show")
-@click.argument("number")
+@click.argument("number", metavar="SỐ")
 @workspace_option
 @series_option
-@click.option("--year", type=int, default=None, help="Year of the number (default: this year).")
+@click.option("--year", type=int, default=None, help="Năm của số (mặc định: năm nay).")
 def show_command(number: str, workspace: Path, series: str, year: int | None) -> None:
     """Xem đầy đủ thông tin một số văn bản.
 
-    Show every field kept for one number.
+    In mọi thông tin sổ lưu cho một số.
 
     \b
-    Example:
+    Ví dụ:
         congvan register show 05
         congvan register show 05/SNV-CCHC --year 2026
     """
@@ -274,20 +273,20 @@ def _show_lines(r: Record) -> list[tuple[str, object]]:
 @register_group.command("export")
 @workspace_option
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Printable Sổ đăng ký văn bản đi (Phụ lục IV).")
+              help="Sổ đăng ký văn bản đi để in (Phụ lục IV).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Phụ lục VI fields as JSON.")
+              help="Các trường Phụ lục VI dạng JSON.")
 @click.option("--xml", "xml_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Phụ lục VI fields as XML.")
-@click.option("--year", type=int, default=None, help="Only this year (default: all years).")
+              help="Các trường Phụ lục VI dạng XML.")
+@click.option("--year", type=int, default=None, help="Chỉ năm này (mặc định: mọi năm).")
 def export_command(workspace: Path, xlsx_path: Path | None, json_path: Path | None, xml_path: Path | None,
                    year: int | None) -> None:
     """Xuất sổ văn bản đi ra .xlsx, .json, .xml.
 
-    Export the register to .xlsx (to print and bind), .json and/or .xml.
+    Xuất sổ ra .xlsx (để in, đóng sổ), .json và/hoặc .xml.
 
     \b
-    Example:
+    Ví dụ:
         congvan register export --xlsx so_van_ban_di_2026.xlsx --year 2026
         congvan register export --json so_di.json --xml so_di.xml
     """
@@ -299,18 +298,18 @@ def export_command(workspace: Path, xlsx_path: Path | None, json_path: Path | No
 
 @register_group.command("verify")
 @workspace_option
-@click.option("--year", type=int, default=None, help="Only this year.")
+@click.option("--year", type=int, default=None, help="Chỉ năm này.")
 def verify_command(workspace: Path, year: int | None) -> int:
     """Kiểm tra sổ (chuỗi băm, số) và các tệp đã cấp số.
 
-    Check the register's hash chain, its numbers and every issued file (exit code 1 on any finding).
+    Kiểm tra chuỗi băm của sổ, các số và mọi tệp đã cấp số (mã thoát 1 nếu có phát hiện).
 
-    Reports deleted or edited rows, gaps that are not withdrawals or reservations, duplicate numbers,
-    two rows on one file, a number that differs from its file name, missing or altered files, letters
-    not in the register and temporary files left by an interrupted run.
+    Báo dòng bị xóa hoặc bị sửa, số bị bỏ trống mà không phải thu hồi hay lấy số bằng tay, số trùng,
+    hai dòng cùng một tệp, số khác tên tệp, tệp thiếu hoặc bị sửa, văn bản không có trong sổ và tệp
+    tạm còn lại sau một lần chạy bị ngắt.
 
     \b
-    Example:
+    Ví dụ:
         congvan register verify
         congvan register verify --year 2026
     """
@@ -339,25 +338,25 @@ def verify_command(workspace: Path, year: int | None) -> int:
 
 
 @register_group.command("recreate")
-@click.argument("number")
+@click.argument("number", metavar="SỐ")
 @workspace_option
 @series_option
-@click.option("--year", type=int, default=None, help="Year of the number (default: this year).")
+@click.option("--year", type=int, default=None, help="Năm của số (mặc định: năm nay).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the re-created .docx (never overwrites).")
+              help="Nơi ghi tệp .docx tạo lại (không bao giờ ghi đè).")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
-              help="Template with the recorded SHA-256, if the draft batch folder is gone.")
+              help="Mẫu có SHA-256 đúng như sổ ghi, khi thư mục lô nháp không còn.")
 def recreate_command(number: str, workspace: Path, series: str, year: int | None, out: Path,
                      template: Path | None) -> int:
     """Tạo lại văn bản đã cấp số từ dữ liệu lưu trong sổ.
 
-    Re-create an issued letter from the context and template hash kept in the register.
+    Tạo lại văn bản đã cấp số từ dữ liệu thư và mã băm mẫu lưu trong sổ.
 
-    Prints whether the result is byte-for-byte the registered file (same SHA-256): an audit that the
-    archived letter is exactly what was issued.
+    In ra kết quả có giống từng byte tệp trong sổ không (cùng SHA-256): bằng chứng văn bản lưu trữ
+    đúng là văn bản đã ban hành.
 
     \b
-    Example:
+    Ví dụ:
         congvan register recreate 05 --year 2026 --out ban_tao_lai_05.docx
     """
     from congvan.batch.register_flows import NumberRequest, recreate

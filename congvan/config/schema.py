@@ -131,6 +131,14 @@ class RegisterSection(Section):
 class ConfigFile(Section):
     """The whole of congvan.toml."""
 
+    mau: bool = Field(
+        default=False,
+        description="true: đây là cấu hình mẫu (bộ mẫu của `congvan init` có sẵn dòng này): `congvan build` vẫn tạo "
+                    "thư với nội dung mẫu nhưng cảnh báo rõ. Khi đã sửa [co_quan], hoặc số liệu không phải của bộ "
+                    "mẫu, hoặc không có dòng này, mọi chữ mẫu còn sót — \"(ví dụ)\", \"MẪU\"; người ký mẫu khi "
+                    "đã sửa cơ quan hoặc số liệu; cơ quan mẫu với số liệu địa phương khác (không đơn vị nào thuộc "
+                    "bộ mẫu) — làm dừng việc tạo thư, báo tên khóa và dòng. Xóa dòng này khi đã sửa xong cho cơ "
+                    "quan của bạn. Phải viết ở đầu tệp, trước mọi [mục].")
     co_quan: AgencySection = Field(description="Cơ quan ban hành (ô 2, ô 3 theo Nghị định 30/2020/NĐ-CP).")
     nguoi_ky: SignerSection = Field(description="Người ký (ô 7).")
     danh_gia: AssessmentSection = Field(description="Năm, chỉ tiêu và cách kết luận.")

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from congvan.config.leftovers import PREFIXES, drop_prefix
 from congvan.errors import ConfigError, ConfigFileUnreadable, cell_location
 from congvan.models import DEFAULT_LIMITS, Catalog, ReadLimits
 from congvan.vn import nfc
+
+if TYPE_CHECKING:
+    from congvan.config.document import TomlDocument
 
 CONFIG_NAME = "congvan.toml"
 REGISTER_URL_ENV = "CONGVAN_REGISTER_URL"
@@ -111,6 +115,7 @@ class Workspace:
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     read_limits: ReadLimits = DEFAULT_LIMITS
     two_level: bool = True  # the two-level local government applies (from 01/7/2025): old unit types warn
+    warnings: tuple[str, ...] = ()  # what reading congvan.toml mended ("V/v V/v …"), printed by the build
 
     @property
     def config_path(self) -> Path:
@@ -158,6 +163,9 @@ def load_workspace(root: Path) -> Workspace:
     letter = config.van_ban
     recipients = config.nguoi_nhan
     default_archive = f"VT, {agency.drafting_unit}" if agency.drafting_unit else "VT"
+    warnings: list[str] = []
+    subject = _without_prefix(document, ("van_ban", "trich_yeu"), letter.trich_yeu, warnings)
+    archive = _without_prefix(document, ("nguoi_nhan", "luu"), recipients.luu, warnings)
     return Workspace(
         root=root,
         agency=agency,
@@ -175,7 +183,7 @@ def load_workspace(root: Path) -> Workspace:
         ),
         letter=LetterSettings(
             template=root / letter.mau,
-            subject=letter.trich_yeu,
+            subject=subject,
             bases=tuple(letter.can_cu),
             opening=letter.mo_dau,
             closing=letter.ket_thuc,
@@ -191,7 +199,7 @@ def load_workspace(root: Path) -> Workspace:
         recipients=RecipientSettings(
             addressees_list=recipients.kinh_gui,
             distribution_list=recipients.noi_nhan,
-            archive=recipients.luu or default_archive,
+            archive=archive or default_archive,
             archive_copies=recipients.so_ban_luu,
             order=recipients.sap_xep,
         ),
@@ -199,7 +207,23 @@ def load_workspace(root: Path) -> Workspace:
         read_limits=ReadLimits(rows=config.du_lieu.so_dong_toi_da, columns=config.du_lieu.so_cot_toi_da),
         two_level=(rating.nam >= TWO_LEVEL_FROM_YEAR if rating.chinh_quyen_hai_cap is None
                    else rating.chinh_quyen_hai_cap),
+        warnings=tuple(warnings),
     )
+
+
+def _without_prefix(document: TomlDocument, key: tuple[str, str], text: str, warnings: list[str]) -> str:
+    """Return `text` without the "V/v" or "Lưu:" the letter prints before it, warning when it was typed too."""
+    prefix, pattern = PREFIXES[key]
+    mended, dropped = drop_prefix(text, pattern)
+    if not dropped:
+        return text
+    where = f"{document.where(key)}, [{key[0]}] {key[1]}"
+    if not mended:
+        raise ConfigError(f"{where}: chỉ có \"{prefix}\", chưa có nội dung.")
+    warnings.append(f"{where}: bỏ \"{text[: len(text) - len(mended)].strip()}\" ở đầu — văn bản đã in sẵn "
+                    f"\"{prefix}\" trước nội dung này (sẽ in: \"{prefix} {mended}\"). Sửa congvan.toml cho khỏi "
+                    "cảnh báo.")
+    return mended
 
 
 def check_targets(workspace: Workspace, catalog: Catalog) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from congvan import vn
-from congvan.config.hints import suggest
+from congvan.config.hints import suggest, suggest_names
 from congvan.errors import DataError, cell_location
 from congvan.models import LIST_NAME, unit_key
 from congvan.render import texts as snippets
@@ -133,7 +133,8 @@ def read_additions(path: Path, known_units: Iterable[str]) -> dict[str, Side]:
     """
     if not path.is_file():
         return {}
-    known = {unit_key(u) for u in known_units}
+    names = list(known_units)
+    known = {unit_key(u) for u in names}
     wanted = {key: vn.fold(label) for key, label in ADDITION_HEADERS.items()}
     rows = read_csv_rows(path, lambda text: vn.fold(text) in wanted.values(), None)
     header = [vn.fold(h) for h in (rows[0] if rows else [])]
@@ -151,7 +152,7 @@ def read_additions(path: Path, known_units: Iterable[str]) -> dict[str, Side]:
         cells = {key: (row[i] if i < len(row) else "") for key, i in index.items()}
         unit = vn.squash(cells["don_vi"])
         if unit_key(unit) not in known:
-            raise DataError(f"đơn vị '{unit}' không có trong bảng kết quả.",
+            raise DataError(f"đơn vị '{unit}' không có trong bảng kết quả{suggest_names(unit, names) or '.'}",
                             cell_location(path, None, row_number, ADDITION_HEADERS["don_vi"]))
         sides = []
         for key in SIDE_KEYS:
