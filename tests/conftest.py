@@ -67,7 +67,11 @@ def standard_sheets(units: dict[str, list[float]] | None = None, health: dict[st
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """A copy of the shipped sample workspace whose results are the five hand-picked units above."""
-    root = tmp_path / "ws"
+    return make_workspace(tmp_path / "ws")
+
+
+def make_workspace(root: Path) -> Path:
+    """Make `root` a copy of the shipped sample workspace with the five hand-picked units; return it."""
     root.mkdir()
     shutil.copyfile(ROOT / "congvan.toml", root / "congvan.toml")
     for part in ("recipients", "templates_docx"):

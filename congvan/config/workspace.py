@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from congvan.config.office import (
+    RegisterSetting,
+    archive_folder,
+    check_register_setting,
+    resolve_register_url,
+)
 from congvan.errors import ConfigError, ConfigFileUnreadable, cell_location
 from congvan.models import DEFAULT_LIMITS, Catalog, ReadLimits
 from congvan.vn import nfc
 
 CONFIG_NAME = "congvan.toml"
-REGISTER_URL_ENV = "CONGVAN_REGISTER_URL"
 
 
 TWO_LEVEL_FROM_YEAR = 2025  # the two-level local government (xã, phường, đặc khu) applies from 01/7/2025
@@ -106,23 +110,32 @@ class Workspace:
     results: tuple[Path, ...]
     catalog: Path
     convert_legacy: bool
-    register_url: str
+    register: RegisterSetting
     recipients: RecipientSettings
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     read_limits: ReadLimits = DEFAULT_LIMITS
     two_level: bool = True  # the two-level local government applies (from 01/7/2025): old unit types warn
+    archive: str = ""  # [luu_tru] thu_muc as written
+    archive_where: str = ""  # its place in congvan.toml, for messages
 
     @property
     def config_path(self) -> Path:
         return self.root / CONFIG_NAME
 
     @property
-    def output_dir(self) -> Path:
-        return self.root / "output"
+    def register_url(self) -> str:
+        """Return the register URL (`congvan.config.office`); raise when `url_env` names an unset variable."""
+        return resolve_register_url(self.register)
+
+    @property
+    def archive_dir(self) -> Path:
+        """Return the folder of issued letters and template copies; raise when a shared folder is not mounted."""
+        return archive_folder(self.root, self.archive, self.archive_where)
 
     @property
     def drafts_dir(self) -> Path:
-        return self.output_dir / "drafts"
+        """Drafts stay in the workspace, whatever the archive folder is."""
+        return self.root / "output" / "drafts"
 
     @property
     def recipients_dir(self) -> Path:
@@ -158,6 +171,11 @@ def load_workspace(root: Path) -> Workspace:
     letter = config.van_ban
     recipients = config.nguoi_nhan
     default_archive = f"VT, {agency.drafting_unit}" if agency.drafting_unit else "VT"
+    register = RegisterSetting(
+        url=config.register_.url, url_where=document.where(("register", "url")),
+        url_env=config.register_.url_env, url_env_where=document.where(("register", "url_env")),
+        default_url=f"sqlite:///{root / 'output' / 'so_van_ban_di.sqlite'}")
+    check_register_setting(register)
     return Workspace(
         root=root,
         agency=agency,
@@ -186,8 +204,7 @@ def load_workspace(root: Path) -> Workspace:
         results=tuple(root / name for name in config.du_lieu.ket_qua),
         catalog=root / config.du_lieu.tieu_chi,
         convert_legacy=config.du_lieu.chuyen_ma_cu,
-        register_url=(os.environ.get(REGISTER_URL_ENV) or config.register_.url
-                      or f"sqlite:///{root / 'output' / 'so_van_ban_di.sqlite'}"),
+        register=register,
         recipients=RecipientSettings(
             addressees_list=recipients.kinh_gui,
             distribution_list=recipients.noi_nhan,
@@ -197,6 +214,8 @@ def load_workspace(root: Path) -> Workspace:
         ),
         raw=document.raw,
         read_limits=ReadLimits(rows=config.du_lieu.so_dong_toi_da, columns=config.du_lieu.so_cot_toi_da),
+        archive=config.luu_tru.thu_muc,
+        archive_where=document.where(("luu_tru", "thu_muc")),
         two_level=(rating.nam >= TWO_LEVEL_FROM_YEAR if rating.chinh_quyen_hai_cap is None
                    else rating.chinh_quyen_hai_cap),
     )

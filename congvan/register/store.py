@@ -44,7 +44,14 @@ from congvan.register.records import (
     canonical_type_name,
     document_symbol,
 )
-from congvan.register.schema import MIGRATIONS, counters, current_version, documents, schema_version
+from congvan.register.schema import (
+    MIGRATIONS,
+    check_lengths,
+    counters,
+    current_version,
+    documents,
+    schema_version,
+)
 from congvan.vn import document_number, fold, nfc
 
 # The names below were defined here before the split; keep them importable from `congvan.register.store`.
@@ -54,6 +61,8 @@ __all__ = [
     "Register", "VerifyReport", "canonical_type_name", "counters", "current_version", "document_symbol",
     "documents", "normalize_url", "schema_version"
 ]
+
+MOVED_TABLE = "register_moved"  # present in a register copied elsewhere by `register move`
 
 # -- engine --
 
@@ -164,6 +173,13 @@ class Register:
                     f"sổ văn bản {self.display_url} có lược đồ phiên bản {version}, mới hơn phiên bản "
                     f"{len(MIGRATIONS)} mà congvan {__version__} biết. Hãy cập nhật congvan."
                 )
+            moved = conn.execute(sa.text(f"SELECT target, moved_at FROM {MOVED_TABLE}")).first() \
+                if sa.inspect(conn).has_table(MOVED_TABLE) else None
+            if moved is not None:
+                raise RegisterError(
+                    f"sổ {self.display_url} đã chuyển sang {moved.target} lúc {moved.moved_at} "
+                    "(`congvan register move`); không ghi vào sổ cũ nữa. Đặt CONGVAN_REGISTER_URL hoặc [register] "
+                    "url của congvan.toml là địa chỉ sổ mới (docs/office.md).")
             if version == 0 and not sa.inspect(conn).has_table("schema_version"):
                 schema_version.create(conn)
             for step in range(version, target):
@@ -245,12 +261,17 @@ class Register:
             "created_at": clock.now().isoformat(), "voided_at": None, "void_reason": None,
             "backdated": backdated,
         }
+        who = f"văn bản gửi {doc.unit}" if doc.unit else f"văn bản \"{nfc(doc.subject)[:60]}\""
+        check_lengths(values, who)
         try:
             new_id = conn.execute(documents.insert().values(**values).returning(documents.c.id)).scalar_one()
         except sa.exc.IntegrityError as err:
             raise RegisterError(
                 f"số {document_number(number)}/{doc.code_notation} năm {date.year} đã có trong sổ ({err.orig})."
             ) from err
+        except sa.exc.DataError as err:  # a value the database refuses: say so without the row's whole content
+            raise RegisterError(f"{who}: cơ sở dữ liệu sổ không nhận một giá trị ({str(err.orig).splitlines()[0]})."
+                                " Sổ chưa ghi gì.") from None
         chain.append_row(conn, chain.RESERVE if doc.status == STATUS_RESERVED else chain.ISSUE, new_id)
         return Record.from_row(conn.execute(sa.select(documents).where(documents.c.id == new_id)).one())
 
@@ -325,6 +346,7 @@ class Register:
                 raise RegisterError(f"ngày chuyển {sent_date:%d/%m/%Y} trước ngày văn bản "
                                     f"{record.issued_date:%d/%m/%Y} của số {record.number_symbol}.")
             values = {"sent_date": sent_date, "receipt": nfc(receipt).strip() or None}
+            check_lengths(values, f"số {record.number_symbol}")
             conn.execute(documents.update().where(documents.c.id == record.id).values(**values))
             chain.append_change(conn, chain.SEND, record.id, values)
             return self._get(conn, organ, year, number, series)
