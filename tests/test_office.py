@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,7 +16,16 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from congvan.batch.issue import issue_batch
-from congvan.batch.register_flows import NumberRequest, ReserveRequest, move, reserve, send, verify, void
+from congvan.batch.register_flows import (
+    NumberRequest,
+    ReserveRequest,
+    move,
+    recreate,
+    reserve,
+    send,
+    verify,
+    void,
+)
 from congvan.batch.workflows import BuildRequest, build_letters
 from congvan.cli import cli
 from congvan.config import load_workspace
@@ -209,6 +219,7 @@ def test_move_copies_an_sqlite_register_with_its_chain_and_marks_it(workspace: P
     source_url = load_workspace(workspace).register_url
     with Register(source_url) as source, source.read() as conn:
         chain = [tuple(row) for row in conn.execute(sa.select(events.c.seq, events.c.hash).order_by(events.c.seq))]
+    shutil.rmtree(workspace / "output" / "templates")  # as issued before congvan kept templates in the archive
     result = CliRunner().invoke(cli, ["register", "move", "--to", pg_url, "-w", str(workspace)])
     assert result.exit_code == 0 and "Đã chuyển 4 văn bản" in result.output, result.output
     with Register(pg_url) as target, target.read() as conn:
@@ -218,6 +229,8 @@ def test_move_copies_an_sqlite_register_with_its_chain_and_marks_it(workspace: P
         Register(source_url)
     monkeypatch.setenv("CONGVAN_REGISTER_URL", pg_url)
     assert verify(workspace).report.ok
+    shutil.rmtree(workspace / "output" / "drafts")  # the templates were kept in the archive: recreate needs no draft
+    assert recreate(NumberRequest(workspace, "03"), tmp_path / "lai_03.docx").same
     assert reserve(ReserveRequest(workspace, "báo cáo tháng 12")).record.number == 5  # the copy numbers on
     other = make_workspace(tmp_path / "khac")
     monkeypatch.delenv("CONGVAN_REGISTER_URL")

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from congvan import clock
-from congvan.batch.drafts import partial_folders
-from congvan.batch.recreate import recreate_letter
+from congvan.batch.drafts import partial_folders, template_path
+from congvan.batch.recreate import keep_template, recreate_letter
 from congvan.batch.sweep import PARTIAL_AGE_SECONDS, SweepResult, sweep
 from congvan.config import Workspace, load_workspace
 from congvan.errors import EXIT_REFUSED, RegisterError, UsageError
@@ -230,6 +230,13 @@ def recreate(request: NumberRequest, out: Path, template: Path | None = None) ->
 
 
 def move(workspace: Path, target_url: str) -> MoveResult:
-    """Copy the workspace's register (with its chain) into the empty register at `target_url`, verified there."""
+    """Copy the workspace's register (with its chain) into the empty register at `target_url`, verified there;
+    then keep the templates of its letters in the archive folder, so `recreate` works from any machine."""
     ws = load_workspace(workspace)
-    return move_register(ws.register_url, target_url, ws.archive_dir)
+    result = move_register(ws.register_url, target_url, ws.archive_dir)
+    with Register(target_url) as register:
+        for record in register.records():
+            kept = template_path(ws.drafts_dir / (record.batch_id or ""))
+            if record.batch_id and record.template_sha256 and kept.is_file():
+                keep_template(ws.archive_dir, kept, record.template_sha256)
+    return result

@@ -373,7 +373,7 @@ def recreate_command(number: str, workspace: Path, series: str, year: int | None
 @click.option("--to", "target", required=True, metavar="URL",
               help="The new, empty register, e.g. postgresql://vanthu@may-chu-so:5432/congvan (password in ~/.pgpass).")
 def move_command(workspace: Path, target: str) -> None:
-    """Chuyển sổ văn bản đi (tệp SQLite) sang sổ dùng chung PostgreSQL.
+    """Chuyển sổ văn bản đi sang sổ dùng chung PostgreSQL.
 
     Copy this workspace's register, with its hash chain, into an empty register (PostgreSQL) and verify
     the chain there before committing. Refused when the target already has rows. The old register is
@@ -401,7 +401,7 @@ def move_command(workspace: Path, target: str) -> None:
 @click.option("--password", prompt="Mật khẩu cho vai trò của văn thư", hide_input=True, confirmation_prompt=True,
               envvar="CONGVAN_NEW_ROLE_PASSWORD", help="The role's password (asked for; or CONGVAN_NEW_ROLE_PASSWORD).")
 def init_postgres_command(admin_url: str, role: str, database: str, schema: str, password: str) -> None:
-    """Tạo sổ văn bản đi dùng chung trên máy chủ PostgreSQL.
+    """Tạo sổ văn bản đi dùng chung trên PostgreSQL.
 
     Create the clerks' role, the register database and schema, and the register tables (docs/office.md).
     Running it again keeps what exists (and sets the password given).
