@@ -54,7 +54,8 @@ def init_postgres(setup: PostgresSetup) -> SetupResult:
     if admin.get_backend_name() != "postgresql":
         raise UsageError(f"--admin phải là địa chỉ postgresql://, đang là {setup.admin_url}.")
     clerk = admin.set(username=setup.role, password=setup.password or None, database=setup.database)
-    result = SetupResult(clerk.set(drivername="postgresql", password=None).render_as_string())
+    shown = sa.URL.create("postgresql", username=setup.role, host=admin.host, port=admin.port, database=setup.database)
+    result = SetupResult(shown.render_as_string())
     _as_admin(admin, setup, result)
     _as_admin(admin.set(database=setup.database), setup, result, in_database=True)
     with Register(clerk.render_as_string(hide_password=False)) as register:
