@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from congvan import clock
 from congvan.errors import RegisterError
 from congvan.register.audit import verify_register
-from congvan.register.schema import counters, documents, events
-from congvan.register.store import MOVED_TABLE, Register
+from congvan.register.schema import MOVED_TABLE, counters, documents, events
+from congvan.register.store import Register
 
 TABLES = (documents, counters, events)
 

@@ -203,3 +203,13 @@ def current_version(conn: Connection) -> int:
     if not sa.inspect(conn).has_table("schema_version"):
         return 0
     return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+
+
+MOVED_TABLE = "register_moved"  # made in a register copied elsewhere by `register move`
+
+
+def moved_to(conn: Connection) -> Any:
+    """Return the (target, moved_at) row of a register that was moved, else None."""
+    if not sa.inspect(conn).has_table(MOVED_TABLE):
+        return None
+    return conn.execute(sa.text(f"SELECT target, moved_at FROM {MOVED_TABLE}")).first()
