@@ -32,7 +32,8 @@ from congvan.config import load_workspace
 from congvan.errors import ConfigError, EnvironmentMissing, RegisterError
 from congvan.register.schema import events
 from congvan.register.store import Register
-from tests.conftest import ROOT, UNITS, make_workspace
+from tests.conftest import HEALTH, ROOT, UNITS, make_workspace, standard_sheets, write_workbook
+from tests.test_bad_inputs import assert_nothing_written
 from tests.test_register_support import BACKENDS, backend_url, freeze_today, make_batch
 
 DAY = dt.date(2026, 11, 23)
@@ -136,6 +137,17 @@ def test_a_unit_name_too_long_for_the_register_is_refused_before_insert(tmp_path
     with Register(register_url) as register:
         assert register.records() == [] and register.peek_next("SNV", 2026) == 1
     assert not list((output / "2026").glob("*.docx"))
+
+
+def test_build_issue_with_a_unit_name_too_long_writes_nothing(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CONGVAN_REGISTER_URL", raising=False)
+    long_name = "Xã " + "Rất Dài " * 30
+    units = {**UNITS, long_name.strip(): UNITS["Xã Cam Lâm"]}
+    write_workbook(workspace / "data" / "ket_qua_2025.xlsx", standard_sheets(units, {**HEALTH, long_name.strip(): 0.8}),
+                   formats={"Trạm y tế": "0.00%"})
+    result = CliRunner().invoke(cli, ["build", "--issue", "-w", str(workspace)])
+    assert result.exit_code == 1 and "tên đơn vị dài 242 ký tự, sổ chỉ giữ tối đa 200" in result.output, result.output
+    assert_nothing_written(workspace)  # no draft batch, no letter, no number
 
 
 def test_signer_subject_and_receipt_limits_name_the_field(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,6 +26,7 @@ from congvan.pdf.finish import PdfResult, convert_letters
 from congvan.pdf.order import issued_title, print_order
 from congvan.recipients.rules import with_lists
 from congvan.register.records import DEFAULT_SERIES
+from congvan.register.schema import check_lengths
 from congvan.register.store import Register
 
 BUNDLE_NAME = "ban_in.pdf"
@@ -239,6 +240,10 @@ def build_letters(request: BuildRequest, progress: Progress | None = None) -> Bu
         with Register(ws.register_url) as register:
             register.check_date(ws.agency.issuer_abbreviation, request.issued_on or clock.today(), request.series,
                                 backdate=request.backdate)
+        for letter in planned.letters:  # so does a name or signer the register cannot keep
+            check_lengths({"unit": letter.unit, "signer_name": ws.signer.name, "signer_position": ws.signer.position,
+                           "signer_authority": ws.signer.authority, "organ_name": ws.agency.issuer},
+                          f"văn bản gửi {letter.unit}")
     report = build(ws, options, progress=_stage(progress, LETTERS, len(planned.letters)), planned=planned)
     folder = report.folder or (request.out or ws.drafts_dir) / report.batch
     result = BuildResult(report, summarize(planned.letters, planned.sources, report.warnings, folder))
