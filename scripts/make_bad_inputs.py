@@ -44,7 +44,7 @@ UNITS: dict[str, list[Any]] = {
 HEALTH = {"Phường Nha Trang": 0.7646, "Phường Cam Ranh": 0.8512, "Xã Cam Lâm": 0.8830, "Xã Diên Khánh": 0.6900,
           "Đặc khu Trường Sa": 0.8400}
 FIRST_UNIT_ROW = 4  # row of "Phường Nha Trang" in sheet UBND cấp xã
-LONG_NAME = "Xã " + "Rất Dài " * 36 + "Cuối cùng"  # 300 characters
+LONG_NAME = ("Xã " + "Rất Dài " * 25)[:191] + "Cuối cùng"  # 200 characters: the longest unit a register row keeps
 ODD_NAMES = ['Phường A & B', 'Xã <Cam> "Lâm"', "Xã Ông Đồ's", "Phường Bắc/Nam", "Xã Đông\\Tây", "Xã ..\\..\\etc",
              "../../Đặc khu", LONG_NAME]
 

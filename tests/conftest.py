@@ -68,9 +68,13 @@ def standard_sheets(units: dict[str, list[float]] | None = None, health: dict[st
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    """A copy of the shipped sample workspace whose results are the five hand-picked units above, made the
-    Sở Nội vụ's own (no `mau = true`, no "(ví dụ)": see tests/test_sample_texts.py for the sample itself)."""
-    root = tmp_path / "ws"
+    """A copy of the shipped sample workspace whose results are the five hand-picked units above."""
+    return make_workspace(tmp_path / "ws")
+
+
+def make_workspace(root: Path) -> Path:
+    """Make `root` a copy of the shipped sample workspace with the five hand-picked units, made the Sở Nội vụ's
+    own (no `mau = true`, no "(ví dụ)": see tests/test_sample_texts.py for the sample itself); return it."""
     root.mkdir()
     config = own_config((ROOT / "congvan.toml").read_text(encoding="utf-8"), agency=False)
     (root / "congvan.toml").write_text(config, encoding="utf-8")

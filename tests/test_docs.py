@@ -109,8 +109,13 @@ def _at(day: int, hour: int) -> dt.datetime:
     return dt.datetime(2026, 11, day, hour, 30, 12, tzinfo=clock.FIXED_UTC7)
 
 
-def run(line: str, cwd: Path, monkeypatch: pytest.MonkeyPatch, batch_id: str) -> Path:
-    """Run one example line as a shell would (`&&`, `cd`, `>`, `*`), each `congvan` in process; return the cwd."""
+def run(line: str, cwd: Path, monkeypatch: pytest.MonkeyPatch, batch_id: str, urls: dict[str, str] | None = None
+        ) -> Path:
+    """Run one example line as a shell would (`&&`, `cd`, `>`, `*`), each `congvan` in process; return the cwd.
+
+    `urls` replaces the examples' server addresses (may-chu-so) by the test server's."""
+    for placeholder, url in (urls or {}).items():
+        line = line.replace(placeholder, url)
     for command in PLACEHOLDER_BATCH.sub(batch_id, line).split(" && "):
         words = shlex.split(command)
         if words[0] == "cd":
@@ -150,11 +155,35 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, s
     yield root, draft.name
 
 
+# the examples' PostgreSQL server (docs/office.md): an administrator's URL, and the clerks' empty register
+ADMIN_EXAMPLE = "postgresql://postgres@may-chu-so:5432/postgres"
+REGISTER_EXAMPLE = "postgresql://vanthu@may-chu-so:5432/congvan"
+
+
+@pytest.fixture
+def server_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """The test server in place of the examples' one; the role and database `init-postgres` makes are dropped."""
+    import sqlalchemy as sa
+
+    from tests.test_register_support import backend_url
+
+    for register_url in backend_url("postgresql", tmp_path):
+        admin = sa.make_url(register_url).set(database="postgres", query={})
+        monkeypatch.setenv("CONGVAN_NEW_ROLE_PASSWORD", "mat-khau-thu")
+        yield {ADMIN_EXAMPLE: admin.render_as_string(hide_password=False), REGISTER_EXAMPLE: register_url}
+        engine = sa.create_engine(admin.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text("DROP DATABASE IF EXISTS congvan WITH (FORCE)"))
+            conn.execute(sa.text("DROP ROLE IF EXISTS vanthu"))
+        engine.dispose()
+
+
 @pytest.mark.parametrize("path", _commands(cli), ids=lambda p: " ".join(p) or "congvan")
-def test_every_help_example_runs(path, prepared, tmp_path, monkeypatch):
+def test_every_help_example_runs(path, prepared, tmp_path, monkeypatch, request):
     examples = help_examples(path)
     if any(NEEDS_SOFFICE.search(line) for line in examples):
         require_tool("soffice")
+    urls = request.getfixturevalue("server_urls") if any("may-chu-so" in line for line in examples) else {}
     root, batch_id = prepared
     workspace = tmp_path / "ws"
     shutil.copytree(root, workspace)
@@ -162,7 +191,7 @@ def test_every_help_example_runs(path, prepared, tmp_path, monkeypatch):
     monkeypatch.setattr(clock, "dt", _frozen_clock(_at(26, 10)))
     cwd = workspace
     for line in examples:
-        cwd = run(line, cwd, monkeypatch, batch_id)
+        cwd = run(line, cwd, monkeypatch, batch_id, urls)
 
 
 VIETNAMESE_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")

@@ -81,7 +81,7 @@ def test_build_and_issue_leak_no_file_handle(tmp_path: Path) -> None:
         options = BuildOptions(workers=2)
         report = build(ws, options, planned=plan(ws, options))
         # the second round numbers the same letters again: a deliberate re-issue (the duplicate check runs too)
-        result = issue_batch(report.folder, register=url, output_dir=ws.output_dir, issued_on=None, reissue=True)
+        result = issue_batch(report.folder, register=url, output_dir=ws.archive_dir, issued_on=None, reissue=True)
         assert len(result.new) == 250 and result.new[0].number == 1 + 250 * round_
         assert _open_fds() == before
 

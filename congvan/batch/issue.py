@@ -32,6 +32,7 @@ from lxml import etree
 from congvan import clock
 from congvan.batch.batches import issue_notes
 from congvan.batch.drafts import DraftBatch, DraftLetter, load_batch
+from congvan.batch.recreate import keep_template
 from congvan.batch.sweep import pending_path, publish, sweep
 from congvan.config import Workspace
 from congvan.errors import OutputError, RegisterError
@@ -232,6 +233,7 @@ def _issue(reg: Register, batch: DraftBatch, template: LetterTemplate, output_di
                 return IssueResult(batch_id, _first_date(done, date), sorted(letters, key=lambda x: x.index),
                                    swept.quarantined, swept.completed)
             backdated = reg.check_date_order(conn, organ, date, series, backdate=backdate)
+            keep_template(output_dir, batch.template_path, template.sha256)  # recreate works from any machine
             first = reg.next_number(conn, organ, date.year, series)
             year_dir = output_dir / str(date.year)
             for offset, draft in enumerate(todo):

@@ -15,14 +15,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from congvan import clock
-from congvan.batch.drafts import partial_folders
-from congvan.batch.recreate import recreate_letter
+from congvan.batch.drafts import partial_folders, template_path
+from congvan.batch.recreate import keep_template, recreate_letter
 from congvan.batch.sweep import PARTIAL_AGE_SECONDS, SweepResult, sweep
 from congvan.config import Workspace, load_workspace
 from congvan.config.leftovers import SUBJECT_PREFIX, drop_prefix
 from congvan.errors import EXIT_REFUSED, RegisterError, UsageError
 from congvan.files import atomic_write, sha256_bytes
 from congvan.register.export import export_json, export_xlsx, export_xml
+from congvan.register.move import MoveResult, move_register
 from congvan.register.records import (
     CONG_VAN,
     DEFAULT_SERIES,
@@ -116,7 +117,7 @@ def reserve(request: ReserveRequest) -> ReserveResult:
     )
     with Register(ws.register_url) as register:
         with register.write() as conn:
-            swept = sweep(register, conn, ws.output_dir, ws.drafts_dir)
+            swept = sweep(register, conn, ws.archive_dir, ws.drafts_dir)
         record = register.reserve(doc, organ=ws.agency.issuer_abbreviation, date=request.issued_on,
                                   series=request.series, backdate=request.backdate)
     return ReserveResult(record, swept)
@@ -200,9 +201,9 @@ class VerifyResult:
 def verify(workspace: Path, year: int | None = None) -> VerifyResult:
     """Check the register's chain, numbers and files (`congvan.register.audit`)."""
     with _opened(workspace) as (ws, register, organ):
-        report = register.verify(ws.output_dir, organ=organ, year=year)
+        report = register.verify(ws.archive_dir, organ=organ, year=year)
     unfinished = partial_folders(ws.drafts_dir, PARTIAL_AGE_SECONDS)
-    return VerifyResult(replace(report, leftovers=report.leftovers + unfinished), ws.output_dir)
+    return VerifyResult(replace(report, leftovers=report.leftovers + unfinished), ws.archive_dir)
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,19 @@ def recreate(request: NumberRequest, out: Path, template: Path | None = None) ->
     overwriting) and compare it with the registered SHA-256."""
     with _opened(request.workspace) as (ws, register, organ):
         record = register.get(*request.key(organ))
-    data = recreate_letter(record, ws.drafts_dir, template)
+    data = recreate_letter(record, ws.drafts_dir, template, ws.archive_dir)
     atomic_write(out, data, overwrite=False)
     return RecreateResult(record, out, sha256_bytes(data) == record.sha256)
+
+
+def move(workspace: Path, target_url: str) -> MoveResult:
+    """Copy the workspace's register (with its chain) into the empty register at `target_url`, verified there;
+    then keep the templates of its letters in the archive folder, so `recreate` works from any machine."""
+    ws = load_workspace(workspace)
+    result = move_register(ws.register_url, target_url, ws.archive_dir)
+    with Register(target_url) as register:
+        for record in register.records():
+            kept = template_path(ws.drafts_dir / (record.batch_id or ""))
+            if record.batch_id and record.template_sha256 and kept.is_file():
+                keep_template(ws.archive_dir, kept, record.template_sha256)
+    return result

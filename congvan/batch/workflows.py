@@ -27,6 +27,7 @@ from congvan.pdf.finish import PdfResult, convert_letters
 from congvan.pdf.order import issued_title, print_order
 from congvan.recipients.rules import with_lists
 from congvan.register.records import DEFAULT_SERIES
+from congvan.register.schema import check_lengths
 from congvan.register.store import Register
 
 BUNDLE_NAME = "ban_in.pdf"
@@ -82,7 +83,7 @@ def issue(request: IssueRequest) -> IssueResult:
 def _issue(ws: Workspace, batch_dir: Path, issued_on: dt.date | None, series: str, *, allow_stale: bool = False,
            reissue: bool = False, backdate: bool = False) -> IssueResult:
     with Register(ws.register_url) as register:
-        return issue_batch(batch_dir, register=register, output_dir=ws.output_dir,
+        return issue_batch(batch_dir, register=register, output_dir=ws.archive_dir,
                            organ=ws.agency.issuer_abbreviation, issued_on=issued_on, series=series,
                            workspace=ws, allow_stale=allow_stale, reissue=reissue, backdate=backdate)
 
@@ -114,11 +115,11 @@ class Issued:
 def registered(ws: Workspace, files: Sequence[Path]) -> Issued:
     """Read the register when some of `files` lie in the workspace's output folder (not its drafts): the title
     of every issued letter's file, and the voided ones."""
-    output, drafts_dir = ws.output_dir.resolve(), ws.drafts_dir.resolve()
+    output, drafts_dir = ws.archive_dir.resolve(), ws.drafts_dir.resolve()
     if not any(f.resolve().is_relative_to(output) and not f.resolve().is_relative_to(drafts_dir) for f in files):
         return Issued({}, set())
     with Register(ws.register_url) as register:
-        records = [((ws.output_dir / r.file_path).resolve(), r) for r in register.records() if r.file_path]
+        records = [((ws.archive_dir / r.file_path).resolve(), r) for r in register.records() if r.file_path]
     return Issued({path: issued_title(r.number_symbol, r.unit or "") for path, r in records},
                   {path for path, r in records if r.voided})
 
@@ -161,7 +162,7 @@ def issued_only(files: list[Path], workspace: Path | None) -> tuple[list[Path], 
     if workspace is None or not (Path(workspace) / CONFIG_NAME).is_file():
         return files, []
     ws = load_workspace(workspace)
-    output = ws.output_dir.resolve()
+    output = ws.archive_dir.resolve()
     inside = {f: f"{f.parent.name}/{f.name}" for f in files
               if f.resolve().parent.parent == output and re.fullmatch(r"\d{4}", f.parent.name)}
     if not inside:
@@ -267,6 +268,10 @@ def build_letters(request: BuildRequest, progress: Progress | None = None) -> Bu
             register.check_date(ws.agency.issuer_abbreviation, issued_on, request.series, backdate=request.backdate)
             if not request.reissue:
                 _refuse_duplicates(register, ws, planned, issued_on.year)
+        for letter in planned.letters:  # so does a name or signer the register cannot keep
+            check_lengths({"unit": letter.unit, "signer_name": ws.signer.name, "signer_position": ws.signer.position,
+                           "signer_authority": ws.signer.authority, "organ_name": ws.agency.issuer},
+                          f"văn bản gửi {letter.unit}")
     report = build(ws, options, progress=_stage(progress, LETTERS, len(planned.letters)), planned=planned)
     folder = report.folder or (request.out or ws.drafts_dir) / report.batch
     result = BuildResult(report, summarize(planned.letters, planned.sources, report.warnings, folder))

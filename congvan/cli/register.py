@@ -365,3 +365,56 @@ def recreate_command(number: str, workspace: Path, series: str, year: int | None
     verdict = "trùng khớp từng byte với bản đã cấp số" if result.same else "KHÁC bản đã cấp số"
     click.echo(f"{result.record.number_symbol}: đã tạo lại {out} — {verdict}.")
     return result.exit_code
+
+
+@register_group.command("move")
+@workspace_option
+@click.option("--to", "target", required=True, metavar="URL",
+              help="The new, empty register, e.g. postgresql://vanthu@may-chu-so:5432/congvan (password in ~/.pgpass).")
+def move_command(workspace: Path, target: str) -> None:
+    """Chuyển sổ văn bản đi sang sổ dùng chung PostgreSQL.
+
+    Copy this workspace's register, with its hash chain, into an empty register (PostgreSQL) and verify
+    the chain there before committing. Refused when the target already has rows. The old register is
+    marked as moved: commands that open it afterwards are refused and name the new one.
+
+    \b
+    Example:
+        congvan register move --to postgresql://vanthu@may-chu-so:5432/congvan
+    """
+    from congvan.batch.register_flows import move
+
+    result = move(workspace, target)
+    click.echo(f"Đã chuyển {result.documents} văn bản và chuỗi {result.events} sự kiện sang {result.target}; "
+               "chuỗi băm trên sổ mới khớp.")
+    click.echo(f"Từ nay đặt CONGVAN_REGISTER_URL={result.target} trên mỗi máy, hoặc [register] url trong "
+               "congvan.toml (mật khẩu để trong ~/.pgpass; xem docs/office.md).")
+
+
+@register_group.command("init-postgres")
+@click.option("--admin", "admin_url", required=True, metavar="URL",
+              help="An administrator's URL of the server, e.g. postgresql://postgres@may-chu-so:5432/postgres.")
+@click.option("--role", default="vanthu", show_default=True, help="Login role the clerks use.")
+@click.option("--database", default="congvan", show_default=True, help="Database of the register.")
+@click.option("--schema", default="congvan", show_default=True, help="Schema of the register tables.")
+@click.option("--password", prompt="Mật khẩu cho vai trò của văn thư", hide_input=True, confirmation_prompt=True,
+              envvar="CONGVAN_NEW_ROLE_PASSWORD", help="The role's password (asked for; or CONGVAN_NEW_ROLE_PASSWORD).")
+def init_postgres_command(admin_url: str, role: str, database: str, schema: str, password: str) -> None:
+    """Tạo sổ văn bản đi dùng chung trên PostgreSQL.
+
+    Create the clerks' role, the register database and schema, and the register tables (docs/office.md).
+    Running it again keeps what exists (and sets the password given).
+
+    \b
+    Example:
+        congvan register init-postgres --admin postgresql://postgres@may-chu-so:5432/postgres
+    """
+    from congvan.register.postgres_setup import PostgresSetup, init_postgres
+
+    result = init_postgres(PostgresSetup(admin_url, role=role, password=password, database=database, schema=schema))
+    for what in result.created:
+        click.echo(f"Đã tạo {what}.")
+    for what in result.kept:
+        click.echo(f"Đã có sẵn {what}, giữ nguyên.")
+    click.echo(f"Sổ sẵn sàng (lược đồ phiên bản {result.schema_version}). Địa chỉ cho máy văn thư: {result.url}")
+    click.echo("Ghi mật khẩu vào ~/.pgpass của từng máy (xem docs/office.md), không ghi vào congvan.toml.")

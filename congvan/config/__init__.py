@@ -1,8 +1,8 @@
 """The workspace configuration (congvan.toml) and the declared schemas of every TOML file clerks edit."""
 
+from congvan.config.office import REGISTER_URL_ENV
 from congvan.config.workspace import (
     CONFIG_NAME,
-    REGISTER_URL_ENV,
     Agency,
     AssessmentSettings,
     GeneralSection,

@@ -124,8 +124,22 @@ class RegisterSection(Section):
 
     url: OptionalText = Field(
         default="",
-        description="Địa chỉ cơ sở dữ liệu sổ văn bản đi (postgresql://...); để trống: tệp SQLite trong output/. Biến "
-                    "môi trường CONGVAN_REGISTER_URL được ưu tiên.")
+        description="Địa chỉ cơ sở dữ liệu sổ văn bản đi (postgresql://người_dùng@máy_chủ/csdl), KHÔNG kèm mật khẩu "
+                    "(mật khẩu để trong ~/.pgpass); để trống: tệp SQLite trong output/. Biến môi trường "
+                    "CONGVAN_REGISTER_URL được ưu tiên (docs/office.md).")
+    url_env: OptionalText = Field(
+        default="",
+        description="Tên biến môi trường chứa địa chỉ sổ (ví dụ \"SO_VAN_BAN_URL\"), dùng thay url khi mỗi máy "
+                    "đặt địa chỉ riêng; biến chưa đặt thì lệnh dùng sổ bị từ chối.")
+
+
+class ArchiveSection(Section):
+    """[luu_tru]: where issued letters are kept (an office shares one folder)."""
+
+    thu_muc: OptionalText = Field(
+        default="",
+        description="Thư mục lưu văn bản đã cấp số và bản sao mẫu (ổ mạng chung SMB/NFS, tuyệt đối hoặc tính từ thư "
+                    "mục làm việc); để trống: output/ của thư mục làm việc. Bản nháp vẫn ở output/drafts/.")
 
 
 class ConfigFile(Section):
@@ -147,3 +161,4 @@ class ConfigFile(Section):
     nguoi_nhan: RecipientSection = Field(default=RecipientSection(),
                                          description="Danh sách người nhận mặc định và dòng lưu.")
     register_: RegisterSection = Field(default=RegisterSection(), alias="register", description="Sổ văn bản đi.")
+    luu_tru: ArchiveSection = Field(default=ArchiveSection(), description="Thư mục lưu văn bản đã cấp số.")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from congvan.config.leftovers import PREFIXES, drop_prefix
+from congvan.config.office import (
+    RegisterSetting,
+    archive_folder,
+    check_register_setting,
+    resolve_register_url,
+)
 from congvan.errors import ConfigError, ConfigFileUnreadable, cell_location
 from congvan.models import DEFAULT_LIMITS, Catalog, ReadLimits
 from congvan.vn import nfc
@@ -16,7 +21,6 @@ if TYPE_CHECKING:
     from congvan.config.document import TomlDocument
 
 CONFIG_NAME = "congvan.toml"
-REGISTER_URL_ENV = "CONGVAN_REGISTER_URL"
 
 
 TWO_LEVEL_FROM_YEAR = 2025  # the two-level local government (xã, phường, đặc khu) applies from 01/7/2025
@@ -110,24 +114,33 @@ class Workspace:
     results: tuple[Path, ...]
     catalog: Path
     convert_legacy: bool
-    register_url: str
+    register: RegisterSetting
     recipients: RecipientSettings
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     read_limits: ReadLimits = DEFAULT_LIMITS
     two_level: bool = True  # the two-level local government applies (from 01/7/2025): old unit types warn
     warnings: tuple[str, ...] = ()  # what reading congvan.toml mended ("V/v V/v …"), printed by the build
+    archive: str = ""  # [luu_tru] thu_muc as written
+    archive_where: str = ""  # its place in congvan.toml, for messages
 
     @property
     def config_path(self) -> Path:
         return self.root / CONFIG_NAME
 
     @property
-    def output_dir(self) -> Path:
-        return self.root / "output"
+    def register_url(self) -> str:
+        """Return the register URL (`congvan.config.office`); raise when `url_env` names an unset variable."""
+        return resolve_register_url(self.register)
+
+    @property
+    def archive_dir(self) -> Path:
+        """Return the folder of issued letters and template copies; raise when a shared folder is not mounted."""
+        return archive_folder(self.root, self.archive, self.archive_where)
 
     @property
     def drafts_dir(self) -> Path:
-        return self.output_dir / "drafts"
+        """Drafts stay in the workspace, whatever the archive folder is."""
+        return self.root / "output" / "drafts"
 
     @property
     def recipients_dir(self) -> Path:
@@ -165,7 +178,12 @@ def load_workspace(root: Path) -> Workspace:
     default_archive = f"VT, {agency.drafting_unit}" if agency.drafting_unit else "VT"
     warnings: list[str] = []
     subject = _without_prefix(document, ("van_ban", "trich_yeu"), letter.trich_yeu, warnings)
-    archive = _without_prefix(document, ("nguoi_nhan", "luu"), recipients.luu, warnings)
+    archive_line = _without_prefix(document, ("nguoi_nhan", "luu"), recipients.luu, warnings)
+    register = RegisterSetting(
+        url=config.register_.url, url_where=document.where(("register", "url")),
+        url_env=config.register_.url_env, url_env_where=document.where(("register", "url_env")),
+        default_url=f"sqlite:///{root / 'output' / 'so_van_ban_di.sqlite'}")
+    check_register_setting(register)
     return Workspace(
         root=root,
         agency=agency,
@@ -194,17 +212,18 @@ def load_workspace(root: Path) -> Workspace:
         results=tuple(root / name for name in config.du_lieu.ket_qua),
         catalog=root / config.du_lieu.tieu_chi,
         convert_legacy=config.du_lieu.chuyen_ma_cu,
-        register_url=(os.environ.get(REGISTER_URL_ENV) or config.register_.url
-                      or f"sqlite:///{root / 'output' / 'so_van_ban_di.sqlite'}"),
+        register=register,
         recipients=RecipientSettings(
             addressees_list=recipients.kinh_gui,
             distribution_list=recipients.noi_nhan,
-            archive=archive or default_archive,
+            archive=archive_line or default_archive,
             archive_copies=recipients.so_ban_luu,
             order=recipients.sap_xep,
         ),
         raw=document.raw,
         read_limits=ReadLimits(rows=config.du_lieu.so_dong_toi_da, columns=config.du_lieu.so_cot_toi_da),
+        archive=config.luu_tru.thu_muc,
+        archive_where=document.where(("luu_tru", "thu_muc")),
         two_level=(rating.nam >= TWO_LEVEL_FROM_YEAR if rating.chinh_quyen_hai_cap is None
                    else rating.chinh_quyen_hai_cap),
         warnings=tuple(warnings),

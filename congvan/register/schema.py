@@ -2,10 +2,71 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+
+from congvan.errors import RegisterError
+
+# -- column limits --
+
+# The length of every text column of `documents` (characters; PostgreSQL enforces them, SQLite does not):
+# `check_lengths` refuses a longer value before the insert, naming the unit and the field.
+LIMITS = {
+    "organ": 30,
+    "series": 30,
+    "code_number": 11,
+    "code_notation": 30,
+    "status": 10,
+    "type_name": 100,
+    "subject": 500,
+    "organ_name": 200,
+    "language": 30,
+    "signer_authority": 100,
+    "signer_position": 100,
+    "signer_name": 50,
+    "archive_copy": 200,
+    "receipt": 200,
+    "batch_id": 64,
+    "unit": 200,
+    "file_path": 500,
+    "sha256": 64,
+    "template_sha256": 64,
+    "draft_sha256": 64,
+    "tool_version": 40,
+    "created_at": 40,
+    "voided_at": 40,
+}
+LABELS = {
+    "organ": ("chữ viết tắt tên cơ quan", "[co_quan] viet_tat của congvan.toml"),
+    "series": ("tên sổ", "--series"),
+    "code_notation": ("ký hiệu văn bản", "[co_quan] viet_tat và don_vi_soan_thao của congvan.toml"),
+    "type_name": ("tên loại văn bản", "--loai"),
+    "subject": ("trích yếu", "[van_ban] trich_yeu của congvan.toml hoặc --trich-yeu"),
+    "organ_name": ("tên cơ quan ban hành", "[co_quan] ten của congvan.toml"),
+    "signer_authority": ("quyền hạn ký", "[nguoi_ky] quyen_han của congvan.toml"),
+    "signer_position": ("chức vụ người ký", "[nguoi_ky] chuc_vu của congvan.toml"),
+    "signer_name": ("họ tên người ký", "[nguoi_ky] ho_ten của congvan.toml hoặc --nguoi-ky"),
+    "archive_copy": ("dòng lưu", "[nguoi_nhan] luu của congvan.toml"),
+    "receipt": ("ký nhận", "--ky-nhan"),
+    "unit": ("tên đơn vị", "tên đơn vị trong tệp kết quả"),
+    "file_path": ("tên tệp", "tên đơn vị trong tệp kết quả"),
+}
+
+
+def check_lengths(values: Mapping[str, Any], who: str) -> None:
+    """Raise `RegisterError` naming `who` and every field longer than its column allows."""
+    problems = [
+        f"{LABELS.get(name, (name, ''))[0]} dài {len(values[name])} ký tự, sổ chỉ giữ tối đa {limit}"
+        + (f" (rút gọn {LABELS[name][1]})" if name in LABELS else "")
+        for name, limit in LIMITS.items()
+        if isinstance(values.get(name), str) and len(values[name]) > limit
+    ]
+    if problems:
+        raise RegisterError(f"{who}: " + "; ".join(problems) + ". Sổ chưa ghi gì; sửa rồi chạy lại.")
+
 
 # -- schema and migrations --
 
@@ -16,42 +77,42 @@ def _migration_1(conn: Connection) -> None:
     sa.Table(
         "documents", meta,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("organ", sa.String(30), nullable=False),
+        sa.Column("organ", sa.String(LIMITS["organ"]), nullable=False),
         sa.Column("year", sa.Integer, nullable=False),
-        sa.Column("series", sa.String(30), nullable=False),
+        sa.Column("series", sa.String(LIMITS["series"]), nullable=False),
         sa.Column("number", sa.Integer, nullable=False),
-        sa.Column("code_number", sa.String(11), nullable=False),
-        sa.Column("code_notation", sa.String(30), nullable=False),
-        sa.Column("status", sa.String(10), nullable=False),
+        sa.Column("code_number", sa.String(LIMITS["code_number"]), nullable=False),
+        sa.Column("code_notation", sa.String(LIMITS["code_notation"]), nullable=False),
+        sa.Column("status", sa.String(LIMITS["status"]), nullable=False),
         sa.Column("issued_date", sa.Date, nullable=False),
-        sa.Column("type_name", sa.String(100), nullable=False),
-        sa.Column("subject", sa.String(500), nullable=False),
-        sa.Column("organ_name", sa.String(200), nullable=False),
-        sa.Column("language", sa.String(30), nullable=False),
+        sa.Column("type_name", sa.String(LIMITS["type_name"]), nullable=False),
+        sa.Column("subject", sa.String(LIMITS["subject"]), nullable=False),
+        sa.Column("organ_name", sa.String(LIMITS["organ_name"]), nullable=False),
+        sa.Column("language", sa.String(LIMITS["language"]), nullable=False),
         sa.Column("page_amount", sa.Integer),
-        sa.Column("signer_authority", sa.String(100), nullable=False),
-        sa.Column("signer_position", sa.String(100), nullable=False),
-        sa.Column("signer_name", sa.String(50), nullable=False),
+        sa.Column("signer_authority", sa.String(LIMITS["signer_authority"]), nullable=False),
+        sa.Column("signer_position", sa.String(LIMITS["signer_position"]), nullable=False),
+        sa.Column("signer_name", sa.String(LIMITS["signer_name"]), nullable=False),
         sa.Column("recipients", sa.Text, nullable=False),
         sa.Column("distribution", sa.Text, nullable=False),
-        sa.Column("archive_copy", sa.String(200), nullable=False),
+        sa.Column("archive_copy", sa.String(LIMITS["archive_copy"]), nullable=False),
         sa.Column("priority", sa.Integer, nullable=False),
         sa.Column("issued_amount", sa.Integer),
         sa.Column("due_date", sa.Date),
         sa.Column("sent_date", sa.Date),
-        sa.Column("receipt", sa.String(200)),
+        sa.Column("receipt", sa.String(LIMITS["receipt"])),
         sa.Column("note", sa.Text, nullable=False),
-        sa.Column("batch_id", sa.String(64)),
+        sa.Column("batch_id", sa.String(LIMITS["batch_id"])),
         sa.Column("letter_index", sa.Integer),
-        sa.Column("unit", sa.String(200)),
-        sa.Column("file_path", sa.String(500)),
-        sa.Column("sha256", sa.String(64)),
-        sa.Column("template_sha256", sa.String(64)),
-        sa.Column("draft_sha256", sa.String(64)),
+        sa.Column("unit", sa.String(LIMITS["unit"])),
+        sa.Column("file_path", sa.String(LIMITS["file_path"])),
+        sa.Column("sha256", sa.String(LIMITS["sha256"])),
+        sa.Column("template_sha256", sa.String(LIMITS["template_sha256"])),
+        sa.Column("draft_sha256", sa.String(LIMITS["draft_sha256"])),
         sa.Column("context_json", sa.Text),
-        sa.Column("tool_version", sa.String(40), nullable=False),
-        sa.Column("created_at", sa.String(40), nullable=False),
-        sa.Column("voided_at", sa.String(40)),
+        sa.Column("tool_version", sa.String(LIMITS["tool_version"]), nullable=False),
+        sa.Column("created_at", sa.String(LIMITS["created_at"]), nullable=False),
+        sa.Column("voided_at", sa.String(LIMITS["voided_at"])),
         sa.Column("void_reason", sa.Text),
         sa.UniqueConstraint("organ", "year", "series", "number", name="uq_documents_number"),
         sa.UniqueConstraint("batch_id", "letter_index", name="uq_documents_draft"),
@@ -142,3 +203,13 @@ def current_version(conn: Connection) -> int:
     if not sa.inspect(conn).has_table("schema_version"):
         return 0
     return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+
+
+MOVED_TABLE = "register_moved"  # made in a register copied elsewhere by `register move`
+
+
+def moved_to(conn: Connection) -> Any:
+    """Return the (target, moved_at) row of a register that was moved, else None."""
+    if not sa.inspect(conn).has_table(MOVED_TABLE):
+        return None
+    return conn.execute(sa.text(f"SELECT target, moved_at FROM {MOVED_TABLE}")).first()

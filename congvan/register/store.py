@@ -19,16 +19,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from congvan import __version__, clock
 from congvan.errors import DatabaseUnavailable, RegisterError
 from congvan.register import chain
 from congvan.register.audit import verify_register
+from congvan.register.engine import make_engine, normalize_url
 from congvan.register.records import (
     CONG_VAN,
     DEFAULT_SERIES,
@@ -44,7 +43,15 @@ from congvan.register.records import (
     canonical_type_name,
     document_symbol,
 )
-from congvan.register.schema import MIGRATIONS, counters, current_version, documents, schema_version
+from congvan.register.schema import (
+    MIGRATIONS,
+    check_lengths,
+    counters,
+    current_version,
+    documents,
+    moved_to,
+    schema_version,
+)
 from congvan.vn import document_number, fold, nfc
 
 # The names below were defined here before the split; keep them importable from `congvan.register.store`.
@@ -55,48 +62,6 @@ __all__ = [
     "documents", "normalize_url", "schema_version"
 ]
 
-# -- engine --
-
-
-def normalize_url(url: str) -> sa.URL:
-    """Return the SQLAlchemy URL for a register: `postgresql://` uses psycopg 3; SQLite folders are created."""
-    try:
-        parsed = sa.make_url(url)
-    except sa.exc.ArgumentError as err:
-        raise RegisterError(f"địa chỉ sổ văn bản không hợp lệ: {url!r} ({err}).") from err
-    backend = parsed.get_backend_name()
-    if backend in ("postgresql", "postgres"):
-        return parsed.set(drivername="postgresql+psycopg")
-    if backend == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        return parsed
-    raise RegisterError(f"sổ văn bản chỉ hỗ trợ SQLite hoặc PostgreSQL, không hỗ trợ '{backend}' ({url}).")
-
-
-def _make_engine(url: str) -> Engine:
-    parsed = normalize_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        engine = sa.create_engine(parsed, connect_args={"timeout": 120}, poolclass=sa.pool.NullPool)
-
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA busy_timeout = 120000")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = FULL")
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(conn: Connection) -> None:
-            write = conn.get_execution_options().get("congvan_write", False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-        return engine
-    return sa.create_engine(parsed, pool_pre_ping=True, poolclass=sa.pool.NullPool)
-
-
 # -- the register --
 
 
@@ -105,7 +70,7 @@ class Register:
 
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.url = url
-        self.engine = _make_engine(url)
+        self.engine = make_engine(url)
         self.dialect = self.engine.dialect.name
         try:
             if migrate:
@@ -164,6 +129,11 @@ class Register:
                     f"sổ văn bản {self.display_url} có lược đồ phiên bản {version}, mới hơn phiên bản "
                     f"{len(MIGRATIONS)} mà congvan {__version__} biết. Hãy cập nhật congvan."
                 )
+            if (moved := moved_to(conn)) is not None:
+                raise RegisterError(
+                    f"sổ {self.display_url} đã chuyển sang {moved.target} lúc {moved.moved_at} "
+                    "(`congvan register move`); không ghi vào sổ cũ nữa. Đặt CONGVAN_REGISTER_URL hoặc [register] "
+                    "url của congvan.toml là địa chỉ sổ mới (docs/office.md).")
             if version == 0 and not sa.inspect(conn).has_table("schema_version"):
                 schema_version.create(conn)
             for step in range(version, target):
@@ -245,12 +215,17 @@ class Register:
             "created_at": clock.now().isoformat(), "voided_at": None, "void_reason": None,
             "backdated": backdated,
         }
+        who = f"văn bản gửi {doc.unit}" if doc.unit else f"văn bản \"{nfc(doc.subject)[:60]}\""
+        check_lengths(values, who)
         try:
             new_id = conn.execute(documents.insert().values(**values).returning(documents.c.id)).scalar_one()
         except sa.exc.IntegrityError as err:
             raise RegisterError(
                 f"số {document_number(number)}/{doc.code_notation} năm {date.year} đã có trong sổ ({err.orig})."
             ) from err
+        except sa.exc.DataError as err:  # a value the database refuses: say so without the row's whole content
+            raise RegisterError(f"{who}: cơ sở dữ liệu sổ không nhận một giá trị ({str(err.orig).splitlines()[0]})."
+                                " Sổ chưa ghi gì.") from None
         chain.append_row(conn, chain.RESERVE if doc.status == STATUS_RESERVED else chain.ISSUE, new_id)
         return Record.from_row(conn.execute(sa.select(documents).where(documents.c.id == new_id)).one())
 
@@ -325,6 +300,7 @@ class Register:
                 raise RegisterError(f"ngày chuyển {sent_date:%d/%m/%Y} trước ngày văn bản "
                                     f"{record.issued_date:%d/%m/%Y} của số {record.number_symbol}.")
             values = {"sent_date": sent_date, "receipt": nfc(receipt).strip() or None}
+            check_lengths(values, f"số {record.number_symbol}")
             conn.execute(documents.update().where(documents.c.id == record.id).values(**values))
             chain.append_change(conn, chain.SEND, record.id, values)
             return self._get(conn, organ, year, number, series)
