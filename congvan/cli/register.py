@@ -370,16 +370,16 @@ def recreate_command(number: str, workspace: Path, series: str, year: int | None
 @register_group.command("move")
 @workspace_option
 @click.option("--to", "target", required=True, metavar="URL",
-              help="The new, empty register, e.g. postgresql://vanthu@may-chu-so:5432/congvan (password in ~/.pgpass).")
+              help="Sổ mới, còn trống, ví dụ postgresql://vanthu@may-chu-so:5432/congvan (mật khẩu trong ~/.pgpass).")
 def move_command(workspace: Path, target: str) -> None:
     """Chuyển sổ văn bản đi sang sổ dùng chung PostgreSQL.
 
-    Copy this workspace's register, with its hash chain, into an empty register (PostgreSQL) and verify
-    the chain there before committing. Refused when the target already has rows. The old register is
-    marked as moved: commands that open it afterwards are refused and name the new one.
+    Chép sổ của thư mục làm việc này, cùng chuỗi băm, sang một sổ trống (PostgreSQL) và kiểm tra chuỗi
+    trên sổ mới trước khi ghi hẳn. Từ chối khi sổ đích đã có dữ liệu. Sổ cũ được đánh dấu đã chuyển: lệnh
+    nào mở sổ cũ sau đó bị từ chối và được chỉ sang sổ mới.
 
     \b
-    Example:
+    Ví dụ:
         congvan register move --to postgresql://vanthu@may-chu-so:5432/congvan
     """
     from congvan.batch.register_flows import move
@@ -393,20 +393,20 @@ def move_command(workspace: Path, target: str) -> None:
 
 @register_group.command("init-postgres")
 @click.option("--admin", "admin_url", required=True, metavar="URL",
-              help="An administrator's URL of the server, e.g. postgresql://postgres@may-chu-so:5432/postgres.")
-@click.option("--role", default="vanthu", show_default=True, help="Login role the clerks use.")
-@click.option("--database", default="congvan", show_default=True, help="Database of the register.")
-@click.option("--schema", default="congvan", show_default=True, help="Schema of the register tables.")
+              help="Địa chỉ quản trị của máy chủ, ví dụ postgresql://postgres@may-chu-so:5432/postgres.")
+@click.option("--role", default="vanthu", show_default=True, help="Vai trò đăng nhập của văn thư.")
+@click.option("--database", default="congvan", show_default=True, help="Cơ sở dữ liệu của sổ.")
+@click.option("--schema", default="congvan", show_default=True, help="Lược đồ (schema) chứa các bảng của sổ.")
 @click.option("--password", prompt="Mật khẩu cho vai trò của văn thư", hide_input=True, confirmation_prompt=True,
-              envvar="CONGVAN_NEW_ROLE_PASSWORD", help="The role's password (asked for; or CONGVAN_NEW_ROLE_PASSWORD).")
+              envvar="CONGVAN_NEW_ROLE_PASSWORD", help="Mật khẩu của vai trò (được hỏi; hoặc CONGVAN_NEW_ROLE_PASSWORD).")
 def init_postgres_command(admin_url: str, role: str, database: str, schema: str, password: str) -> None:
     """Tạo sổ văn bản đi dùng chung trên PostgreSQL.
 
-    Create the clerks' role, the register database and schema, and the register tables (docs/office.md).
-    Running it again keeps what exists (and sets the password given).
+    Tạo vai trò đăng nhập của văn thư, cơ sở dữ liệu và lược đồ của sổ, và các bảng của sổ (docs/office.md).
+    Chạy lại thì giữ nguyên những gì đã có (và đặt mật khẩu vừa nhập).
 
     \b
-    Example:
+    Ví dụ:
         congvan register init-postgres --admin postgresql://postgres@may-chu-so:5432/postgres
     """
     from congvan.register.postgres_setup import PostgresSetup, init_postgres
