@@ -398,7 +398,8 @@ def move_command(workspace: Path, target: str) -> None:
 @click.option("--database", default="congvan", show_default=True, help="Cơ sở dữ liệu của sổ.")
 @click.option("--schema", default="congvan", show_default=True, help="Lược đồ (schema) chứa các bảng của sổ.")
 @click.option("--password", prompt="Mật khẩu cho vai trò của văn thư", hide_input=True, confirmation_prompt=True,
-              envvar="CONGVAN_NEW_ROLE_PASSWORD", help="Mật khẩu của vai trò (được hỏi; hoặc CONGVAN_NEW_ROLE_PASSWORD).")
+              envvar="CONGVAN_NEW_ROLE_PASSWORD",
+              help="Mật khẩu của vai trò (được hỏi; hoặc CONGVAN_NEW_ROLE_PASSWORD).")
 def init_postgres_command(admin_url: str, role: str, database: str, schema: str, password: str) -> None:
     """Tạo sổ văn bản đi dùng chung trên PostgreSQL.
 
