@@ -135,6 +135,16 @@ def test_build_issue_of_a_duplicate_letter_writes_nothing_unless_reissue(workspa
     assert records(workspace)[-1].number_symbol == "02/SNV-CCHC" and "--reissue" in records(workspace)[-1].note
 
 
+def test_issuing_a_batch_again_shows_its_withdrawn_number_as_thu_hoi(workspace: Path) -> None:
+    build(workspace, "Phường Nha Trang", "Xã Cam Lâm")
+    assert issue(workspace, "latest")[0] == 0
+    assert run("register", "void", "1", "-w", str(workspace), "--ly-do", "sai địa chỉ", "--year", "2026")[0] == 0
+    code, out = issue(workspace, "latest")
+    assert code == 0, out
+    lines = {line.split("\t")[0]: line.split("\t")[1] for line in out.splitlines() if "/SNV-CCHC\t" in line}
+    assert lines == {"01/SNV-CCHC": "đã THU HỒI", "02/SNV-CCHC": "đã cấp trước đó"}
+
+
 def test_a_voided_number_is_no_duplicate(workspace: Path) -> None:
     build(workspace, "Phường Nha Trang")
     assert issue(workspace, "latest")[0] == 0

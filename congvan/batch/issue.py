@@ -59,6 +59,7 @@ class IssuedLetter:
     path: Path
     sha256: str
     already: bool
+    voided: bool = False  # a number given earlier and withdrawn since (THU HỒI)
 
 
 @dataclass(frozen=True)
@@ -269,7 +270,8 @@ def _first_date(done: dict[int, Record], default: dt.date) -> dt.date:
 
 def _letter(record: Record, path: Path, *, already: bool) -> IssuedLetter:
     return IssuedLetter(index=record.letter_index or 0, unit=record.unit or "", number=record.number,
-                        number_symbol=record.number_symbol, path=path, sha256=record.sha256 or "", already=already)
+                        number_symbol=record.number_symbol, path=path, sha256=record.sha256 or "", already=already,
+                        voided=record.voided)
 
 
 def _already(output_dir: Path, record: Record, draft: DraftLetter) -> IssuedLetter:

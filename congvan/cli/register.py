@@ -87,7 +87,7 @@ def echo_issue_result(result: IssueResult) -> None:
         click.echo(f"Cảnh báo: ngày {result.issued_date:%d/%m/%Y} lùi so với văn bản cấp số gần nhất "
                    "(--backdate); sổ đã ghi lại.", err=True)
     for letter in result.letters:
-        state = "đã cấp trước đó" if letter.already else "cấp số"
+        state = "đã THU HỒI" if letter.voided else "đã cấp trước đó" if letter.already else "cấp số"
         click.echo(f"{letter.number_symbol}\t{state}\t{letter.unit}\t{letter.path}")
     click.echo(f"Lô {result.batch_id}: cấp số mới {len(result.new)} văn bản, "
                f"{len(result.already)} văn bản đã có số.")
