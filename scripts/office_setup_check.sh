@@ -44,7 +44,8 @@ CONGVAN_NEW_ROLE_PASSWORD="$PASSWORD" "$CONGVAN" register init-postgres --admin 
     --role "$ROLE" --database "$DB" --schema "$SCHEMA" | tee "$WORK/init.txt"
 grep -q "Địa chỉ cho máy văn thư: $URL" "$WORK/init.txt" || fail "init-postgres không in địa chỉ $URL"
 CONGVAN_NEW_ROLE_PASSWORD="$PASSWORD" "$CONGVAN" register init-postgres --admin "$ADMIN_URL" \
-    --role "$ROLE" --database "$DB" --schema "$SCHEMA" | grep -q "giữ nguyên" || fail "chạy lại init-postgres phải giữ nguyên"
+    --role "$ROLE" --database "$DB" --schema "$SCHEMA" > "$WORK/init_again.txt"
+grep -q "giữ nguyên" "$WORK/init_again.txt" || fail "chạy lại init-postgres phải giữ nguyên"
 
 step "3. truy cập qua mạng LAN: dòng pg_hba.conf của tài liệu (máy chủ thử ở máy này, không sửa)"
 echo "host    $DB    $ROLE    192.168.1.0/24    scram-sha-256" >&2
@@ -55,7 +56,7 @@ mkdir -p "$HOME"
 echo "$HOST:$PORT:$DB:$ROLE:$PASSWORD" > "$HOME/.pgpass"
 chmod 600 "$HOME/.pgpass"
 unset PGPASSWORD CONGVAN_REGISTER_URL
-psql "$URL" -qtA -c "SELECT current_user" | grep -qx "$ROLE" || fail "$ROLE không đăng nhập được bằng ~/.pgpass"
+[ "$(psql "$URL" -qtA -c "SELECT current_user")" = "$ROLE" ] || fail "$ROLE không đăng nhập được bằng ~/.pgpass"
 
 step "5. thư mục lưu trữ chung (ở đây: một thư mục thay cho ổ mạng)"
 SHARE="$WORK/mnt/van_ban_di"
@@ -80,7 +81,8 @@ for machine in may1 may2; do
     (cd "$WORK/$machine" && "$CONGVAN" register verify >/dev/null) || fail "register verify trên $machine"
 done
 (cd "$WORK/may2" && "$CONGVAN" register recreate 01 --year "$YEAR" --out "$WORK/lai_01.docx") \
-    | grep -q "trùng khớp từng byte" || fail "recreate 01 (do may1 cấp) từ may2"
+    > "$WORK/recreate.txt"
+grep -q "trùng khớp từng byte" "$WORK/recreate.txt" || fail "recreate 01 (do may1 cấp) từ may2"
 
 step "7. sao lưu: pg_dump hằng ngày và thư mục lưu trữ; thử khôi phục"
 mkdir -p "$WORK/backups"
