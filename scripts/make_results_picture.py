@@ -79,12 +79,12 @@ def main(out: Path) -> None:
         sheet.page_setup.fitToHeight = 1
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         workbook.save(book)
-        _render(book, out)
+        render_first_page(book, out)
     print(out)
 
 
-def _render(book: Path, out: Path) -> None:
-    """Sheet -> PDF (LibreOffice, its own profile: another one may be running) -> PNG (pdftoppm)."""
+def render_first_page(book: Path, out: Path, resolution: int = 90) -> None:
+    """Sheet -> PDF (LibreOffice, its own profile: another one may be running) -> PNG of page 1 (pdftoppm)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     pdftoppm = shutil.which("pdftoppm")
     if soffice is None or pdftoppm is None:
@@ -93,7 +93,7 @@ def _render(book: Path, out: Path) -> None:
     subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
                     "--outdir", str(book.parent), str(book)], check=True, capture_output=True, timeout=120)
     out.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([pdftoppm, "-png", "-r", "90", "-singlefile", str(book.with_suffix(".pdf")),
+    subprocess.run([pdftoppm, "-png", "-r", str(resolution), "-singlefile", str(book.with_suffix(".pdf")),
                     str(out.with_suffix(""))], check=True, capture_output=True, timeout=60)
 
 

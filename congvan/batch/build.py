@@ -21,13 +21,15 @@ from congvan.batch.batches import input_files
 from congvan.config import Workspace
 from congvan.config.leftovers import check_sample
 from congvan.errors import CongvanError, DataError, FileUnreadable
+from congvan.files import atomic_write
 from congvan.letter.assessment import assess
 from congvan.letter.context import build_context, unit_values
-from congvan.models import ResultTable, UnitAssessment, unit_key
+from congvan.models import Catalog, ResultTable, UnitAssessment, unit_key
 from congvan.recipients import rules as recipients
 from congvan.render.template import LetterTemplate
 from congvan.sources import results as sources
 from congvan.sources.catalog import workspace_catalog
+from congvan.summary.workbook import summary_workbook
 
 Progress = Callable[[int], None]
 PARALLEL_FROM = 200  # letters; below this, starting worker processes costs more than it saves
@@ -119,13 +121,10 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     """Read and check every input; make the first letter's context to check the template (no side effects)."""
     catalog = workspace_catalog(workspace)
     source_warnings: list[str] = []
-    tables = sources.load_results(options.data or workspace.results, catalog, convert_legacy=workspace.convert_legacy,
-                                  warnings=source_warnings, year=workspace.assessment.year,
-                                  limits=workspace.read_limits, two_level=workspace.two_level)
+    tables, assessments = read_assessments(workspace, catalog, options.data or workspace.results, options.units,
+                                           source_warnings)
     every_unit = sources.all_units(tables)
     sample_warnings = check_sample(workspace.config_path, workspace.raw, every_unit)
-    names = _select(every_unit, options.units)
-    assessments = assess(tables, names, workspace.assessment)
     rules = recipients.load_workspace_rules(workspace, [t.code for t in catalog.tables], every_unit)
 
     warnings = [*workspace.warnings, *sample_warnings, *source_warnings] + [
@@ -148,6 +147,15 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
         rules.warnings.clear()  # the letter is made again with the others, and warns then
     inputs = input_files(workspace, options.data or workspace.results, template_path)  # every one read fine
     return Plan(template, letters, warnings, contexts, inputs, {t.spec.name: t.source for t in tables})
+
+
+def read_assessments(workspace: Workspace, catalog: Catalog, data: Sequence[Path], units: Sequence[str],
+                     warnings: list[str]) -> tuple[list[ResultTable], list[UnitAssessment]]:
+    """Read the results tables in `data` and assess `units` (every unit when empty); warnings go to `warnings`."""
+    tables = sources.load_results(data, catalog, convert_legacy=workspace.convert_legacy,
+                                  warnings=warnings, year=workspace.assessment.year, limits=workspace.read_limits,
+                                  two_level=workspace.two_level)
+    return tables, assess(tables, _select(sources.all_units(tables), units), workspace.assessment)
 
 
 def build(workspace: Workspace, options: BuildOptions, progress: Progress | None = None,
@@ -178,6 +186,8 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
             _add_warnings(warnings, new_warnings)
             if progress:
                 progress(len(chunk_entries))
+        atomic_write(drafts.summary_path(partial), summary_workbook(
+            [letter.assessment for letter in letters], workspace.assessment.very_low_margin, f"Lô {batch}."))
         header = _header(workspace, batch, now, template, planned.inputs)
         final = drafts.finish_batch(partial, header, template.path, entries, warnings)
     return BuildReport(batch, final, letters, warnings, template.sha256)

@@ -4,6 +4,7 @@
         manifest.json               the batch, the SHA-256 of its inputs, its letters in print order
         manifest.csv                the same list for people
         template.docx               exact copy of the template used (SHA-256 in the manifest)
+        tong_hop.xlsx               the summary workbook for leaders (docs/summary.md); not checked on reading
         <stem>.docx, <stem>.json    each draft letter and the context it was rendered from
 
 A batch is written into `.<batch>.partial/` and renamed when complete. Reading a batch checks the
@@ -37,6 +38,7 @@ from congvan.vn import format_number, format_percent, nfc, slugify
 MANIFEST = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
 TEMPLATE = "template.docx"
+SUMMARY = "tong_hop.xlsx"
 DOCUMENT_TYPE = "Công văn"
 _SEE_DOCS = "xem docs/drafts.md"
 
@@ -49,6 +51,11 @@ def new_batch_id(now: dt.datetime) -> str:
 def template_path(folder: Path) -> Path:
     """Return where a batch keeps its copy of the template."""
     return Path(folder) / TEMPLATE
+
+
+def summary_path(folder: Path) -> Path:
+    """Return where a batch keeps its summary workbook (written by the build, again by `congvan summary`)."""
+    return Path(folder) / SUMMARY
 
 
 # -- writing --

@@ -1,0 +1,172 @@
+"""Write the summary workbook (tong_hop.xlsx): one sheet per results table, a criteria sheet and its chart.
+
+Scores are numbers shown with `number_format` "0.00" (Excel or LibreOffice writes the decimal comma of the
+reader's locale). Each criterion cell is coloured by conditional formatting against the criterion's target, in
+the four verdicts of the letters, with colours told apart without colour vision (Okabe-Ito blue and orange
+families, the darkest with white bold text) and a legend under the table.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import CellIsRule, DataBarRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from congvan.models import VERDICT_WORDS, UnitAssessment
+from congvan.summary import tables
+from congvan.summary.tables import TableSummary
+from congvan.vn import format_number
+
+# verdict -> (fill, font colour): Okabe-Ito blue (met) and orange/vermilion (not met), light to dark.
+VERDICT_COLOURS = {"vuot": ("56B4E9", "000000"), "dat": ("CDE8F6", "000000"),
+                   "chua_dat": ("F5C26B", "000000"), "rat_thap": ("D55E00", "FFFFFF")}
+BAR_COLOUR = "0072B2"
+SERIES_COLOURS = ("E69F00", "0072B2")  # the chart's target and average bars
+CRITERIA_SHEET = "Tiêu chí"
+HEADER_ROW = 3  # rows 1-2: title and subtitle; row 3: column names (repeated on every printed page)
+NUMBER_FORMAT = "0.00"
+_BOLD = Font(bold=True)
+
+
+def summary_workbook(assessments: Sequence[UnitAssessment], very_low_margin: float, title: str = "") -> bytes:
+    """Return the .xlsx bytes of the summary of `assessments`; `title` (e.g. the batch) heads every sheet."""
+    summaries = [tables.summarize_table(spec, results) for spec, results in tables.table_results(assessments)]
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        names = sheet_names([s.spec.name for s in summaries])
+        for summary, name in zip(summaries, names, strict=True):
+            _table_sheet(writer, name, summary, very_low_margin, title)
+        _criteria_sheet(writer, tables.criteria_table(summaries), title)
+    return buffer.getvalue()
+
+
+def sheet_names(names: Sequence[str]) -> list[str]:
+    """Excel sheet names: without []:*?/\\, at most 31 characters, unique, never the criteria sheet's."""
+    taken = {CRITERIA_SHEET.casefold()}
+    result = []
+    for name in names:
+        base = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31] or "Bảng"
+        candidate, number = base, 2
+        while candidate.casefold() in taken:
+            suffix = f" ({number})"
+            candidate, number = base[:31 - len(suffix)] + suffix, number + 1
+        taken.add(candidate.casefold())
+        result.append(candidate)
+    return result
+
+
+def _table_sheet(writer: pd.ExcelWriter, name: str, summary: TableSummary, margin: float, title: str) -> None:
+    frame = summary.units
+    extra = pd.DataFrame([{tables.UNIT: tables.AVERAGE, **summary.average},
+                          {tables.UNIT: tables.TARGET, **summary.targets}],
+                         columns=frame.columns)
+    pd.concat([frame, extra], ignore_index=True).to_excel(writer, sheet_name=name, startrow=HEADER_ROW - 1,
+                                                          index=False)
+    sheet = writer.sheets[name]
+    first, last = HEADER_ROW + 1, HEADER_ROW + len(frame)
+    columns = list(frame.columns)
+    _heading(sheet, f"Báo cáo tổng hợp: {summary.spec.name}",
+             f"{len(frame)} đơn vị, xếp theo chỉ số chung. {title}".strip())
+    for position, column in enumerate(columns, start=1):
+        letter = get_column_letter(position)
+        if column in summary.targets or column == tables.OVERALL:
+            for row in range(first, last + 3):
+                sheet[f"{letter}{row}"].number_format = NUMBER_FORMAT
+        if column in summary.targets:
+            _verdict_rules(sheet, f"{letter}{first}:{letter}{last}", summary.targets[column], margin)
+        if column == tables.OVERALL:
+            sheet.conditional_formatting.add(f"{letter}{first}:{letter}{last}", DataBarRule(
+                start_type="num", start_value=0, end_type="num", end_value=100, color=BAR_COLOUR))
+    for row in (last + 1, last + 2):
+        sheet.cell(row, 2).font = _BOLD
+    _legend(sheet, last + 4, margin)
+    sheet.column_dimensions["A"].width = 6
+    sheet.column_dimensions["B"].width = 28
+    for position in range(3, len(columns) + 1):
+        sheet.column_dimensions[get_column_letter(position)].width = 14
+    sheet.freeze_panes = f"C{first}"
+    _print_setup(sheet, f"A1:{get_column_letter(len(columns))}{last + 8}")
+
+
+def _heading(sheet: Worksheet, title: str, subtitle: str) -> None:
+    """Title and subtitle in A1 and A2 (not merged: they spill over), the column names wrapped."""
+    sheet["A1"] = title
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"] = subtitle
+    for cell in sheet[HEADER_ROW]:
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    sheet.row_dimensions[HEADER_ROW].height = 48
+
+
+def _verdict_rules(sheet: Worksheet, cells: str, target: float, margin: float) -> None:
+    """The four verdicts of `congvan.letter.assessment.verdict`, first matching rule wins."""
+    rules = [("dat", "equal", [target]), ("vuot", "greaterThan", [target]),
+             ("rat_thap", "lessThan", [target - margin]), ("chua_dat", "lessThan", [target])]
+    for verdict, operator, formula in rules:
+        fill, font = VERDICT_COLOURS[verdict]
+        sheet.conditional_formatting.add(cells, CellIsRule(
+            operator=operator, formula=[repr(float(value)) for value in formula], stopIfTrue=True,
+            fill=PatternFill("solid", start_color=fill, end_color=fill), font=Font(color=font)))
+
+
+def _legend(sheet: Worksheet, row: int, margin: float) -> None:
+    """The four colours and what they mean, under the table."""
+    sheet.cell(row, 2, "Chú giải màu (so với chỉ tiêu của từng tiêu chí):").font = _BOLD
+    texts = {"rat_thap": f"{VERDICT_WORDS['rat_thap']} (thấp hơn quá {format_number(margin)} điểm)"}
+    for offset, (verdict, (fill, _font)) in enumerate(VERDICT_COLOURS.items(), start=1):
+        sheet.cell(row + offset, 1).fill = PatternFill("solid", start_color=fill, end_color=fill)
+        sheet.cell(row + offset, 2, texts.get(verdict, VERDICT_WORDS[verdict]))
+
+
+def _print_setup(sheet: Worksheet, area: str) -> None:
+    """A4 landscape, one page wide, title and header rows repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"1:{HEADER_ROW}"
+    sheet.print_area = area
+
+
+def _criteria_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, title: str) -> None:
+    frame.to_excel(writer, sheet_name=CRITERIA_SHEET, startrow=HEADER_ROW - 1, index=False)
+    sheet = writer.sheets[CRITERIA_SHEET]
+    first, last = HEADER_ROW + 1, HEADER_ROW + len(frame)
+    _heading(sheet, "Báo cáo tổng hợp: các tiêu chí",
+             f"Bình quân của bảng (như trong thư), thấp nhất, cao nhất và số đơn vị chưa đạt. {title}".strip())
+    for row in range(first, last + 1):
+        for column in "CDEF":
+            sheet[f"{column}{row}"].number_format = NUMBER_FORMAT
+        sheet[f"H{row}"].alignment = Alignment(wrap_text=True, vertical="top")
+    for column, width in zip("ABCDEFGH", (18, 30, 10, 10, 10, 10, 12, 70), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = f"C{first}"
+    if frame.empty:
+        _print_setup(sheet, f"A1:H{HEADER_ROW}")
+        return
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Bình quân các tiêu chí so với chỉ tiêu"
+    chart.y_axis.title = "%"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.y_axis.number_format = "0"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.add_data(Reference(sheet, min_col=3, max_col=4, min_row=HEADER_ROW, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=2, min_row=first, max_row=last))
+    for series, colour in zip(chart.series, SERIES_COLOURS, strict=True):  # target, then average
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
+    chart.height = max(9.0, 1.2 * len(frame))
+    chart.width = 30
+    sheet.add_chart(chart, f"B{last + 3}")
+    _print_setup(sheet, f"A1:H{last + 3 + int(chart.height * 2)}")
