@@ -7,6 +7,7 @@ block: "Trạm y tế", unit names, "72,5 %").
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -47,6 +48,7 @@ def text_width(text: str, *, bold: bool, size: float = HEADER_SIZE) -> float:
     return units * size * 20 / font_widths.UNITS_PER_EM
 
 
+@functools.lru_cache(maxsize=64)  # the same names in every letter of a batch
 def header_text(name: str, *, bold: bool, size: float = HEADER_SIZE, width: float = HEADER_TEXT_WIDTH) -> str:
     """Return an agency name for the header with "\\n" where its lines break.
 
