@@ -238,9 +238,9 @@ def build_header(document: Document) -> None:
     number, date = table.cell(1, 0), table.cell(1, 1)
 
     add_tag(agency, "{%p if co_quan.chu_quan %}")
-    add_paragraph(agency, "{{ co_quan.chu_quan }}", CENTER, size=13)
+    add_paragraph(agency, "{{ co_quan.chu_quan_dong }}", CENTER, size=13)
     add_tag(agency, "{%p endif %}")
-    add_paragraph(agency, "{{ co_quan.ten }}", CENTER, size=13, bold=True)
+    add_paragraph(agency, "{{ co_quan.ten_dong }}", CENTER, size=13, bold=True)
     for index, (max_chars, width) in enumerate(AGENCY_RULES):
         if max_chars is None:
             add_tag(agency, "{%p else %}")
@@ -256,7 +256,7 @@ def build_header(document: Document) -> None:
     bottom_rule(tieu_ngu)
 
     add_paragraph(number, "Số: {{ so_ky_hieu }}", CENTER, size=13, before=6)
-    add_paragraph(number, "V/v {{ trich_yeu }}", CENTER, size=12, before=6)
+    add_paragraph(number, "V/v {{ trich_yeu_dong }}", CENTER, size=12, before=6)
     add_paragraph(date, "{{ dia_danh_ngay }}", CENTER, size=13, italic=True, before=6)
     for cell in (agency, motto, number, date):
         drop_first_paragraph(cell)

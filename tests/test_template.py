@@ -379,7 +379,7 @@ def test_no_leftover_tags_or_empty_paragraphs(template, name):
 def test_special_characters_survive(template):
     context = copy.deepcopy(load("context_sample"))
     odd = "A & B <C>"
-    context["co_quan"]["ten"] = odd
+    context["co_quan"]["ten"] = context["co_quan"]["ten_dong"] = odd
     context["kinh_gui"] = [f"Ủy ban nhân dân {odd}", "Trạm y tế phường Nha Trang"]
     context["kinh_gui_dong"] = [f"- Ủy ban nhân dân {odd};", "- Trạm y tế phường Nha Trang."]
     context["bang"][0]["tieu_de"] = f"Đối với Chỉ số hài lòng về sự phục vụ của UBND {odd}"

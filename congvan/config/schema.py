@@ -24,8 +24,11 @@ class AgencySection(Section):
 
     chu_quan: OptionalText = Field(
         default="",
-        description="Cơ quan chủ quản (dòng trên, không in đậm); để \"\" nếu không có.")
-    ten: Text = Field(description="Tên cơ quan ban hành (in đậm), ví dụ \"SỞ NỘI VỤ\".")
+        description="Cơ quan chủ quản (dòng trên, không in đậm); để \"\" nếu không có. Tên dài được tự xuống "
+                    "dòng giữa các từ, không tách địa danh; muốn tự chọn chỗ xuống dòng thì gõ \\n, ví dụ "
+                    "\"UBND THÀNH PHỐ\\nNHA TRANG\".")
+    ten: Text = Field(description="Tên cơ quan ban hành (in đậm), ví dụ \"SỞ NỘI VỤ\"; xuống dòng như chu_quan "
+                                  "(\\n do văn thư gõ chỉ dùng ở phần đầu văn bản, sổ văn bản ghi tên trên một dòng).")
     viet_tat: Text = Field(description="Chữ viết tắt tên cơ quan ban hành, dùng trong ký hiệu: Số: .../SNV-CCHC.")
     don_vi_soan_thao: OptionalText = Field(default="", description="Chữ viết tắt đơn vị soạn thảo, ví dụ \"CCHC\".")
     dia_danh: Text = Field(description="Địa danh ở dòng ngày tháng, ví dụ \"Khánh Hòa\".")

@@ -16,6 +16,7 @@ from congvan.config.office import (
 from congvan.errors import ConfigError, ConfigFileUnreadable, cell_location
 from congvan.models import DEFAULT_LIMITS, Catalog, ReadLimits
 from congvan.vn import nfc
+from congvan.vn.lines import one_line
 
 if TYPE_CHECKING:
     from congvan.config.document import TomlDocument
@@ -27,13 +28,19 @@ TWO_LEVEL_FROM_YEAR = 2025  # the two-level local government (xã, phường, đ
 
 @dataclass(frozen=True)
 class Agency:
-    """The issuing body as printed in the header (ô 2) and used in the symbol (ô 3)."""
+    """The issuing body as printed in the header (ô 2) and used in the symbol (ô 3).
+
+    `parent` and `issuer` are on one line (the register's names); `parent_typed` and `issuer_typed` keep the
+    line breaks ("\\n") the clerk typed in congvan.toml for the header.
+    """
 
     parent: str
     issuer: str
     issuer_abbreviation: str
     drafting_unit: str
     place: str
+    parent_typed: str = ""
+    issuer_typed: str = ""
 
     @property
     def symbol(self) -> str:
@@ -166,11 +173,13 @@ def load_workspace(root: Path) -> Workspace:
     document = read_document(path, "không tìm thấy tệp cấu hình.", ConfigError)
     config = document.validate(ConfigFile, ConfigError)
     agency = Agency(
-        parent=config.co_quan.chu_quan,
-        issuer=config.co_quan.ten,
+        parent=one_line(config.co_quan.chu_quan),
+        issuer=one_line(config.co_quan.ten),
         issuer_abbreviation=config.co_quan.viet_tat,
         drafting_unit=config.co_quan.don_vi_soan_thao,
         place=config.co_quan.dia_danh,
+        parent_typed=config.co_quan.chu_quan,
+        issuer_typed=config.co_quan.ten,
     )
     rating = config.danh_gia
     letter = config.van_ban

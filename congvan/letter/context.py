@@ -19,6 +19,7 @@ from congvan.vn import (
     format_percent,
     long_date,
 )
+from congvan.vn.lines import header_text, keep_together
 
 DRAFT_NUMBER_BLANK = "      "
 
@@ -135,14 +136,18 @@ def build_context(workspace: Workspace, catalog_source: str, assessment: UnitAss
 
     agency = workspace.agency
     signer = workspace.signer
+    subject = snippets.fill(workspace.letter.subject, base, f"{where}, van_ban.trich_yeu")
     context: dict[str, Any] = {
-        "co_quan": {"chu_quan": agency.parent, "ten": agency.issuer, "viet_tat": agency.issuer_abbreviation},
+        "co_quan": {"chu_quan": agency.parent, "ten": agency.issuer, "viet_tat": agency.issuer_abbreviation,
+                    "chu_quan_dong": header_text(agency.parent_typed or agency.parent, bold=False),
+                    "ten_dong": header_text(agency.issuer_typed or agency.issuer, bold=True)},
         "don_vi_soan_thao": agency.drafting_unit,
         "ky_hieu": agency.symbol,
         "dia_danh": agency.place,
         **number_fields(agency.symbol, agency.place, number=None, date=None,
                         draft_month=draft_month, draft_year=draft_year),
-        "trich_yeu": snippets.fill(workspace.letter.subject, base, f"{where}, van_ban.trich_yeu"),
+        "trich_yeu": subject,
+        "trich_yeu_dong": keep_together(subject, (unit.in_sentence, unit.name, unit.capitalized)),
         "kinh_gui": list(recipients.addressees),
         "kinh_gui_dong": addressee_lines(recipients.addressees),
         "can_cu": [snippets.fill(p, base, f"{where}, van_ban.can_cu") for p in workspace.letter.bases],
