@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from congvan.cli import cli
 from congvan.errors import LayoutFileError
-from congvan.lint.check import Finding, check_docx, read_docx
+from congvan.lint.check import check_docx, read_docx
+from congvan.lint.model import Finding
 from congvan.lint.rules import estimate_pages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "layout"

@@ -16,8 +16,9 @@ from click.testing import CliRunner
 from congvan.batch.issue import issue_batch
 from congvan.cli import cli
 from congvan.register.audit import BROKEN, DELETED, EDITED, GAP, MISNAMED, SHARED, UNCHAINED
+from congvan.register.engine import normalize_url
 from congvan.register.records import NewDocument, VerifyReport
-from congvan.register.store import Register, normalize_url
+from congvan.register.store import Register
 from tests.test_register_support import BACKENDS, UNITS, backend_url, make_batch
 
 DAY = dt.date(2026, 11, 23)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from congvan.files import sha256_file
 from congvan.letter.context import number_fields
-from congvan.register.store import normalize_url
+from congvan.register.engine import normalize_url
 from congvan.vn import slugify
 
 PG_ENV = "CONGVAN_TEST_PG_URL"

@@ -11,7 +11,7 @@ import click
 from congvan.cli.main import cli
 
 if TYPE_CHECKING:
-    from congvan.lint.check import Finding
+    from congvan.lint.model import Finding
 
 
 def _line(path: str, finding: Finding) -> str:

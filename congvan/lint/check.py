@@ -22,12 +22,9 @@ from lxml import etree
 
 from congvan.errors import LayoutFileError
 from congvan.lint.model import (
-    A_NS,
     NS,
     R_NS,
     W_NS,
-    WORD_DEFAULT_FONT,
-    WORD_DEFAULT_SIZE,
     DocModel,
     Finding,
     Para,
@@ -41,12 +38,6 @@ from congvan.lint.model import (
 )
 from congvan.lint.rules import run_rules
 from congvan.lint.styles import StyleSheet
-
-# The names below were defined here before the split; keep them importable from `congvan.lint.check`.
-__all__ = [
-    "A_NS", "NS", "R_NS", "W_NS", "WORD_DEFAULT_FONT", "WORD_DEFAULT_SIZE", "DocModel", "Finding", "Para",
-    "Piece", "RunFormat", "Section", "Segment", "StyleSheet", "check_docx", "read_docx"
-]
 
 # -- reading --
 

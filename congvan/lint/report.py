@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from congvan.errors import EXIT_REFUSED, LayoutFileError
-from congvan.lint.check import Finding, check_docx
+from congvan.lint.check import check_docx
+from congvan.lint.model import Finding
 
 TEMPLATE_SKIPPED = "mẫu, bỏ qua (có thẻ docxtpl {{ … }} hoặc {% … %})"
 WORD_LOCK_SKIPPED = "tệp tạm của Word (~$…), bỏ qua"

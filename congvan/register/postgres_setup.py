@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from congvan.errors import DatabaseUnavailable, RegisterError, UsageError
+from congvan.register.engine import normalize_url
 from congvan.register.schema import MIGRATIONS
-from congvan.register.store import Register, normalize_url
+from congvan.register.store import Register
 
 NAME_RE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 

@@ -29,19 +29,11 @@ from congvan.register import chain
 from congvan.register.audit import verify_register
 from congvan.register.engine import make_engine, normalize_url
 from congvan.register.records import (
-    CONG_VAN,
     DEFAULT_SERIES,
-    ISSUED_NAME_RE,
-    LANGUAGE,
-    NO_ABBREVIATION,
-    STATUS_ISSUED,
     STATUS_RESERVED,
-    TYPE_ABBREVIATIONS,
     NewDocument,
     Record,
     VerifyReport,
-    canonical_type_name,
-    document_symbol,
 )
 from congvan.register.schema import (
     MIGRATIONS,
@@ -53,14 +45,6 @@ from congvan.register.schema import (
     schema_version,
 )
 from congvan.vn import document_number, fold, nfc
-
-# The names below were defined here before the split; keep them importable from `congvan.register.store`.
-__all__ = [
-    "CONG_VAN", "DEFAULT_SERIES", "ISSUED_NAME_RE", "LANGUAGE", "MIGRATIONS", "NO_ABBREVIATION",
-    "STATUS_ISSUED", "STATUS_RESERVED", "TYPE_ABBREVIATIONS", "NewDocument", "Record",
-    "Register", "VerifyReport", "canonical_type_name", "counters", "current_version", "document_symbol",
-    "documents", "normalize_url", "schema_version"
-]
 
 # -- the register --
 
