@@ -16,6 +16,18 @@ VERDICT_WORDS = {
 }
 # Name of a recipient list (recipients/*.toml): lower-case ASCII letters, digits, "-" and "_".
 LIST_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# NĐ 30/2020 Phụ lục III: the document types and their abbreviations (công văn and thư công have none);
+# the register (register/records.py) and lint (lint/doctype.py) both read it.
+TYPE_ABBREVIATIONS: dict[str, str] = {
+    "Nghị quyết": "NQ", "Quyết định": "QĐ", "Chỉ thị": "CT", "Quy chế": "QC", "Quy định": "QyĐ",
+    "Thông cáo": "TC", "Thông báo": "TB", "Hướng dẫn": "HD", "Chương trình": "CTr", "Kế hoạch": "KH",
+    "Phương án": "PA", "Đề án": "ĐA", "Dự án": "DA", "Báo cáo": "BC", "Biên bản": "BB", "Tờ trình": "TTr",
+    "Hợp đồng": "HĐ", "Công điện": "CĐ", "Bản ghi nhớ": "BGN", "Bản thỏa thuận": "BTT",
+    "Giấy ủy quyền": "GUQ", "Giấy mời": "GM", "Giấy giới thiệu": "GGT", "Giấy nghỉ phép": "GNP",
+    "Phiếu gửi": "PG", "Phiếu chuyển": "PC", "Phiếu báo": "PB", "Bản sao y": "SY", "Bản trích sao": "TrS",
+    "Bản sao lục": "SL",
+}
+NO_ABBREVIATION = ("Công văn", "Thư công")
 UNIT_KINDS = ("phường", "xã", "đặc khu", "thị trấn", "thị xã", "thành phố", "huyện", "quận")
 
 

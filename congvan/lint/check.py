@@ -13,14 +13,15 @@ docDefaults; theme fonts (`asciiTheme="minorHAnsi"`) are looked up in the theme 
 
 from __future__ import annotations
 
-import contextlib
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from congvan.errors import LayoutFileError
+from congvan.lint.doctype import DocType
 from congvan.lint.model import (
     NS,
     R_NS,
@@ -38,6 +39,7 @@ from congvan.lint.model import (
 )
 from congvan.lint.rules import run_rules
 from congvan.lint.styles import StyleSheet
+from congvan.vn.legacy import legacy_font_encoding, legacy_font_is_uppercase, legacy_to_unicode
 
 # -- reading --
 
@@ -100,7 +102,7 @@ def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
 
 
 def _iter_run_items(paragraph: etree._Element):
-    """Yield (rPr, kind, text) for every text-bearing item of the paragraph, in order.
+    """Yield (run, rPr, kind, text) for every text-bearing item of the paragraph, in order.
 
     kind is "text", "tab" or "break". Field instructions and deleted text are skipped.
     """
@@ -115,16 +117,16 @@ def _iter_run_items(paragraph: etree._Element):
         for child in run:
             tag = etree.QName(child).localname
             if tag == "t":
-                yield rpr, "text", child.text or ""
+                yield run, rpr, "text", child.text or ""
             elif tag in ("tab", "ptab"):
-                yield rpr, "tab", "\t"
+                yield run, rpr, "tab", "\t"
             elif tag in ("br", "cr"):
                 if child.get(w_tag("type")) in (None, "textWrapping"):
-                    yield rpr, "break", "\n"
+                    yield run, rpr, "break", "\n"
             elif tag == "noBreakHyphen":
-                yield rpr, "text", "-"
+                yield run, rpr, "text", "-"
             elif tag == "sym":
-                yield rpr, "text", "?"
+                yield run, rpr, "text", "?"
 
 
 class _Reader:
@@ -149,11 +151,11 @@ class _Reader:
         pieces: list[Piece] = []
         segments: list[Segment] = [Segment([])]
         cache: dict[int, RunFormat] = {}
-        for rpr, kind, text in _iter_run_items(element):
+        for run, rpr, kind, text in _iter_run_items(element):
             key = id(rpr)
             if key not in cache:
                 cache[key] = self.sheet.run_format(rpr, style_id)
-            piece = Piece(text, cache[key])
+            piece = Piece(_decoded(text, cache[key]) if kind == "text" else text, cache[key], run)
             pieces.append(piece)
             if kind == "text":
                 segments[-1].pieces.append(piece)
@@ -175,16 +177,8 @@ class _Reader:
             for el in element.iter()
             if isinstance(el.tag, str)
         )
-        spacing = self.sheet.para_property(ppr, "w:spacing")
-        line_factor, space_pt = 1.0, 0.0
-        if spacing is not None:
-            line = spacing.get(w_tag("line"))
-            if line and (spacing.get(w_tag("lineRule")) in (None, "auto")):
-                with contextlib.suppress(ValueError):
-                    line_factor = max(0.8, int(line) / 240)
-            for attr in ("before", "after"):
-                with contextlib.suppress(ValueError):
-                    space_pt += int(spacing.get(w_tag(attr)) or 0) / 20
+        before, after, line, line_rule = _spacing(self.sheet, ppr)
+        line_factor = max(0.8, line / 240) if line_rule == "auto" else 1.0
         page_field, page_field_size = self._page_field(element, style_id)
         if count:
             self.counter += 1
@@ -199,7 +193,12 @@ class _Reader:
             has_drawing=has_drawing,
             size_for_estimate=max(sizes) if sizes else self.sheet.run_format(None, style_id).size,
             line_factor=line_factor,
-            space_pt=space_pt,
+            space_pt=(before + after) / 20,
+            first_line=_first_line(self.sheet, ppr),
+            space_before=before / 20,
+            space_after=after / 20,
+            line_rule=line_rule,
+            line_value=line,
             segments=[s for s in segments if s.pieces],
             page_field=page_field,
             page_field_size=page_field_size,
@@ -316,6 +315,48 @@ class _Reader:
         )
 
 
+def _decoded(text: str, fmt: RunFormat) -> str:
+    """Text of a run typed in a TCVN3/VNI font, converted to Unicode (`.VnTimeH` shows capitals)."""
+    font = fmt.font_hansi if legacy_font_encoding(fmt.font_hansi) else fmt.font_ascii
+    encoding = legacy_font_encoding(font)
+    if encoding is None:
+        return text
+    return legacy_to_unicode(text, encoding, uppercase=legacy_font_is_uppercase(font))
+
+
+def _twips(element: etree._Element | None, attr: str) -> int | None:
+    value = xml_val(element, attr)
+    try:
+        return int(float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _spacing(sheet: StyleSheet, ppr: etree._Element | None) -> tuple[int, int, int, str]:
+    """Effective (before, after, line, lineRule), each from the first level that sets it (twips; line in
+    240ths of a line when the rule is auto)."""
+    found: dict[str, int] = {}
+    rule = "auto"
+    for level in sheet.ppr_levels(ppr):
+        spacing = level.find("w:spacing", NS)
+        for attr in ("before", "after", "line"):
+            value = _twips(spacing, attr)
+            if attr not in found and value is not None:
+                found[attr] = value
+                if attr == "line":
+                    rule = xml_val(spacing, "lineRule") or "auto"
+    return found.get("before", 0), found.get("after", 0), found.get("line", 240), rule
+
+
+def _first_line(sheet: StyleSheet, ppr: etree._Element | None) -> int | None:
+    """First-line indent in twips (a hanging indent is negative), None when no level sets it."""
+    ind = sheet.para_property(ppr, "w:ind")
+    if ind is None:
+        return None
+    hanging = _twips(ind, "hanging")
+    return -hanging if hanging else _twips(ind, "firstLine")
+
+
 def _is_border(element: etree._Element | None) -> bool:
     if element is None:
         return False
@@ -337,9 +378,26 @@ def read_docx(path: Path | str) -> DocModel:
         raise LayoutFileError(f"{path}: không đọc được tệp .docx ({err}).") from err
 
 
+@dataclass(frozen=True)
+class LintResult:
+    """One document checked: its detected type and findings; a legal document is declined with a note."""
+
+    doctype: DocType
+    findings: list[Finding]
+
+    @property
+    def declined(self) -> str:
+        """Why the document is out of NĐ 30's scope ("" when it was checked)."""
+        return f"ngoài phạm vi NĐ30: {self.doctype.legal}" if self.doctype.legal else ""
+
+
+def lint_docx(path: Path | str, forced_type: str | None = None) -> LintResult:
+    """Check one .docx against NĐ 30 as its detected type (or `forced_type`); errors first."""
+    doctype, findings = run_rules(read_docx(path), forced_type)
+    order = {"error": 0, "warning": 1}
+    return LintResult(doctype, sorted(findings, key=lambda f: order.get(f.severity, 2)))
+
+
 def check_docx(path: Path | str) -> list[Finding]:
     """Check one .docx against NĐ 30 (docs/nd30.md); return the findings, errors first."""
-    model = read_docx(path)
-    findings = run_rules(model)
-    order = {"error": 0, "warning": 1}
-    return sorted(findings, key=lambda f: order.get(f.severity, 2))
+    return lint_docx(path).findings

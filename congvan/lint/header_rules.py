@@ -15,6 +15,7 @@ from congvan.lint.locate import (
     MM_TOLERANCE,
     PAPER_TOLERANCE,
     QUOC_HIEU,
+    RULE_TEXT,
     TIEU_NGU,
     TNR,
     WARNING,
@@ -100,7 +101,7 @@ def check_quoc_hieu(lay: Layout, out: Collector) -> None:
     if qh is None:
         out.add("ND30-QUOCHIEU-MISSING", ERROR, comp, "không thấy dòng Quốc hiệu", QUOC_HIEU)
         return
-    if fold(qh.text) != fold(QUOC_HIEU):
+    if fold(qh.text) != fold(QUOC_HIEU) and not lay.qh_wrapped:
         out.add("ND30-QUOCHIEU-TEXT", ERROR, comp, f"«{qh.text}»", f"«{QUOC_HIEU}» (HÒA hoặc HOÀ)", qh.where())
     if not is_upper(qh.seg.text):
         out.add("ND30-QUOCHIEU-CASE", ERROR, comp, f"«{qh.text}» không in hoa", "chữ in hoa", qh.where())
@@ -129,6 +130,12 @@ def has_rule_below(model: DocModel, para: Para, *, underline_ok: bool = False, s
         return True
     if underline_ok and seg is not None and seg.inked() and all(p.fmt.underline for p in seg.inked()):
         return True
+    if seg is not None and seg in para.segments:  # «____» typed after a line break in the same paragraph
+        later = para.segments[para.segments.index(seg) + 1:]
+        if later and not has_letters(later[0].text) and RULE_TEXT.fullmatch(later[0].text):
+            return True
+    if _rule_in_next_row(model, para):
+        return True
     paras = model.paras
     pos = paras.index(para)
     same_cell = [p for p in paras if para.cell is not None and p.cell is para.cell]
@@ -153,6 +160,21 @@ def has_rule_below(model: DocModel, para: Para, *, underline_ok: bool = False, s
         ):
             return True
     return False
+
+
+def _rule_in_next_row(model: DocModel, para: Para) -> bool:
+    """The rule drawn in the next table row, same column: a cell border, a shape or «____», and no text there."""
+    if para.row is None:
+        return False
+    same_cell = [p for p in model.paras if p.cell is para.cell and p.index > para.index]
+    if any(has_letters(p.text) for p in same_cell):
+        return False
+    below = [p for p in model.paras if p.table is para.table and p.row is not None
+             and p.row.getprevious() is para.row and p.column == para.column]
+    if not below or any(has_letters(p.text) for p in below):
+        return False
+    return _cell_border(below[0].cell, "top") or any(
+        p.has_drawing or p.border_bottom or p.border_top or RULE_TEXT.fullmatch(p.text) for p in below)
 
 
 def check_tieu_ngu(lay: Layout, out: Collector) -> None:
@@ -237,7 +259,7 @@ def check_agency(lay: Layout, out: Collector) -> None:
             out.add("ND30-AGENCY-BOLD", ERROR, "Cơ quan ban hành", f"«{ln.text}» không đậm",
                     "cơ quan ban hành in đậm", ln.where())
     last = issuer[-1]
-    if not has_rule_below(lay.model, last.para):
+    if not has_rule_below(lay.model, last.para, seg=last.seg):
         out.add("ND30-AGENCY-RULE", ERROR, "Cơ quan ban hành", "không có đường kẻ dưới tên cơ quan ban hành",
                 "đường kẻ ngang nét liền, dài 1/3–1/2 dòng chữ, căn giữa", last.where())
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from congvan.lint.doctype import title_type
 from congvan.lint.model import DocModel, Finding, Para, Segment
 from congvan.vn import nfc
 
@@ -113,8 +114,14 @@ class Layout:
     foot_start: int = 10**9
     body: list[Para] = field(default_factory=list)
     noi_nhan: Para | None = None
+    nn_label: Segment | None = None  # the first line (left column) holding «Nơi nhận:»
+    nn_items: list[tuple[Para, Segment]] = field(default_factory=list)
     signature: list[Located] = field(default_factory=list)
     layout_tables: set[Any] = field(default_factory=set)
+    title: Located | None = None  # ô 5a: the type name of a named type ("THÔNG BÁO")
+    summary: list[Para] = field(default_factory=list)  # the trích yếu lines under it
+    qh_wrapped: bool = False  # the Quốc hiệu runs over two lines
+    tab_foot: bool = False  # Nơi nhận and signature typed side by side with tabs
 
 
 class Collector:
@@ -143,6 +150,8 @@ _DATE_RE = re.compile(r",?\s*ngày\b.*\btháng\b.*\bnăm\b", re.IGNORECASE)
 _VV_RE = re.compile(r"^\s*v/v\b", re.IGNORECASE)
 _KINH_GUI_RE = re.compile(r"^\s*kính\s+gửi\b", re.IGNORECASE)
 _NOI_NHAN_RE = re.compile(r"^\s*nơi\s+nhận\b", re.IGNORECASE)
+NOI_NHAN_HEAD = re.compile(r"^\s*nơi\s+nhận\s*:?\s*(\([^)]*\))?\s*$", re.IGNORECASE)  # «Nơi nhận: (VBĐT)»
+RULE_TEXT = re.compile(r"\s*[_\-–—─]{3,}\s*")
 _AUTHORITY_RE = re.compile(r"^\s*(TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T\.M|K\.T|T\.L)(\.|\s|/)", re.UNICODE)
 ATTACHMENT_RE = re.compile(r"^\(.*\)$", re.DOTALL)
 
@@ -186,6 +195,8 @@ def locate(model: DocModel) -> Layout:
     for table in lay.layout_tables:
         header_ids += [p.index for p in model.paras if p.table is table]
     lay.header_end = max(header_ids, default=0)
+    _locate_wrap(model, lay)
+    _locate_title(model, lay)
     if lay.kinh_gui is not None:
         lay.header_end = max(lay.header_end, lay.kinh_gui.index)
         for para in model.paras:  # recipients listed under Kính gửi
@@ -199,6 +210,38 @@ def locate(model: DocModel) -> Layout:
             break
     _locate_foot(model, lay)
     return lay
+
+
+def _locate_wrap(model: DocModel, lay: Layout) -> None:
+    """A Quốc hiệu cut over two lines: its first part here, the rest on the next line (Quốc hiệu kept as is)."""
+    qh = lay.quoc_hieu
+    if qh is None or fold(qh.seg.text) == fold(QUOC_HIEU):
+        return
+    following = [loc for loc in _segments(model.paras) if loc.para.index >= qh.para.index and loc.seg is not qh.seg
+                 and (loc.para.index > qh.para.index or qh.para.segments.index(loc.seg) >
+                      qh.para.segments.index(qh.seg))]
+    if following and fold(qh.seg.text + " " + following[0].seg.text) == fold(QUOC_HIEU):
+        lay.qh_wrapped = True
+
+
+def _locate_title(model: DocModel, lay: Layout) -> None:
+    """The title of a named type (ô 5a) right after the header, and the trích yếu lines under it."""
+    after = [p for p in model.paras if p.index > lay.header_end and p.table is None and has_letters(p.text)][:3]
+    title = next((p for p in after if is_upper(p.plain) and title_type(p.plain)), None)
+    if title is None:
+        return
+    lay.title = Located(title, title.whole())
+    for para in model.paras:
+        if para.index <= title.index:
+            continue
+        if not has_letters(para.text):
+            if lay.summary:
+                break
+            continue
+        if is_upper(para.plain) or _KINH_GUI_RE.match(para.plain) or para.alignment != "center":
+            break
+        lay.summary.append(para)
+    lay.header_end = max([lay.header_end, title.index] + [p.index for p in lay.summary])
 
 
 def _locate_agency(model: DocModel, area: list[Para], lay: Layout) -> list[Located]:
@@ -223,13 +266,22 @@ def _locate_agency(model: DocModel, area: list[Para], lay: Layout) -> list[Locat
     return found
 
 
+def _closing_index(model: DocModel, lay: Layout) -> int:
+    """Index of the last paragraph ending with «./.» (the body's end), or the header's end."""
+    ends = [p.index for p in model.paras if p.index > lay.header_end and p.plain.endswith("./.")]
+    return max(ends, default=lay.header_end)
+
+
 def _locate_foot(model: DocModel, lay: Layout) -> None:
     after = [p for p in model.paras if p.index > lay.header_end]
-    lay.noi_nhan = next((p for p in after if _NOI_NHAN_RE.match(p.plain)), None)
+    closing = _closing_index(model, lay)
+    closing_part = [p for p in after if p.index > closing] or after
+    lay.noi_nhan = next((p for p in closing_part if p.columns() and NOI_NHAN_HEAD.match(p.columns()[0].text)),
+                        None)
     starts = []
     if lay.noi_nhan is not None:
         starts.append(lay.noi_nhan)
-    authority = next((p for p in after if _AUTHORITY_RE.match(p.plain) and is_upper(p.plain)), None)
+    authority = next((p for p in closing_part if _AUTHORITY_RE.match(p.plain) and is_upper(p.plain)), None)
     if authority is not None:
         starts.append(authority)
     first = min(starts, key=lambda p: p.index) if starts else None
@@ -239,6 +291,15 @@ def _locate_foot(model: DocModel, lay: Layout) -> None:
     lay.foot_start = first.index if first is not None else 10**9
     lay.body = [p for p in after if p.index < lay.foot_start and (p.table is None or p.table not in
                                                                    lay.layout_tables)]
+    nn = lay.noi_nhan
+    lay.tab_foot = nn is not None and nn.table is None and any(
+        len([c for c in p.columns()[1:] if has_letters(c.text)]) > 0 for p in model.paras if p.index >= nn.index)
+    if lay.tab_foot:
+        _tab_foot(model, lay)
+        return
+    if nn is not None:
+        lay.nn_label = nn.lines()[0] if nn.lines() else nn.whole()
+        lay.nn_items = [(p, seg) for p, seg in lines_after(model, nn) if has_letters(seg.text)]
     # signature block
     sig_paras: list[Para] = []
     anchor = lay.noi_nhan or authority
@@ -250,16 +311,49 @@ def _locate_foot(model: DocModel, lay: Layout) -> None:
         skip = set(_noi_nhan_block(model, lay)) if lay.noi_nhan is not None else set()
         sig_paras = [p for p in model.paras if p.index >= lay.foot_start and p.index not in skip]
         # plain layout: upper-case lines after the closing "./." belong to the signature too
-        closing = closing_para(lay.body)
-        if closing is not None:
-            tail = [p for p in lay.body if p.index > closing.index and not ATTACHMENT_RE.match(p.plain)]
+        closing_body = closing_para(lay.body)
+        if closing_body is not None:
+            tail = [p for p in lay.body if p.index > closing_body.index and not ATTACHMENT_RE.match(p.plain)]
             sig_paras = tail + sig_paras
             lay.body = [p for p in lay.body if p not in tail]
-    lay.signature = [
-        Located(p, line) for p in sig_paras for line in p.lines()
-        if has_letters(line.text) and not ATTACHMENT_RE.match(squash(line.text))
-        and not _NOI_NHAN_RE.match(line.text) and squash(line.text)[:1] not in "-–"
-    ]
+    lay.signature = _signature_lines([(p, line) for p in sig_paras for line in p.lines()])
+
+
+def _signature_lines(lines: list[tuple[Para, Segment]]) -> list[Located]:
+    """The signature's lines: bracketed notes, Nơi nhận and dash items left out."""
+    return [Located(p, line) for p, line in lines
+            if has_letters(line.text) and not ATTACHMENT_RE.match(squash(line.text))
+            and not _NOI_NHAN_RE.match(line.text) and squash(line.text)[:1] not in "-–"]
+
+
+def _tab_foot(model: DocModel, lay: Layout) -> None:
+    """Nơi nhận (left) and signature (right of a tab) typed on the same lines."""
+    assert lay.noi_nhan is not None
+    lefts: list[tuple[Para, Segment]] = []
+    rights: list[tuple[Para, Segment]] = []
+    for para in (p for p in model.paras if p.index >= lay.noi_nhan.index and p.table is None):
+        columns = para.columns()
+        if has_letters(columns[0].text):
+            lefts.append((para, columns[0]))
+        rights += [(para, c) for c in columns[1:] if has_letters(c.text)]
+    lay.nn_label = lefts[0][1]
+    lay.nn_items = lefts[1:]
+    lay.signature = _signature_lines(rights)
+
+
+def lines_after(model: DocModel, para: Para) -> list[tuple[Para, Segment]]:
+    """Lines (para, segment) of the dash list that follows `para` (its own later lines included)."""
+    lines = [(para, ln) for ln in para.lines()[1:]]
+    for nxt in model.paras:
+        if nxt.index <= para.index:
+            continue
+        if not nxt.plain:
+            continue
+        if nxt.plain[:1] in "-–+":
+            lines.extend((nxt, ln) for ln in nxt.lines())
+            continue
+        break
+    return lines
 
 
 def _noi_nhan_block(model: DocModel, lay: Layout) -> list[int]:

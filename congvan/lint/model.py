@@ -90,6 +90,7 @@ class Piece:
 
     text: str
     fmt: RunFormat
+    run: Any = field(default=None, compare=False, repr=False)  # the w:r element (for lint --fix)
 
     @property
     def shown(self) -> str:
@@ -150,6 +151,11 @@ class Para:
     segments: list[Segment] = field(default_factory=list)
     page_field: bool = False
     page_field_size: float | None = None
+    first_line: int | None = None  # first-line indent in twips (negative: hanging), None when unset
+    space_before: float = 0.0  # pt
+    space_after: float = 0.0  # pt
+    line_rule: str = "auto"  # auto (line_value in 240ths of a line) | exact | atLeast (line_value in twips)
+    line_value: int = 240
 
     @property
     def text(self) -> str:
@@ -174,6 +180,17 @@ class Para:
     def whole(self) -> Segment:
         """The paragraph as one segment."""
         return Segment(self.pieces)
+
+    def columns(self) -> list[Segment]:
+        """The first line split at tabs: [left, right…] columns of a tab-laid line (empty cells left out)."""
+        first = self.lines()[0] if self.lines() else Segment([])
+        out: list[Segment] = [Segment([])]
+        for piece in first.pieces:
+            if piece.text == "\t":
+                out.append(Segment([]))
+            else:
+                out[-1].pieces.append(piece)
+        return out
 
     def where(self) -> str:
         """Human location: "đoạn 12 «Số: 05/…»"."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 
+from congvan.lint.doctype import DocType, detect
 from congvan.lint.header_rules import (
     check_agency,
     check_date,
@@ -31,29 +32,22 @@ from congvan.lint.locate import (
     Layout,
     closing_para,
     excerpt,
-    fold,
     has_letters,
     is_upper,
+    lines_after,
     locate,
     sizes_text,
     squash,
 )
 from congvan.lint.model import NS, DocModel, Finding, Para, Section, Segment
-
-
-def _lines_after(model: DocModel, para: Para) -> list[tuple[Para, Segment]]:
-    """Lines (para, segment) of the dash list that follows `para` (its own later lines included)."""
-    lines = [(para, ln) for ln in para.lines()[1:]]
-    for nxt in model.paras:
-        if nxt.index <= para.index:
-            continue
-        if not nxt.plain:
-            continue
-        if nxt.plain[:1] in "-–+":
-            lines.extend((nxt, ln) for ln in nxt.lines())
-            continue
-        break
-    return lines
+from congvan.lint.type_rules import (
+    check_authority,
+    check_body_layout,
+    check_decision,
+    check_header_alignment,
+    check_quoc_hieu_line,
+    check_title,
+)
 
 
 def _item_text(seg: Segment) -> str:
@@ -68,7 +62,7 @@ def kinh_gui_recipients(lay: Layout) -> list[str]:
     first = squash(kg.lines()[0].text) if kg.lines() else kg.plain
     rest = re.sub(r"^kính\s+gửi\s*:?\s*", "", first, flags=re.IGNORECASE)
     items = [rest] if rest else []
-    items += [_item_text(seg) for _, seg in _lines_after(lay.model, kg)]
+    items += [_item_text(seg) for _, seg in lines_after(lay.model, kg)]
     return [i for i in items if has_letters(i)]
 
 
@@ -83,7 +77,7 @@ def check_kinh_gui(lay: Layout, out: Collector) -> None:
     first = squash(kg.lines()[0].text) if kg.lines() else kg.plain
     head = re.match(r"^kính\s+gửi\s*(:?)\s*(.*)$", first, flags=re.IGNORECASE)
     colon, rest = (head[1], head[2]) if head else ("", "")
-    following = _lines_after(lay.model, kg)
+    following = lines_after(lay.model, kg)
     if not colon:
         out.add("ND30-KINHGUI-FORM", ERROR, comp, f"«{excerpt(first)}» thiếu dấu hai chấm",
                 "«Kính gửi:» có dấu hai chấm", kg.where())
@@ -163,12 +157,12 @@ def check_noi_nhan(lay: Layout, out: Collector) -> None:
         out.add("ND30-NOINHAN-MISSING", ERROR, comp, "không thấy «Nơi nhận:»",
                 "«Nơi nhận:» ngang dòng chức vụ người ký, sát lề trái")
         return
-    first = nn.lines()[0] if nn.lines() else nn.whole()
-    heading = re.match(r"^\s*nơi\s+nhận\s*:?", first.text, flags=re.IGNORECASE)
+    first = lay.nn_label or nn.whole()
+    heading = re.match(r"^\s*nơi\s+nhận", first.text, flags=re.IGNORECASE)
     label_len = len(heading[0]) if heading else 0
     label: list = []
     count = 0
-    for piece in first.pieces:
+    for piece in first.pieces:  # the pieces holding the words «Nơi nhận» (the colon may be plain)
         if count >= label_len:
             break
         label.append(piece)
@@ -181,8 +175,7 @@ def check_noi_nhan(lay: Layout, out: Collector) -> None:
     label_sizes = sorted({p.fmt.size for p in label})
     if label_sizes != [12]:
         out.add("ND30-NOINHAN-SIZE", ERROR, comp, f"«Nơi nhận:» {sizes_text(label_sizes)}", "12 pt", nn.where())
-    lines = _lines_after(lay.model, nn)
-    items = [(p, seg) for p, seg in lines if has_letters(seg.text)]
+    items = lay.nn_items
     if not items:
         out.add("ND30-NOINHAN-ITEMS", ERROR, comp, "không có dòng nơi nhận nào", "«- Như trên;» … «- Lưu: VT.»",
                 nn.where())
@@ -196,13 +189,16 @@ def check_noi_nhan(lay: Layout, out: Collector) -> None:
     if problems:
         out.add("ND30-NOINHAN-ITEM-FORM", ERROR, comp, "dòng không đúng dạng: " + ", ".join(problems[:3]),
                 "mỗi dòng bắt đầu bằng «- » và kết thúc bằng «;»", items[0][0].where())
-    if kinh_gui_recipients(lay) and fold(texts[0]) != fold("- Như trên;"):
+    if kinh_gui_recipients(lay) and not NHU_TREN.match(texts[0]):
         out.add("ND30-NOINHAN-NHUTREN", ERROR, comp, f"dòng đầu «{excerpt(texts[0], 40)}»",
                 "dòng đầu «- Như trên;» (công văn có Kính gửi)", items[0][0].where())
     last = texts[-1]
     if not re.match(r"^-\s*Lưu\s*:\s*VT\b.*\.$", last):
         out.add("ND30-NOINHAN-LUU", ERROR, comp, f"dòng cuối «{excerpt(last, 40)}»",
                 "dòng cuối «- Lưu: VT, <đơn vị soạn thảo> (02b).» kết thúc bằng «.»", items[-1][0].where())
+
+
+NHU_TREN = re.compile(r"^- Như trên(\s*\([^)]*\))?;$")  # «- Như trên (VBĐT);» is accepted practice
 
 
 def check_signature(lay: Layout, out: Collector) -> None:
@@ -294,22 +290,35 @@ def check_page_numbers(model: DocModel, out: Collector) -> None:
                     "đầu trang")
 
 
-def run_rules(model: DocModel) -> list[Finding]:
-    """Run every rule on the document model."""
+def run_rules(model: DocModel, forced_type: str | None = None) -> tuple[DocType, list[Finding]]:
+    """Detect the type and run every rule that applies to it; a legal document gets no finding (declined)."""
     lay = locate(model)
+    header_text = "\n".join(p.plain for p in model.paras if p.index <= max(lay.header_end, 1))
+    doctype = detect(lay.title.text if lay.title else None, lay.vv is not None,
+                     lay.so.text if lay.so else None, header_text, forced_type)
     out = Collector()
+    if doctype.legal:
+        return doctype, []
     check_page(model, lay, out)
     check_fonts(model, out)
     check_quoc_hieu(lay, out)
+    check_quoc_hieu_line(lay, out)
     check_tieu_ngu(lay, out)
     check_size_pairing(lay, out)
     check_agency(lay, out)
     check_so(lay, out)
     check_date(lay, out)
-    check_vv(lay, out)
-    check_kinh_gui(lay, out)
+    check_header_alignment(doctype, lay, out)
+    check_title(doctype, lay, out)
+    if doctype.is_cong_van:
+        check_vv(lay, out)
+    if doctype.is_cong_van or lay.kinh_gui is not None:
+        check_kinh_gui(lay, out)
     check_body(lay, out)
+    check_body_layout(lay, out)
+    check_decision(doctype, lay, out)
     check_noi_nhan(lay, out)
     check_signature(lay, out)
+    check_authority(lay, out)
     check_page_numbers(model, out)
-    return out.findings
+    return doctype, out.findings

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from congvan.errors import RegisterError
+from congvan.models import NO_ABBREVIATION, TYPE_ABBREVIATIONS
 from congvan.vn import fold
 
 DEFAULT_SERIES = "chung"
@@ -20,17 +21,6 @@ CONG_VAN = "Công văn"
 STATUS_ISSUED = "issued"
 STATUS_RESERVED = "reserved"
 
-# NĐ 30/2020 Phụ lục III: abbreviations of the document types (công văn and thư công have none).
-TYPE_ABBREVIATIONS: dict[str, str] = {
-    "Nghị quyết": "NQ", "Quyết định": "QĐ", "Chỉ thị": "CT", "Quy chế": "QC", "Quy định": "QyĐ",
-    "Thông cáo": "TC", "Thông báo": "TB", "Hướng dẫn": "HD", "Chương trình": "CTr", "Kế hoạch": "KH",
-    "Phương án": "PA", "Đề án": "ĐA", "Dự án": "DA", "Báo cáo": "BC", "Biên bản": "BB", "Tờ trình": "TTr",
-    "Hợp đồng": "HĐ", "Công điện": "CĐ", "Bản ghi nhớ": "BGN", "Bản thỏa thuận": "BTT",
-    "Giấy ủy quyền": "GUQ", "Giấy mời": "GM", "Giấy giới thiệu": "GGT", "Giấy nghỉ phép": "GNP",
-    "Phiếu gửi": "PG", "Phiếu chuyển": "PC", "Phiếu báo": "PB", "Bản sao y": "SY", "Bản trích sao": "TrS",
-    "Bản sao lục": "SL",
-}
-NO_ABBREVIATION = ("Công văn", "Thư công")
 
 
 def _type_key(type_name: str) -> str:
