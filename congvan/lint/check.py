@@ -155,7 +155,7 @@ class _Reader:
             key = id(rpr)
             if key not in cache:
                 cache[key] = self.sheet.run_format(rpr, style_id)
-            piece = Piece(_decoded(text, cache[key]) if kind == "text" else text, cache[key], run)
+            piece = Piece(decoded_text(text, cache[key]) if kind == "text" else text, cache[key], run)
             pieces.append(piece)
             if kind == "text":
                 segments[-1].pieces.append(piece)
@@ -315,7 +315,7 @@ class _Reader:
         )
 
 
-def _decoded(text: str, fmt: RunFormat) -> str:
+def decoded_text(text: str, fmt: RunFormat) -> str:
     """Text of a run typed in a TCVN3/VNI font, converted to Unicode (`.VnTimeH` shows capitals)."""
     font = fmt.font_hansi if legacy_font_encoding(fmt.font_hansi) else fmt.font_ascii
     encoding = legacy_font_encoding(font)

@@ -220,7 +220,7 @@ def check_size_pairing(lay: Layout, out: Collector) -> None:
                 f"Quốc hiệu {pt(qh[0])} pt ⇒ Tiêu ngữ và ngày tháng {pt(want)} pt", lay.quoc_hieu.where())
 
 
-def _split_agency(lines: list[Located]) -> tuple[list[Located], list[Located]]:
+def split_agency(lines: list[Located]) -> tuple[list[Located], list[Located]]:
     """Return (chủ quản lines, ban hành lines)."""
     bolds = [ln.seg.all_bold() for ln in lines]
     for cut in range(1, len(lines)):
@@ -242,7 +242,7 @@ def check_agency(lay: Layout, out: Collector) -> None:
         out.add("ND30-AGENCY-MISSING", ERROR, comp, "không thấy tên cơ quan ban hành",
                 "tên cơ quan ban hành ở góc trên bên trái, chữ in hoa, đậm")
         return
-    parent, issuer = _split_agency(lines)
+    parent, issuer = split_agency(lines)
     for ln in lines:
         if not is_upper(ln.seg.text):
             out.add("ND30-AGENCY-CASE", ERROR, comp, f"«{ln.text}» không in hoa", "chữ in hoa", ln.where())

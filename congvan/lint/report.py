@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from congvan.errors import EXIT_REFUSED, LayoutFileError
-from congvan.lint.check import check_docx
+from congvan.lint.check import lint_docx
 from congvan.lint.model import Finding
 
 TEMPLATE_SKIPPED = "mẫu, bỏ qua (có thẻ docxtpl {{ … }} hoặc {% … %})"
@@ -34,6 +34,8 @@ class FileReport:
     findings: list[Finding]
     error: str | None = None
     skipped: str | None = None
+    doctype: str = ""  # the detected (or forced) NĐ 30 type
+    declined: str = ""  # why the file is out of NĐ 30's scope (a legal document): checked, not judged
 
     @property
     def errors(self) -> int:
@@ -44,8 +46,8 @@ class FileReport:
         return self.error is None and self.skipped is None and not self.errors
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": str(self.path), "error": self.error, "skipped": self.skipped,
-                "findings": [f.as_dict() for f in self.findings]}
+        return {"file": str(self.path), "type": self.doctype, "declined": self.declined, "error": self.error,
+                "skipped": self.skipped, "findings": [f.as_dict() for f in self.findings]}
 
 
 @dataclass(frozen=True)
@@ -98,15 +100,16 @@ def is_template(path: Path) -> bool:
     return False
 
 
-def _check(path: Path) -> FileReport:
+def _check(path: Path, forced_type: str | None) -> FileReport:
     if path.name.startswith("~$"):
         return FileReport(path, [], skipped=WORD_LOCK_SKIPPED)
     if path.is_file() and is_template(path):
         return FileReport(path, [], skipped=TEMPLATE_SKIPPED)
     try:
-        return FileReport(path, check_docx(path))
+        result = lint_docx(path, forced_type)
     except LayoutFileError as err:
         return FileReport(path, [], str(err))
+    return FileReport(path, result.findings, doctype=result.doctype.name, declined=result.declined)
 
 
 def _docx_in(folder: Path) -> list[Path]:
@@ -115,14 +118,15 @@ def _docx_in(folder: Path) -> list[Path]:
                   and not any(part.startswith(".") for part in path.relative_to(folder).parts))
 
 
-def lint_files(paths: Iterable[Path]) -> LintReport:
-    """Check every file, and every .docx under every folder; an unreadable file is reported and the others are
-    still checked. A folder without any .docx is reported as unreadable (exit 2), never passed in silence."""
+def lint_files(paths: Iterable[Path], forced_type: str | None = None) -> LintReport:
+    """Check every file, and every .docx under every folder (as `forced_type` when given); an unreadable file is
+    reported and the others are still checked. A folder without any .docx is reported as unreadable (exit 2),
+    never passed in silence."""
     files: list[FileReport] = []
     folders: list[FolderTotal] = []
     for path in map(Path, paths):
         if not path.is_dir():
-            files.append(_check(path))
+            files.append(_check(path, forced_type))
             continue
         found = _docx_in(path)
         if not found:
@@ -130,7 +134,7 @@ def lint_files(paths: Iterable[Path]) -> LintReport:
             continue
         totals: dict[Path, FolderTotal] = {}
         for docx in found:
-            report = _check(docx)
+            report = _check(docx, forced_type)
             files.append(report)
             totals.setdefault(docx.parent, FolderTotal(docx.parent)).files.append(report)
         folders += totals.values()

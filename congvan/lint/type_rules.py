@@ -92,7 +92,8 @@ def check_authority(lay: Layout, out: Collector) -> None:
                 "dòng quyền hạn (TM./KT./TL./TUQ.) rồi dòng chức vụ người ký", positions[-1].where())
 
 
-def _prose(lay: Layout) -> list[Para]:
+def prose_paragraphs(lay: Layout) -> list[Para]:
+    """Body paragraphs of running text (≥ 60 characters, not a heading): what the body layout rules judge."""
     return [p for p in lay.body if p.table is None and len(p.plain) >= PROSE_CHARS
             and not p.whole().all_bold() and has_letters(p.text) and not is_upper(p.plain)]
 
@@ -105,7 +106,7 @@ def check_body_layout(lay: Layout, out: Collector) -> None:
     """Body prose justified, first-line indent 1–1.27 cm, ≥ 6 pt between paragraphs, single to 1.5 lines (§1).
 
     Judged on most prose paragraphs (≥ 60 characters), so a heading or a short list line never fires it."""
-    prose = _prose(lay)
+    prose = prose_paragraphs(lay)
     comp = "Nội dung"
     unjustified = [p for p in prose if p.alignment != "both"]
     if _most(prose, unjustified):
@@ -116,7 +117,7 @@ def check_body_layout(lay: Layout, out: Collector) -> None:
         found = unindented[0].first_line or 0
         out.add("ND30-BODY-INDENT", ERROR, comp, f"{len(unindented)}/{len(prose)} đoạn lùi dòng đầu "
                 f"{found / 567:.2f} cm".replace(".", ","), "lùi đầu dòng 1–1,27 cm", unindented[0].where())
-    spaced = [p for p in prose if not _spacing_ok(p)]
+    spaced = [p for p in prose if not spacing_ok(p)]
     if _most(prose, spaced):
         para = spaced[0]
         out.add("ND30-BODY-SPACING", ERROR, comp, f"{len(spaced)}/{len(prose)} đoạn: {_spacing_text(para)}",
@@ -130,10 +131,15 @@ def _line_lines(para: Para) -> float:
     return para.line_value / 20 / (para.size_for_estimate * 1.15)
 
 
-def _spacing_ok(para: Para) -> bool:
+def line_ok(para: Para) -> bool:
+    """Line spacing from single to 1.5 lines."""
     lines = _line_lines(para)
-    gap = para.space_before + para.space_after
-    return gap >= MIN_SPACE_PT and (0.95 <= lines <= 1.55 or para.line_rule == "atLeast" and lines <= 1.55)
+    return 0.95 <= lines <= 1.55 or para.line_rule == "atLeast" and lines <= 1.55
+
+
+def spacing_ok(para: Para) -> bool:
+    """≥ 6 pt between paragraphs and single to 1.5 line spacing."""
+    return para.space_before + para.space_after >= MIN_SPACE_PT and line_ok(para)
 
 
 def _spacing_text(para: Para) -> str:

@@ -398,8 +398,8 @@ def corpus() -> list[Doc]:
                 continue
             if (number + offset) % 3 == 0 or kind == "Công văn" or (fault in CONG_VAN_ONLY):
                 docs.append(Doc(f"{slug}_fault_{fault}", kind, expected=set(rules) | _extra(kind, fault), **changes))
-    docs.append(Doc("cong_van_fault_vv_left_tabs", foot="tabs", vv_align="left", expected={"ND30-VV-ALIGN"}))
-    docs.append(dataclasses.replace(docs[0], name="cong_van_fault_tcvn3_tabs", legacy=True, foot="tabs",
+    docs.append(Doc("cong_van_tabs_fault_vv_left", foot="tabs", vv_align="left", expected={"ND30-VV-ALIGN"}))
+    docs.append(dataclasses.replace(docs[0], name="cong_van_tabs_fault_tcvn3", legacy=True, foot="tabs",
                                     expected={"ND30-FONT"}))
     for key in LEGAL:
         docs.append(Doc(f"legal_{key}", legal=key, expected={DECLINED}))

@@ -1,0 +1,386 @@
+"""`congvan lint --fix`: repair what can be repaired safely in a .docx — page size and margins, fonts (TCVN3/VNI
+runs converted to Unicode), sizes, bold/italic and alignment per component, body justification, indent and
+spacing, page numbers from page 2, the closing «./.» — keeping the words; then lint the result again.
+
+The document is read into the lint model (its paragraphs keep their XML elements), the elements are changed in
+place and every part is written to a temporary file beside the output, renamed over it at the end (atomic).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from congvan.errors import LayoutFileError
+from congvan.lint.check import decoded_text, lint_docx, read_docx
+from congvan.lint.header_rules import split_agency
+from congvan.lint.locate import MARGINS, Layout, locate
+from congvan.lint.model import NS, R_NS, Finding, Para, Piece, RunFormat, Segment, w_tag
+from congvan.lint.styles import StyleSheet
+from congvan.lint.type_rules import INDENT_TWIPS, MIN_SPACE_PT, line_ok, prose_paragraphs
+from congvan.vn.legacy import legacy_font_encoding
+
+TNR = "Times New Roman"
+A4_TWIPS = (11906, 16838)
+_TEXT_PARTS = ("word/document.xml", "word/styles.xml")
+_HEADER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+_HEADER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
+_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_SECT_AFTER_TITLEPG = ("textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange")
+
+
+@dataclass
+class FixResult:
+    """What `fix_docx` changed (Vietnamese lines) and the errors still there after it."""
+
+    output: Path
+    changes: list[str] = field(default_factory=list)
+    remaining: list[Finding] = field(default_factory=list)
+
+
+# -- properties, in the order the schema wants (Word refuses a file with them out of order) --
+
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+              "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+_RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+              "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
+              "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
+              "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+
+
+def _child(parent: etree._Element, tag: str, order: tuple[str, ...], *, fresh: bool = False) -> etree._Element:
+    """The `tag` child of `parent` (a new empty one when `fresh`), placed where `order` puts it."""
+    for old in parent.findall(f"w:{tag}", NS):
+        if not fresh:
+            return old
+        parent.remove(old)
+    element = etree.Element(w_tag(tag))
+    rank = order.index(tag)
+    later = next((c for c in parent if isinstance(c.tag, str) and etree.QName(c).localname in order
+                  and order.index(etree.QName(c).localname) > rank), None)
+    if later is not None:
+        later.addprevious(element)
+    else:
+        parent.append(element)
+    return element
+
+
+def _rpr(run: etree._Element) -> etree._Element:
+    rpr = run.find("w:rPr", NS)
+    if rpr is None:
+        rpr = etree.Element(w_tag("rPr"))
+        run.insert(0, rpr)
+    return rpr
+
+
+def _ppr(p: etree._Element) -> etree._Element:
+    ppr = p.find("w:pPr", NS)
+    if ppr is None:
+        ppr = etree.Element(w_tag("pPr"))
+        p.insert(0, ppr)
+    return ppr
+
+
+def _set_toggle(run: etree._Element, tag: str, on: bool) -> None:
+    element = _child(_rpr(run), tag, _RPR_ORDER, fresh=True)
+    if not on:
+        element.set(w_tag("val"), "0")
+
+
+def _set_size(run: etree._Element, size: float) -> None:
+    for tag in ("sz", "szCs"):
+        _child(_rpr(run), tag, _RPR_ORDER, fresh=True).set(w_tag("val"), str(int(round(size * 2))))
+
+
+def _set_font(rpr: etree._Element) -> None:
+    fonts = _child(rpr, "rFonts", _RPR_ORDER)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(w_tag(slot), TNR)
+
+
+class _Fixer:
+    """Changes the runs of located components and remembers what it did."""
+
+    def __init__(self) -> None:
+        self.changes: list[str] = []
+
+    def pieces(self, pieces: Iterable[Piece], what: str, *, low: float, high: float,
+               bold: bool | None = None, italic: bool | None = None) -> None:
+        done: set[int] = set()
+        changed = False
+        for piece in pieces:
+            if piece.run is None or id(piece.run) in done or not piece.text.strip():
+                continue
+            done.add(id(piece.run))
+            if not low <= piece.fmt.size <= high:
+                _set_size(piece.run, min(max(piece.fmt.size, low), high))
+                changed = True
+            if bold is not None and piece.fmt.bold != bold:
+                _set_toggle(piece.run, "b", bold)
+                changed = True
+            if italic is not None and piece.fmt.italic != italic:
+                _set_toggle(piece.run, "i", italic)
+                changed = True
+        if changed:
+            self.changes.append(f"{what}: sửa cỡ chữ/kiểu chữ")
+
+    def segs(self, segs: Iterable[Segment], what: str, **kwargs) -> None:
+        self.pieces([p for seg in segs for p in seg.pieces], what, **kwargs)
+
+    def align(self, paras: Iterable[Para], jc: str, what: str) -> None:
+        wrong = [p for p in paras if p.alignment != jc]
+        for para in wrong:
+            _child(_ppr(para.element), "jc", _PPR_ORDER, fresh=True).set(w_tag("val"), jc)
+        if wrong:
+            self.changes.append(f"{what}: căn {'giữa' if jc == 'center' else 'đều hai bên'} ({len(wrong)} đoạn)")
+
+
+# -- the fixes --
+
+
+def _fix_components(lay: Layout, fixer: _Fixer) -> None:
+    qh_size = 12.0
+    if lay.quoc_hieu is not None:
+        sizes = lay.quoc_hieu.seg.sizes()
+        qh_size = sizes[0] if len(sizes) == 1 and sizes[0] in (12, 13) else 12.0
+        fixer.segs([lay.quoc_hieu.seg], "Quốc hiệu", low=qh_size, high=qh_size, bold=True, italic=False)
+    pair = qh_size + 1
+    if lay.tieu_ngu is not None:
+        fixer.segs([lay.tieu_ngu.seg], "Tiêu ngữ", low=pair, high=pair, bold=True, italic=False)
+    if lay.date is not None:
+        fixer.segs([lay.date.seg], "Địa danh, ngày tháng", low=pair, high=pair, bold=False, italic=True)
+    if lay.agency:
+        parent, issuer = split_agency(lay.agency)
+        fixer.segs([ln.seg for ln in parent], "Cơ quan chủ quản", low=12, high=13, bold=False, italic=False)
+        fixer.segs([ln.seg for ln in issuer], "Cơ quan ban hành", low=12, high=13, bold=True, italic=False)
+    if lay.so is not None:
+        fixer.segs([lay.so.seg], "Số, ký hiệu", low=13, high=13, bold=False, italic=False)
+    if lay.vv is not None:
+        fixer.segs([lay.vv.seg] + [p.whole() for p in lay.vv_more], "Trích yếu (V/v)", low=12, high=13,
+                   bold=False, italic=False)
+    if lay.title is not None:
+        fixer.segs([lay.title.seg], "Tên loại", low=13, high=14, bold=True, italic=False)
+        fixer.segs([p.whole() for p in lay.summary], "Trích yếu", low=13, high=14, bold=True)
+    if lay.kinh_gui is not None:
+        fixer.segs([lay.kinh_gui.whole()], "Kính gửi", low=13, high=14, bold=False, italic=False)
+    body = [p for p in lay.body if p.table is None]
+    fixer.segs([p.whole() for p in body], "Nội dung", low=13, high=14)
+    if lay.nn_label is not None:
+        label = [p for p in lay.nn_label.pieces if p.text.strip()][:2]
+        fixer.pieces(label, "«Nơi nhận:»", low=12, high=12, bold=True, italic=True)
+        fixer.segs([seg for _, seg in lay.nn_items], "Các dòng nơi nhận", low=11, high=11)
+    if lay.signature:
+        fixer.segs([ln.seg for ln in lay.signature], "Chữ ký", low=13, high=14, bold=True, italic=False)
+    centred = [x.para for x in (lay.quoc_hieu, lay.tieu_ngu, lay.so, lay.vv, lay.title) if x is not None]
+    fixer.align([p for p in centred + [a.para for a in lay.agency] if p.cell is not None or p is getattr(
+        lay.title, "para", None)], "center", "Phần đầu")
+
+
+def _fix_body_layout(lay: Layout, fixer: _Fixer) -> None:
+    prose = prose_paragraphs(lay)
+    fixer.align(prose, "both", "Nội dung")
+    changed = 0
+    for para in prose:
+        if para.first_line is None or not INDENT_TWIPS[0] <= para.first_line <= INDENT_TWIPS[1]:
+            ind = _child(_ppr(para.element), "ind", _PPR_ORDER)
+            for attr in ("hanging", "hangingChars", "firstLineChars"):
+                ind.attrib.pop(w_tag(attr), None)
+            ind.set(w_tag("firstLine"), "567")
+            changed += 1
+        if para.space_before + para.space_after < MIN_SPACE_PT:
+            _child(_ppr(para.element), "spacing", _PPR_ORDER).set(w_tag("after"), "120")
+            changed += 1
+        if not line_ok(para):
+            spacing = _child(_ppr(para.element), "spacing", _PPR_ORDER)
+            spacing.set(w_tag("line"), "240")
+            spacing.set(w_tag("lineRule"), "auto")
+            changed += 1
+    if changed:
+        fixer.changes.append("Nội dung: lùi đầu dòng 1 cm, cách đoạn 6 pt, cách dòng đơn")
+
+
+def _fix_closing(lay: Layout, fixer: _Fixer) -> None:
+    text_paras = [p for p in lay.body if p.table is None and p.plain and not p.plain.startswith("(")]
+    if not text_paras or text_paras[-1].plain.endswith("./.") or any(p.plain.endswith("./.") for p in lay.body):
+        return
+    last = text_paras[-1]
+    runs = [p.run for p in last.pieces if p.run is not None and p.text.strip()]
+    texts = runs[-1].findall("w:t", NS) if runs else []
+    if not texts:
+        return
+    node = texts[-1]
+    node.text = (node.text or "").rstrip() + ("/." if (node.text or "").rstrip().endswith(".") else "./.")
+    fixer.changes.append(f"Nội dung: thêm «./.» cuối {last.where()}")
+
+
+def _fix_page(root: etree._Element, fixer: _Fixer) -> None:
+    changed = False
+    for sect in root.iter(w_tag("sectPr")):
+        size = sect.find("w:pgSz", NS)
+        if size is not None and (abs(int(size.get(w_tag("w"), "0")) - A4_TWIPS[0]) > 40
+                                 or abs(int(size.get(w_tag("h"), "0")) - A4_TWIPS[1]) > 40):
+            size.set(w_tag("w"), str(A4_TWIPS[0]))
+            size.set(w_tag("h"), str(A4_TWIPS[1]))
+            size.attrib.pop(w_tag("orient"), None)
+            changed = True
+        margins = sect.find("w:pgMar", NS)
+        for attr, _, low, high in MARGINS.values() if margins is not None else ():
+            value = abs(int(float(margins.get(w_tag(attr), "0"))))
+            low_t, high_t = round(low * 1440 / 25.4), round(high * 1440 / 25.4)
+            if not low_t - 12 <= value <= high_t + 12:
+                margins.set(w_tag(attr), str(min(max(value, low_t), high_t)))
+                changed = True
+    if changed:
+        fixer.changes.append("Khổ giấy, lề trang: A4 dọc, lề trên/dưới 20–25 mm, trái 30–35 mm, phải 15–20 mm")
+
+
+def _fix_fonts(parts: dict[str, etree._Element], fixer: _Fixer,
+               sheet_run_format: Callable[[etree._Element], RunFormat]) -> None:
+    count = 0
+    for name, root in parts.items():
+        if name == "word/styles.xml":  # styles quietly: Word's own styles name theme fonts nobody sees
+            for rpr in root.iter(w_tag("rPr")):
+                fonts = rpr.find("w:rFonts", NS)
+                if fonts is not None and any(v != TNR for v in fonts.attrib.values()):
+                    _set_font(rpr)
+            defaults = root.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
+            if defaults is not None and defaults.find("w:rFonts", NS) is None:
+                _set_font(defaults)
+            continue
+        for run in root.iter(w_tag("r")):
+            fmt = sheet_run_format(run)
+            if fmt.font_ascii == TNR and fmt.font_hansi == TNR:
+                continue
+            if legacy_font_encoding(fmt.font_hansi) or legacy_font_encoding(fmt.font_ascii):
+                for node in run.findall("w:t", NS):
+                    node.text = decoded_text(node.text or "", fmt)
+            _set_font(_rpr(run))
+            count += 1
+    if count:
+        fixer.changes.append(f"Phông chữ: Times New Roman ({count} đoạn chữ; chữ TCVN3/VNI chuyển sang Unicode)")
+
+
+def _page_number_header() -> bytes:
+    return (f'<w:hdr xmlns:w="{NS["w"]}"><w:p><w:pPr><w:jc w:val="center"/></w:pPr>'
+            '<w:fldSimple w:instr=" PAGE "><w:r><w:rPr><w:rFonts w:ascii="Times New Roman" '
+            'w:hAnsi="Times New Roman"/><w:sz w:val="28"/></w:rPr><w:t>2</w:t></w:r></w:fldSimple></w:p>'
+            '</w:hdr>').encode()
+
+
+def _fix_page_numbers(root: etree._Element, extra: dict[str, bytes], rels: etree._Element,
+                      types: etree._Element, fixer: _Fixer) -> None:
+    """A new centred PAGE header for every section, an empty first-page header, «different first page» on."""
+    extra["word/header_so_trang.xml"] = _page_number_header()
+    extra["word/header_trang_dau.xml"] = f'<w:hdr xmlns:w="{NS["w"]}"><w:p/></w:hdr>'.encode()
+    ids = {}
+    for target, kind in (("header_so_trang.xml", "default"), ("header_trang_dau.xml", "first")):
+        rid = f"rIdLint{kind.capitalize()}"
+        etree.SubElement(rels, f"{{{_REL_NS}}}Relationship", Id=rid, Type=_HEADER_REL, Target=target)
+        etree.SubElement(types, f"{{{_CT_NS}}}Override", PartName=f"/word/{target}", ContentType=_HEADER_TYPE)
+        ids[kind] = rid
+    for sect in root.iter(w_tag("sectPr")):
+        for ref in sect.findall("w:headerReference", NS):
+            sect.remove(ref)
+        for position, kind in enumerate(("default", "first")):
+            ref = etree.Element(w_tag("headerReference"))
+            ref.set(w_tag("type"), kind)
+            ref.set(f"{{{R_NS}}}id", ids[kind])
+            sect.insert(position, ref)
+        if sect.find("w:titlePg", NS) is None:
+            after = next((c for c in sect if etree.QName(c).localname in _SECT_AFTER_TITLEPG), None)
+            title = etree.Element(w_tag("titlePg"))
+            if after is not None:
+                after.addprevious(title)
+            else:
+                sect.append(title)
+    fixer.changes.append("Số trang: trường PAGE căn giữa ở đầu trang, từ trang 2 (trang 1 không đánh số)")
+
+
+# -- the entry point --
+
+
+def fix_docx(source: Path | str, output: Path | str, *, overwrite: bool = False,
+             forced_type: str | None = None) -> FixResult:
+    """Repair `source` into `output` (atomic write); refuse to write over `source` unless `overwrite`."""
+    source, output = Path(source), Path(output)
+    if output.exists() and output.resolve() == source.resolve() and not overwrite:
+        raise LayoutFileError(f"{output}: là chính tệp gốc; chọn tệp khác bằng -o, hoặc thêm --ghi-de để ghi đè.")
+    before = lint_docx(source, forced_type)
+    if before.declined:
+        raise LayoutFileError(f"{source}: {before.declined}; không sửa. Dùng --type để buộc sửa theo NĐ 30.")
+    model = read_docx(source)
+    lay = locate(model)
+    root = model.paras[0].element.getroottree().getroot() if model.paras else None
+    if root is None:
+        raise LayoutFileError(f"{source}: văn bản không có đoạn nào, không sửa được.")
+    fixer = _Fixer()
+    rules = {f.rule_id for f in before.findings if f.severity == "error"}
+    _fix_components(lay, fixer)
+    _fix_body_layout(lay, fixer)
+    _fix_closing(lay, fixer)
+    _fix_page(root, fixer)
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: etree.fromstring(archive.read(name)) for name in archive.namelist()
+                 if name in _TEXT_PARTS[1:] or name.startswith(("word/header", "word/footer"))
+                 and name.endswith(".xml")}
+        parts["word/document.xml"] = root
+        sheet = _sheet(archive)
+        _fix_fonts(parts, fixer, lambda run: sheet.run_format(run.find("w:rPr", NS), _para_style(run)))
+        extra: dict[str, bytes] = {}
+        rels = etree.fromstring(archive.read("word/_rels/document.xml.rels"))
+        types = etree.fromstring(archive.read("[Content_Types].xml"))
+        if rules & {"ND30-PAGENUM-MISSING", "ND30-PAGENUM-FIRST", "ND30-PAGENUM-ALIGN"}:
+            _fix_page_numbers(root, extra, rels, types, fixer)
+            parts["word/_rels/document.xml.rels"] = rels
+            parts["[Content_Types].xml"] = types
+        _write(archive, output, parts, extra)
+    after = lint_docx(output, forced_type)
+    return FixResult(output, fixer.changes, [f for f in after.findings if f.severity == "error"])
+
+
+def _sheet(archive: zipfile.ZipFile) -> StyleSheet:
+    """The style sheet as it was before any fix (its own parse of the parts)."""
+    names = archive.namelist()
+    styles = etree.fromstring(archive.read("word/styles.xml")) if "word/styles.xml" in names else None
+    theme_name = next((n for n in names if n.startswith("word/theme/")), None)
+    theme = etree.fromstring(archive.read(theme_name)) if theme_name else None
+    return StyleSheet(styles, theme)
+
+
+def _para_style(run: etree._Element) -> str | None:
+    para = next((a for a in run.iterancestors(w_tag("p"))), None)
+    style = para.find("w:pPr/w:pStyle", NS) if para is not None else None
+    return style.get(w_tag("val")) if style is not None else None
+
+
+def _write(archive: zipfile.ZipFile, output: Path, parts: dict[str, etree._Element],
+           extra: dict[str, bytes]) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in archive.infolist():
+                if info.filename in parts:
+                    out.writestr(info, etree.tostring(parts[info.filename], xml_declaration=True,
+                                                      encoding="UTF-8", standalone=True))
+                else:
+                    out.writestr(info, archive.read(info.filename))
+            for name, data in extra.items():
+                out.writestr(name, data)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
