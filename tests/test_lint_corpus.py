@@ -107,7 +107,8 @@ def test_precision_and_recall_on_the_corpus(corpus: Path) -> None:
     assert tp / (tp + fn) >= 0.95, {r: v for r, v in scores.items() if v[2]}
     text = DOCS.read_text(encoding="utf-8")
     block = text.split(TABLE_START)[1].split(TABLE_END)[0].strip()
-    assert block == table(scores, len(list(corpus.glob("*.docx")))), "docs/lint.md: paste the table printed below"
+    want = table(scores, len(list(corpus.glob("*.docx"))))
+    assert block == want, f"docs/lint.md: put this table between the corpus-table markers:\n{want}"
 
 
 # -- false alarms of issue 19 that must be gone --

@@ -37,9 +37,9 @@ from congvan.lint.model import (
     xml_on,
     xml_val,
 )
+from congvan.lint.props import decoded_text, first_line, is_border, spacing
 from congvan.lint.rules import run_rules
 from congvan.lint.styles import StyleSheet
-from congvan.vn.legacy import legacy_font_encoding, legacy_font_is_uppercase, legacy_to_unicode
 
 # -- reading --
 
@@ -177,7 +177,7 @@ class _Reader:
             for el in element.iter()
             if isinstance(el.tag, str)
         )
-        before, after, line, line_rule = _spacing(self.sheet, ppr)
+        before, after, line, line_rule = spacing(self.sheet, ppr)
         line_factor = max(0.8, line / 240) if line_rule == "auto" else 1.0
         page_field, page_field_size = self._page_field(element, style_id)
         if count:
@@ -188,13 +188,13 @@ class _Reader:
             element=element,
             pieces=pieces,
             alignment=jc,
-            border_bottom=_is_border(bottom),
-            border_top=_is_border(top),
+            border_bottom=is_border(bottom),
+            border_top=is_border(top),
             has_drawing=has_drawing,
             size_for_estimate=max(sizes) if sizes else self.sheet.run_format(None, style_id).size,
             line_factor=line_factor,
             space_pt=(before + after) / 20,
-            first_line=_first_line(self.sheet, ppr),
+            first_line=first_line(self.sheet, ppr),
             space_before=before / 20,
             space_after=after / 20,
             line_rule=line_rule,
@@ -313,54 +313,6 @@ class _Reader:
             top_tables=top_tables,
             explicit_page_breaks=self.page_breaks,
         )
-
-
-def decoded_text(text: str, fmt: RunFormat) -> str:
-    """Text of a run typed in a TCVN3/VNI font, converted to Unicode (`.VnTimeH` shows capitals)."""
-    font = fmt.font_hansi if legacy_font_encoding(fmt.font_hansi) else fmt.font_ascii
-    encoding = legacy_font_encoding(font)
-    if encoding is None:
-        return text
-    return legacy_to_unicode(text, encoding, uppercase=legacy_font_is_uppercase(font))
-
-
-def _twips(element: etree._Element | None, attr: str) -> int | None:
-    value = xml_val(element, attr)
-    try:
-        return int(float(value)) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _spacing(sheet: StyleSheet, ppr: etree._Element | None) -> tuple[int, int, int, str]:
-    """Effective (before, after, line, lineRule), each from the first level that sets it (twips; line in
-    240ths of a line when the rule is auto)."""
-    found: dict[str, int] = {}
-    rule = "auto"
-    for level in sheet.ppr_levels(ppr):
-        spacing = level.find("w:spacing", NS)
-        for attr in ("before", "after", "line"):
-            value = _twips(spacing, attr)
-            if attr not in found and value is not None:
-                found[attr] = value
-                if attr == "line":
-                    rule = xml_val(spacing, "lineRule") or "auto"
-    return found.get("before", 0), found.get("after", 0), found.get("line", 240), rule
-
-
-def _first_line(sheet: StyleSheet, ppr: etree._Element | None) -> int | None:
-    """First-line indent in twips (a hanging indent is negative), None when no level sets it."""
-    ind = sheet.para_property(ppr, "w:ind")
-    if ind is None:
-        return None
-    hanging = _twips(ind, "hanging")
-    return -hanging if hanging else _twips(ind, "firstLine")
-
-
-def _is_border(element: etree._Element | None) -> bool:
-    if element is None:
-        return False
-    return (element.get(w_tag("val")) or "nil") not in ("nil", "none")
 
 
 def read_docx(path: Path | str) -> DocModel:

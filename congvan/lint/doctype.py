@@ -15,7 +15,9 @@ CONG_VAN = "Công văn"
 # Types of văn bản quy phạm pháp luật that NĐ 30 never covers (Luật Ban hành văn bản QPPL governs them).
 LEGAL_TITLES = ("Luật", "Bộ luật", "Pháp lệnh", "Lệnh", "Nghị định", "Thông tư", "Thông tư liên tịch",
                 "Nghị quyết liên tịch")
-LEGAL_NUMBER = re.compile(r"(?:^|\s)(?:luật\s+)?số\s*:?\s*\d*/(?:19|20)\d\d/", re.IGNORECASE)
+# The number line of a legal document: «Số: 12/2023/QĐ-UBND», «Luật số: 59/2020/QH14» (a line of its own, so a
+# trích yếu citing «Thông tư số 01/2011/TT-BNV» is not one).
+LEGAL_NUMBER = re.compile(r"^\s*(?:luật\s+|pháp lệnh\s+)?số\s*:?\s*\d*/(?:19|20)\d\d/", re.IGNORECASE | re.MULTILINE)
 _BY_KEY = {fold(name): name for name in TYPES}
 _LEGAL_KEYS = {fold(name): name for name in LEGAL_TITLES}
 _BY_ABBREVIATION = {abbr: name for name, abbr in TYPE_ABBREVIATIONS.items() if name not in COPY_FORMS}

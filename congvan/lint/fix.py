@@ -18,22 +18,28 @@ from pathlib import Path
 from lxml import etree
 
 from congvan.errors import LayoutFileError
-from congvan.lint.check import decoded_text, lint_docx, read_docx
+from congvan.lint.check import lint_docx, read_docx
+from congvan.lint.docx_edit import (
+    PPR_ORDER,
+    TNR,
+    add_page_numbers,
+    child,
+    ppr_of,
+    rpr_of,
+    set_font,
+    set_size,
+    set_toggle,
+)
 from congvan.lint.header_rules import split_agency
 from congvan.lint.locate import MARGINS, Layout, locate
-from congvan.lint.model import NS, R_NS, Finding, Para, Piece, RunFormat, Segment, w_tag
+from congvan.lint.model import NS, Finding, Para, Piece, RunFormat, Segment, w_tag
+from congvan.lint.props import decoded_text
 from congvan.lint.styles import StyleSheet
 from congvan.lint.type_rules import INDENT_TWIPS, MIN_SPACE_PT, line_ok, prose_paragraphs
 from congvan.vn.legacy import legacy_font_encoding
 
-TNR = "Times New Roman"
 A4_TWIPS = (11906, 16838)
 _TEXT_PARTS = ("word/document.xml", "word/styles.xml")
-_HEADER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-_HEADER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
-_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_SECT_AFTER_TITLEPG = ("textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange")
 
 
 @dataclass
@@ -43,71 +49,6 @@ class FixResult:
     output: Path
     changes: list[str] = field(default_factory=list)
     remaining: list[Finding] = field(default_factory=list)
-
-
-# -- properties, in the order the schema wants (Word refuses a file with them out of order) --
-
-_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
-              "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
-_RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
-              "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
-              "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
-              "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
-
-
-def _child(parent: etree._Element, tag: str, order: tuple[str, ...], *, fresh: bool = False) -> etree._Element:
-    """The `tag` child of `parent` (a new empty one when `fresh`), placed where `order` puts it."""
-    for old in parent.findall(f"w:{tag}", NS):
-        if not fresh:
-            return old
-        parent.remove(old)
-    element = etree.Element(w_tag(tag))
-    rank = order.index(tag)
-    later = next((c for c in parent if isinstance(c.tag, str) and etree.QName(c).localname in order
-                  and order.index(etree.QName(c).localname) > rank), None)
-    if later is not None:
-        later.addprevious(element)
-    else:
-        parent.append(element)
-    return element
-
-
-def _rpr(run: etree._Element) -> etree._Element:
-    rpr = run.find("w:rPr", NS)
-    if rpr is None:
-        rpr = etree.Element(w_tag("rPr"))
-        run.insert(0, rpr)
-    return rpr
-
-
-def _ppr(p: etree._Element) -> etree._Element:
-    ppr = p.find("w:pPr", NS)
-    if ppr is None:
-        ppr = etree.Element(w_tag("pPr"))
-        p.insert(0, ppr)
-    return ppr
-
-
-def _set_toggle(run: etree._Element, tag: str, on: bool) -> None:
-    element = _child(_rpr(run), tag, _RPR_ORDER, fresh=True)
-    if not on:
-        element.set(w_tag("val"), "0")
-
-
-def _set_size(run: etree._Element, size: float) -> None:
-    for tag in ("sz", "szCs"):
-        _child(_rpr(run), tag, _RPR_ORDER, fresh=True).set(w_tag("val"), str(int(round(size * 2))))
-
-
-def _set_font(rpr: etree._Element) -> None:
-    fonts = _child(rpr, "rFonts", _RPR_ORDER)
-    for attr in list(fonts.attrib):
-        del fonts.attrib[attr]
-    for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
-        fonts.set(w_tag(slot), TNR)
 
 
 class _Fixer:
@@ -125,13 +66,13 @@ class _Fixer:
                 continue
             done.add(id(piece.run))
             if not low <= piece.fmt.size <= high:
-                _set_size(piece.run, min(max(piece.fmt.size, low), high))
+                set_size(piece.run, min(max(piece.fmt.size, low), high))
                 changed = True
             if bold is not None and piece.fmt.bold != bold:
-                _set_toggle(piece.run, "b", bold)
+                set_toggle(piece.run, "b", bold)
                 changed = True
             if italic is not None and piece.fmt.italic != italic:
-                _set_toggle(piece.run, "i", italic)
+                set_toggle(piece.run, "i", italic)
                 changed = True
         if changed:
             self.changes.append(f"{what}: sửa cỡ chữ/kiểu chữ")
@@ -142,7 +83,7 @@ class _Fixer:
     def align(self, paras: Iterable[Para], jc: str, what: str) -> None:
         wrong = [p for p in paras if p.alignment != jc]
         for para in wrong:
-            _child(_ppr(para.element), "jc", _PPR_ORDER, fresh=True).set(w_tag("val"), jc)
+            child(ppr_of(para.element), "jc", PPR_ORDER, fresh=True).set(w_tag("val"), jc)
         if wrong:
             self.changes.append(f"{what}: căn {'giữa' if jc == 'center' else 'đều hai bên'} ({len(wrong)} đoạn)")
 
@@ -194,16 +135,16 @@ def _fix_body_layout(lay: Layout, fixer: _Fixer) -> None:
     changed = 0
     for para in prose:
         if para.first_line is None or not INDENT_TWIPS[0] <= para.first_line <= INDENT_TWIPS[1]:
-            ind = _child(_ppr(para.element), "ind", _PPR_ORDER)
+            ind = child(ppr_of(para.element), "ind", PPR_ORDER)
             for attr in ("hanging", "hangingChars", "firstLineChars"):
                 ind.attrib.pop(w_tag(attr), None)
             ind.set(w_tag("firstLine"), "567")
             changed += 1
         if para.space_before + para.space_after < MIN_SPACE_PT:
-            _child(_ppr(para.element), "spacing", _PPR_ORDER).set(w_tag("after"), "120")
+            child(ppr_of(para.element), "spacing", PPR_ORDER).set(w_tag("after"), "120")
             changed += 1
         if not line_ok(para):
-            spacing = _child(_ppr(para.element), "spacing", _PPR_ORDER)
+            spacing = child(ppr_of(para.element), "spacing", PPR_ORDER)
             spacing.set(w_tag("line"), "240")
             spacing.set(w_tag("lineRule"), "auto")
             changed += 1
@@ -254,10 +195,10 @@ def _fix_fonts(parts: dict[str, etree._Element], fixer: _Fixer,
             for rpr in root.iter(w_tag("rPr")):
                 fonts = rpr.find("w:rFonts", NS)
                 if fonts is not None and any(v != TNR for v in fonts.attrib.values()):
-                    _set_font(rpr)
+                    set_font(rpr)
             defaults = root.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
             if defaults is not None and defaults.find("w:rFonts", NS) is None:
-                _set_font(defaults)
+                set_font(defaults)
             continue
         for run in root.iter(w_tag("r")):
             fmt = sheet_run_format(run)
@@ -266,46 +207,10 @@ def _fix_fonts(parts: dict[str, etree._Element], fixer: _Fixer,
             if legacy_font_encoding(fmt.font_hansi) or legacy_font_encoding(fmt.font_ascii):
                 for node in run.findall("w:t", NS):
                     node.text = decoded_text(node.text or "", fmt)
-            _set_font(_rpr(run))
+            set_font(rpr_of(run))
             count += 1
     if count:
         fixer.changes.append(f"Phông chữ: Times New Roman ({count} đoạn chữ; chữ TCVN3/VNI chuyển sang Unicode)")
-
-
-def _page_number_header() -> bytes:
-    return (f'<w:hdr xmlns:w="{NS["w"]}"><w:p><w:pPr><w:jc w:val="center"/></w:pPr>'
-            '<w:fldSimple w:instr=" PAGE "><w:r><w:rPr><w:rFonts w:ascii="Times New Roman" '
-            'w:hAnsi="Times New Roman"/><w:sz w:val="28"/></w:rPr><w:t>2</w:t></w:r></w:fldSimple></w:p>'
-            '</w:hdr>').encode()
-
-
-def _fix_page_numbers(root: etree._Element, extra: dict[str, bytes], rels: etree._Element,
-                      types: etree._Element, fixer: _Fixer) -> None:
-    """A new centred PAGE header for every section, an empty first-page header, «different first page» on."""
-    extra["word/header_so_trang.xml"] = _page_number_header()
-    extra["word/header_trang_dau.xml"] = f'<w:hdr xmlns:w="{NS["w"]}"><w:p/></w:hdr>'.encode()
-    ids = {}
-    for target, kind in (("header_so_trang.xml", "default"), ("header_trang_dau.xml", "first")):
-        rid = f"rIdLint{kind.capitalize()}"
-        etree.SubElement(rels, f"{{{_REL_NS}}}Relationship", Id=rid, Type=_HEADER_REL, Target=target)
-        etree.SubElement(types, f"{{{_CT_NS}}}Override", PartName=f"/word/{target}", ContentType=_HEADER_TYPE)
-        ids[kind] = rid
-    for sect in root.iter(w_tag("sectPr")):
-        for ref in sect.findall("w:headerReference", NS):
-            sect.remove(ref)
-        for position, kind in enumerate(("default", "first")):
-            ref = etree.Element(w_tag("headerReference"))
-            ref.set(w_tag("type"), kind)
-            ref.set(f"{{{R_NS}}}id", ids[kind])
-            sect.insert(position, ref)
-        if sect.find("w:titlePg", NS) is None:
-            after = next((c for c in sect if etree.QName(c).localname in _SECT_AFTER_TITLEPG), None)
-            title = etree.Element(w_tag("titlePg"))
-            if after is not None:
-                after.addprevious(title)
-            else:
-                sect.append(title)
-    fixer.changes.append("Số trang: trường PAGE căn giữa ở đầu trang, từ trang 2 (trang 1 không đánh số)")
 
 
 # -- the entry point --
@@ -342,7 +247,8 @@ def fix_docx(source: Path | str, output: Path | str, *, overwrite: bool = False,
         rels = etree.fromstring(archive.read("word/_rels/document.xml.rels"))
         types = etree.fromstring(archive.read("[Content_Types].xml"))
         if rules & {"ND30-PAGENUM-MISSING", "ND30-PAGENUM-FIRST", "ND30-PAGENUM-ALIGN"}:
-            _fix_page_numbers(root, extra, rels, types, fixer)
+            add_page_numbers(root, extra, rels, types)
+            fixer.changes.append("Số trang: trường PAGE căn giữa ở đầu trang, từ trang 2 (trang 1 không đánh số)")
             parts["word/_rels/document.xml.rels"] = rels
             parts["[Content_Types].xml"] = types
         _write(archive, output, parts, extra)

@@ -104,6 +104,7 @@ class Doc:
     vv_align: str = "center"
     title_size: float = 14
     summary_bold: bool = True
+    summary: str = ""  # a trích yếu of its own (default: the type's in TITLES)
     sign: list[str] | None = None
     signing_note: bool = False
     nn_colon_plain: bool = False
@@ -153,6 +154,8 @@ def _rule(container, doc: Doc, after, kind: str, length_mm: float, width_mm: flo
 
 def _header(d: Document, doc: Doc, so: str) -> None:
     title, summary, _ = TITLES[doc.kind]
+    if doc.summary:  # a công văn's trích yếu is «V/v …»
+        summary = doc.summary.replace("Về việc", "V/v", 1) if doc.kind == "Công văn" else doc.summary
     next_row = "next_row" in (doc.agency_rule, doc.tn_rule)
     table = d.add_table(rows=3 if next_row else 1, cols=2)
     fx.borderless(table)
@@ -351,6 +354,7 @@ CLEAN_LAYOUTS: dict[str, dict] = {  # false-alarm patterns of the issue: every o
     "quoted_body": {"quoted": True},
     "foot_tabs": {"foot": "tabs"},
     "vbdt": {"vbdt": True},
+    "cites_law": {"summary": "Về việc triển khai Thông tư số 01/2011/TT-BNV của Bộ Nội vụ"},  # not a legal document
 }
 FAULTS: dict[str, tuple[dict, set[str]]] = {  # name -> (changes, rule ids lint must report)
     "letter_paper": ({"page_mm": (215.9, 279.4)}, {"ND30-PAPER-SIZE"}),
