@@ -94,7 +94,7 @@ def test_corpus_covers_types_and_patterns(corpus: Path) -> None:
     docs = corpus_maker.corpus()
     assert len(docs) >= 40
     assert len({d.kind for d in docs if not d.legal}) >= 6
-    for pattern in [*corpus_maker.CLEAN_LAYOUTS, *corpus_maker.FAULTS]:
+    for pattern in [*corpus_maker.CLEAN_LAYOUTS, *corpus_maker.FAULTS, "qd_no_dieu", "qd_nhu_dieu"]:
         if pattern:
             assert sum(d.name.endswith(pattern) for d in docs) >= 2, pattern
     assert sum(bool(d.legal) for d in docs) >= 4
@@ -182,6 +182,8 @@ def test_nhu_tren_vbdt_is_accepted(corpus: Path, name: str) -> None:
     ("cong_van_fault_body_left", {"ND30-BODY-ALIGN"}),
     ("giay_moi_fault_body_no_indent", {"ND30-BODY-INDENT"}),
     ("ke_hoach_fault_body_spacing", {"ND30-BODY-SPACING"}),
+    ("quyet_dinh_table_fault_qd_no_dieu", {"ND30-QD-DIEU"}),
+    ("quyet_dinh_tabs_fault_qd_nhu_dieu", {"ND30-QD-DIEU"}),
 ])
 def test_missed_fault_is_now_found_alone(corpus: Path, fault: str, rules: set[str]) -> None:
     assert _errors(corpus / f"{fault}.docx") == rules
@@ -201,6 +203,7 @@ def test_type_detection_sources() -> None:
     assert detect("THÔNG BÁO", False, "Số: 05/TB-SNV", "").name == "Thông báo"
     assert detect(None, True, "Số: 05/SNV-CCHC", "").source == "V/v"
     assert detect(None, False, "Số: 05/KH-SNV", "").name == "Kế hoạch"
+    assert detect(None, False, "Số: 05/UBND-KH", "").name == "Công văn"  # KH: the Phòng Kế hoạch, not the type
     assert detect("QUYẾT ĐỊNH", False, "Số: 12/2023/QĐ-UBND", "Số: 12/2023/QĐ-UBND").legal
     assert not detect(None, True, "Số: 05/2026/SNV", "Số: 05/2026/SNV").legal  # a công văn: SO-YEAR, not declined
 

@@ -65,8 +65,9 @@ def detect(title: str | None, has_vv: bool, number: str | None, header_text: str
         return DocType(named, "tên loại", f"«{named}» là văn bản quy phạm pháp luật")
     if named is None and has_vv:
         return DocType(CONG_VAN, "V/v")
-    symbol = (number or "").partition("/")[2]
-    by_symbol = next((_BY_ABBREVIATION[g] for g in re.split(r"[-/]", symbol) if g in _BY_ABBREVIATION), None)
+    # a typed document's symbol starts with its type (05/KH-SNV); a công văn's starts with the body (05/UBND-KH)
+    first_group = re.split(r"[-/]", (number or "").partition("/")[2].strip())[0]
+    by_symbol = _BY_ABBREVIATION.get(first_group)
     name, source = (named, "tên loại") if named else ((by_symbol, "ký hiệu") if by_symbol else (CONG_VAN, "mặc định"))
     if name != CONG_VAN and LEGAL_NUMBER.search(header_text):
         return DocType(name, source, "số, ký hiệu có năm ban hành (văn bản quy phạm pháp luật)")

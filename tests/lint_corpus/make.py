@@ -119,6 +119,8 @@ class Doc:
     line: float = 1.0
     closing: bool = True
     page_numbers: bool = True
+    articles: bool = True  # a quyết định's body in «Điều N.» articles
+    nhu_dieu: int = 3  # the article «- Như Điều N;» names
     expected: set[str] = field(default_factory=set)
 
 
@@ -216,7 +218,8 @@ def _body(d: Document, doc: Doc) -> None:
                            "tác văn thư;", italic=True)
         _body_para(d, doc, "Theo đề nghị của Chánh Văn phòng Sở.", italic=True)
         _line(d, doc, "QUYẾT ĐỊNH:", 14, bold=True)
-        texts = [("Điều 1. ", PROSE[1]), ("Điều 2. ", PROSE[2]), ("Điều 3. ", PROSE[3])]
+        heads = ["Điều 1. ", "Điều 2. ", "Điều 3. "] if doc.articles else ["1. ", "2. ", "3. "]
+        texts = list(zip(heads, PROSE[1:4], strict=True))
     elif doc.kind == "Giấy mời":
         texts = [("", "Sở Nội vụ trân trọng kính mời: Lãnh đạo Ủy ban nhân dân các xã, phường."), ("", PROSE[0]),
                  ("", PROSE[1]), ("", "Thời gian: 08 giờ 00, ngày 10 tháng 12 năm 2026."), ("", PROSE[5])]
@@ -241,7 +244,7 @@ def _sign_lines(doc: Doc) -> list[str]:
 
 
 def _nn_items(doc: Doc) -> list[str]:
-    first = "- Như Điều 3;" if doc.kind == "Quyết định" else (
+    first = f"- Như Điều {doc.nhu_dieu};" if doc.kind == "Quyết định" else (
         "- Như trên (VBĐT);" if doc.vbdt else "- Như trên;")
     if doc.kind not in ("Công văn", "Tờ trình", "Quyết định"):
         first = "- UBND các xã, phường;"
@@ -405,6 +408,11 @@ def corpus() -> list[Doc]:
     docs.append(Doc("cong_van_tabs_fault_vv_left", foot="tabs", vv_align="left", expected={"ND30-VV-ALIGN"}))
     docs.append(dataclasses.replace(docs[0], name="cong_van_tabs_fault_tcvn3", legacy=True, foot="tabs",
                                     expected={"ND30-FONT"}))
+    for foot in ("table", "tabs"):  # quyết định: articles, and «Như Điều N» naming one that exists
+        docs.append(Doc(f"quyet_dinh_{foot}_fault_qd_no_dieu", "Quyết định", foot=foot, articles=False,
+                        expected={"ND30-QD-DIEU"}))
+        docs.append(Doc(f"quyet_dinh_{foot}_fault_qd_nhu_dieu", "Quyết định", foot=foot, nhu_dieu=4,
+                        expected={"ND30-QD-DIEU"}))
     for key in LEGAL:
         docs.append(Doc(f"legal_{key}", legal=key, expected={DECLINED}))
     return docs
