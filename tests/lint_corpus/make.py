@@ -21,7 +21,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Mm, Pt
 
-from congvan.vn.legacy_tables import TCVN3_TABLE
+from congvan.vn.legacy_tables import TCVN3_TABLE, VNI_PAIRS, VNI_SINGLE
 
 _SPEC = importlib.util.spec_from_file_location(
     "layout_fixtures", Path(__file__).resolve().parent.parent / "fixtures" / "layout" / "make_fixtures.py")
@@ -32,11 +32,22 @@ _SPEC.loader.exec_module(fx)
 
 DECLINED = "DECLINED"
 _TO_TCVN3 = {char: chr(code) for code, char in TCVN3_TABLE.items() if len(char) == 1 and char.islower()}
+_TO_VNI = {**{letter: base + modifier for (base, modifier), letter in VNI_PAIRS.items()},
+           **{letter: code for code, letter in VNI_SINGLE.items()}}
 
 
 def to_tcvn3(text: str) -> str:
     """Text as typed in a TCVN3 capitals font (.VnTimeH): lower-case codes that the font shows as capitals."""
     return "".join(_TO_TCVN3.get(ch, ch) for ch in unicodedata.normalize("NFC", text.lower()))
+
+
+def to_vni(text: str) -> str:
+    """Text as typed in a VNI-Windows font: a base letter and a modifier byte, the base giving the case."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        code = _TO_VNI.get(ch.lower())
+        out.append(ch if code is None else (code[0].upper() + code[1:] if ch.isupper() else code))
+    return "".join(out)
 
 
 # -- the documents' words --
@@ -95,6 +106,7 @@ class Doc:
     tn_rule: str = "border"
     foot: str = "table"  # table | tabs
     legacy: bool = False  # header and signature lines typed in TCVN3 with .VnTimeH
+    vni: bool = False  # body typed in VNI-Times
     page_mm: tuple[float, float] = (210, 297)
     margins: dict[str, float] = field(default_factory=lambda: {"top": 20, "bottom": 20, "left": 30, "right": 15})
     size: float | None = None  # every run at this size (web copy)
@@ -200,10 +212,11 @@ def _body_para(d: Document, doc: Doc, text: str, *, italic: bool = False, bold_h
     pf.first_line_indent = Mm(doc.indent_mm)
     pf.space_after = Pt(doc.space_after)
     pf.line_spacing = doc.line
-    font = None if doc.body_font == "Times New Roman" else doc.body_font
+    font = "VNI-Times" if doc.vni else (None if doc.body_font == "Times New Roman" else doc.body_font)
+    typed = to_vni if doc.vni else str
     if bold_head:
-        fx.run(p, bold_head, size=_fmt_size(doc, 14), bold=True, font=font)
-    fx.run(p, text, size=_fmt_size(doc, 14), italic=italic, font=font)
+        fx.run(p, typed(bold_head), size=_fmt_size(doc, 14), bold=True, font=font)
+    fx.run(p, typed(text), size=_fmt_size(doc, 14), italic=italic, font=font)
     return p
 
 
@@ -229,7 +242,7 @@ def _body(d: Document, doc: Doc) -> None:
         texts[2:2] = [("", q) for q in QUOTED]
     for number, (head, text) in enumerate(texts, start=1):
         last = number == len(texts)
-        text = text + ("./." if last and doc.closing else "")
+        text = text.rstrip(".") + "./." if last and doc.closing else text
         p = _body_para(d, doc, text, bold_head=head)
         if first:
             p.paragraph_format.space_before = Pt(12)
@@ -365,6 +378,7 @@ FAULTS: dict[str, tuple[dict, set[str]]] = {  # name -> (changes, rule ids lint 
                 {"ND30-MARGIN-TOP", "ND30-MARGIN-BOTTOM", "ND30-MARGIN-LEFT", "ND30-MARGIN-RIGHT"}),
     "arial_body": ({"body_font": "Arial"}, {"ND30-FONT"}),
     "tcvn3": ({"legacy": True}, {"ND30-FONT"}),
+    "vni": ({"vni": True}, {"ND30-FONT"}),
     "web_10pt": ({"size": 10}, {"ND30-QUOCHIEU-SIZE", "ND30-TIEUNGU-SIZE", "ND30-AGENCY-SIZE", "ND30-SO-SIZE",
                                 "ND30-DATE-SIZE", "ND30-BODY-SIZE", "ND30-NOINHAN-SIZE", "ND30-NOINHAN-ITEM-SIZE",
                                 "ND30-SIGN-SIZE"}),
