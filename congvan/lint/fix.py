@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from congvan.errors import LayoutFileError
-from congvan.lint.check import lint_docx, read_docx
+from congvan.lint.check import LintResult, lint_docx, read_docx
 from congvan.lint.docx_edit import (
     PPR_ORDER,
     TNR,
@@ -34,6 +34,7 @@ from congvan.lint.header_rules import split_agency
 from congvan.lint.locate import MARGINS, Layout, locate
 from congvan.lint.model import NS, Finding, Para, Piece, RunFormat, Segment, w_tag
 from congvan.lint.props import decoded_text
+from congvan.lint.rules import run_rules
 from congvan.lint.styles import StyleSheet
 from congvan.lint.type_rules import INDENT_TWIPS, MIN_SPACE_PT, line_ok, prose_paragraphs
 from congvan.vn.legacy import legacy_font_encoding
@@ -222,10 +223,10 @@ def fix_docx(source: Path | str, output: Path | str, *, overwrite: bool = False,
     source, output = Path(source), Path(output)
     if output.exists() and output.resolve() == source.resolve() and not overwrite:
         raise LayoutFileError(f"{output}: là chính tệp gốc; chọn tệp khác bằng -o, hoặc thêm --ghi-de để ghi đè.")
-    before = lint_docx(source, forced_type)
+    model = read_docx(source)
+    before = LintResult(*run_rules(model, forced_type))
     if before.declined:
         raise LayoutFileError(f"{source}: {before.declined}; không sửa. Dùng --type để buộc sửa theo NĐ 30.")
-    model = read_docx(source)
     lay = locate(model)
     root = model.paras[0].element.getroottree().getroot() if model.paras else None
     if root is None:
