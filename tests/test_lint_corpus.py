@@ -7,6 +7,7 @@ from __future__ import annotations
 import collections
 import functools
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from congvan.cli import cli
 from congvan.errors import LayoutFileError
 from congvan.lint.check import LintResult, lint_docx, read_docx
 from congvan.lint.doctype import TYPES, detect, title_type
-from congvan.lint.fix import fix_docx
+from congvan.lint.fix import FIXABLE_RULES, fix_docx
 from congvan.models import NO_ABBREVIATION, TYPE_ABBREVIATIONS
 
 _SPEC = importlib.util.spec_from_file_location("lint_corpus", Path(__file__).parent / "lint_corpus" / "make.py")
@@ -27,15 +28,8 @@ sys.modules[_SPEC.name] = corpus_maker
 _SPEC.loader.exec_module(corpus_maker)
 
 DOCS = Path(__file__).parent.parent / "docs" / "lint.md"
+FIXTURES = Path(__file__).parent / "fixtures" / "layout"
 TABLE_START, TABLE_END = "<!-- corpus-table -->", "<!-- /corpus-table -->"
-FIXABLE = {  # rule ids lint --fix repairs
-    "ND30-PAPER-SIZE", "ND30-MARGIN-TOP", "ND30-MARGIN-BOTTOM", "ND30-MARGIN-LEFT", "ND30-MARGIN-RIGHT", "ND30-FONT",
-    "ND30-QUOCHIEU-SIZE", "ND30-TIEUNGU-SIZE", "ND30-AGENCY-SIZE", "ND30-SO-SIZE", "ND30-DATE-SIZE", "ND30-VV-SIZE",
-    "ND30-KINHGUI-STYLE", "ND30-BODY-SIZE", "ND30-NOINHAN-SIZE", "ND30-NOINHAN-STYLE", "ND30-NOINHAN-ITEM-SIZE",
-    "ND30-SIGN-SIZE", "ND30-TITLE-SIZE", "ND30-TITLE-SUMMARY-SIZE", "ND30-TITLE-SUMMARY-BOLD", "ND30-AGENCY-ALIGN",
-    "ND30-SO-ALIGN", "ND30-VV-ALIGN", "ND30-BODY-ALIGN", "ND30-BODY-INDENT", "ND30-BODY-SPACING", "ND30-CLOSING",
-    "ND30-PAGENUM-MISSING",
-}
 
 
 @pytest.fixture(scope="module")
@@ -248,11 +242,11 @@ def test_fix_turns_every_fixable_fault_clean_keeping_the_text(corpus: Path, tmp_
         added = [b for a, b in zip(before, after, strict=True) if a != b]
         assert all(b.endswith("./.") for b in added) and len(added) <= 1, docx.name
         assert bool(added) == ("ND30-CLOSING" in expected), docx.name
-        if expected <= FIXABLE:
+        if expected <= FIXABLE_RULES:
             assert result.remaining == [], (docx.name, result.changes)  # fix_docx lints its output
             fixed += 1
         else:
-            assert {f.rule_id for f in result.remaining} == expected - FIXABLE, docx.name
+            assert {f.rule_id for f in result.remaining} == expected - FIXABLE_RULES, docx.name
     assert fixed >= 30
 
 
@@ -281,3 +275,15 @@ def test_fix_declines_a_legal_document(corpus: Path, tmp_path: Path) -> None:
     with pytest.raises(LayoutFileError, match="ngoài phạm vi NĐ30"):
         fix_docx(corpus / "legal_luat.docx", tmp_path / "luat.docx")
     assert not (tmp_path / "luat.docx").exists()
+
+
+def test_fix_on_the_one_fault_fixtures_repairs_exactly_the_fixable_rules(tmp_path: Path) -> None:
+    manifest = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
+    for name, rule in manifest["faults"].items():
+        remaining = {f.rule_id for f in fix_docx(FIXTURES / name, tmp_path / name).remaining}
+        assert remaining == (set() if rule in FIXABLE_RULES else {rule}), name
+
+
+def test_docs_list_every_fixable_rule() -> None:
+    section = DOCS.read_text(encoding="utf-8").split("## `congvan lint --fix`")[1].split("## ")[0]
+    assert [r for r in sorted(FIXABLE_RULES) if r not in section] == []

@@ -31,7 +31,7 @@ from congvan.lint.docx_edit import (
     set_toggle,
 )
 from congvan.lint.header_rules import split_agency
-from congvan.lint.locate import MARGINS, Layout, locate
+from congvan.lint.locate import MARGINS, Layout, locate, sizes_text
 from congvan.lint.model import NS, Finding, Para, Piece, RunFormat, Segment, w_tag
 from congvan.lint.props import decoded_text
 from congvan.lint.rules import run_rules
@@ -41,6 +41,18 @@ from congvan.vn.legacy import legacy_font_encoding
 
 A4_TWIPS = (11906, 16838)
 _TEXT_PARTS = ("word/document.xml", "word/styles.xml")
+
+
+FIXABLE_RULES = frozenset({  # the rule ids whose findings fix_docx repairs (docs/lint.md lists them)
+    "ND30-PAPER-SIZE", "ND30-PAPER-ORIENT", "ND30-MARGIN-TOP", "ND30-MARGIN-BOTTOM", "ND30-MARGIN-LEFT",
+    "ND30-MARGIN-RIGHT", "ND30-FONT", "ND30-SIZE-PAIRING", "ND30-QUOCHIEU-SIZE", "ND30-QUOCHIEU-STYLE",
+    "ND30-TIEUNGU-SIZE", "ND30-TIEUNGU-STYLE", "ND30-AGENCY-SIZE", "ND30-AGENCY-BOLD", "ND30-AGENCY-PARENT-BOLD",
+    "ND30-AGENCY-ALIGN", "ND30-SO-SIZE", "ND30-SO-ALIGN", "ND30-DATE-SIZE", "ND30-DATE-STYLE", "ND30-VV-SIZE",
+    "ND30-VV-ALIGN", "ND30-TITLE-SIZE", "ND30-TITLE-SUMMARY-SIZE", "ND30-TITLE-SUMMARY-BOLD", "ND30-KINHGUI-STYLE",
+    "ND30-BODY-SIZE", "ND30-BODY-ALIGN", "ND30-BODY-INDENT", "ND30-BODY-SPACING", "ND30-CLOSING",
+    "ND30-NOINHAN-SIZE", "ND30-NOINHAN-STYLE", "ND30-NOINHAN-ITEM-SIZE", "ND30-SIGN-SIZE", "ND30-SIGN-NAME-BOLD",
+    "ND30-PAGENUM-MISSING", "ND30-PAGENUM-FIRST", "ND30-PAGENUM-ALIGN",
+})
 
 
 @dataclass
@@ -61,22 +73,23 @@ class _Fixer:
     def pieces(self, pieces: Iterable[Piece], what: str, *, low: float, high: float,
                bold: bool | None = None, italic: bool | None = None) -> None:
         done: set[int] = set()
-        changed = False
+        sizes: set[float] = set()
+        styles: set[str] = set()
         for piece in pieces:
             if piece.run is None or id(piece.run) in done or not piece.text.strip():
                 continue
             done.add(id(piece.run))
             if not low <= piece.fmt.size <= high:
-                set_size(piece.run, min(max(piece.fmt.size, low), high))
-                changed = True
-            if bold is not None and piece.fmt.bold != bold:
-                set_toggle(piece.run, "b", bold)
-                changed = True
-            if italic is not None and piece.fmt.italic != italic:
-                set_toggle(piece.run, "i", italic)
-                changed = True
-        if changed:
-            self.changes.append(f"{what}: sửa cỡ chữ/kiểu chữ")
+                size = min(max(piece.fmt.size, low), high)
+                set_size(piece.run, size)
+                sizes.add(size)
+            for tag, want, word in (("b", bold, "đậm"), ("i", italic, "nghiêng")):
+                if want is not None and getattr(piece.fmt, "bold" if tag == "b" else "italic") != want:
+                    set_toggle(piece.run, tag, want)
+                    styles.add(word if want else f"bỏ {word}")
+        done_text = [f"cỡ chữ {sizes_text(sorted(sizes))}"] if sizes else []
+        if done_text or styles:
+            self.changes.append(f"{what}: " + ", ".join(done_text + sorted(styles)))
 
     def segs(self, segs: Iterable[Segment], what: str, **kwargs) -> None:
         self.pieces([p for seg in segs for p in seg.pieces], what, **kwargs)
@@ -167,19 +180,23 @@ def _fix_closing(lay: Layout, fixer: _Fixer) -> None:
     fixer.changes.append(f"Nội dung: thêm «./.» cuối {last.where()}")
 
 
-def _fix_page(root: etree._Element, fixer: _Fixer) -> None:
+def _fix_page(root: etree._Element, fixer: _Fixer, portrait: bool) -> None:
+    """A4 and margins in range; an A4 landscape section turns portrait only when `portrait` (no data table)."""
     changed = False
     for sect in root.iter(w_tag("sectPr")):
         size = sect.find("w:pgSz", NS)
-        if size is not None and (abs(int(size.get(w_tag("w"), "0")) - A4_TWIPS[0]) > 40
-                                 or abs(int(size.get(w_tag("h"), "0")) - A4_TWIPS[1]) > 40):
+        found = (int(size.get(w_tag("w"), "0")), int(size.get(w_tag("h"), "0"))) if size is not None else A4_TWIPS
+        a4 = [all(abs(a - b) <= 40 for a, b in zip(found, want, strict=True)) for want in (A4_TWIPS, A4_TWIPS[::-1])]
+        if size is not None and not a4[0] and (portrait or not a4[1]):
             size.set(w_tag("w"), str(A4_TWIPS[0]))
             size.set(w_tag("h"), str(A4_TWIPS[1]))
             size.attrib.pop(w_tag("orient"), None)
             changed = True
         margins = sect.find("w:pgMar", NS)
         for attr, _, low, high in MARGINS.values() if margins is not None else ():
-            value = abs(int(float(margins.get(w_tag(attr), "0"))))
+            if margins.get(w_tag(attr)) is None:
+                continue
+            value = abs(int(float(margins.get(w_tag(attr)))))
             low_t, high_t = round(low * 1440 / 25.4), round(high * 1440 / 25.4)
             if not low_t - 12 <= value <= high_t + 12:
                 margins.set(w_tag(attr), str(min(max(value, low_t), high_t)))
@@ -236,7 +253,7 @@ def fix_docx(source: Path | str, output: Path | str, *, overwrite: bool = False,
     _fix_components(lay, fixer)
     _fix_body_layout(lay, fixer)
     _fix_closing(lay, fixer)
-    _fix_page(root, fixer)
+    _fix_page(root, fixer, portrait="ND30-PAPER-ORIENT" in rules)
     with zipfile.ZipFile(source) as archive:
         parts = {name: etree.fromstring(archive.read(name)) for name in archive.namelist()
                  if name in _TEXT_PARTS[1:] or name.startswith(("word/header", "word/footer"))
