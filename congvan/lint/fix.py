@@ -36,7 +36,7 @@ from congvan.lint.model import NS, Finding, Para, Piece, RunFormat, Segment, w_t
 from congvan.lint.props import decoded_text
 from congvan.lint.rules import run_rules
 from congvan.lint.styles import StyleSheet
-from congvan.lint.type_rules import INDENT_TWIPS, MIN_SPACE_PT, line_ok, prose_paragraphs
+from congvan.lint.type_rules import INDENT_TWIPS, MIN_SPACE_PT, line_ok, prose_paragraphs, quoc_hieu_fits
 from congvan.vn.legacy import legacy_font_encoding
 
 A4_TWIPS = (11906, 16838)
@@ -110,6 +110,8 @@ def _fix_components(lay: Layout, fixer: _Fixer) -> None:
     if lay.quoc_hieu is not None:
         sizes = lay.quoc_hieu.seg.sizes()
         qh_size = sizes[0] if len(sizes) == 1 and sizes[0] in (12, 13) else 12.0
+        if not quoc_hieu_fits(lay, qh_size) and quoc_hieu_fits(lay, 12):
+            qh_size = 12.0  # 12 pt keeps it on one line of its column
         fixer.segs([lay.quoc_hieu.seg], "Quốc hiệu", low=qh_size, high=qh_size, bold=True, italic=False)
     pair = qh_size + 1
     if lay.tieu_ngu is not None:

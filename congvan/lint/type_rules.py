@@ -7,11 +7,25 @@ from __future__ import annotations
 import re
 
 from congvan.lint.doctype import DocType
-from congvan.lint.locate import ERROR, Collector, Layout, Located, has_letters, is_upper, sizes_text
-from congvan.lint.model import Para
+from congvan.lint.locate import (
+    ERROR,
+    QUOC_HIEU,
+    Collector,
+    Layout,
+    Located,
+    has_letters,
+    is_upper,
+    mm_text,
+    pt,
+    sizes_text,
+)
+from congvan.lint.model import NS, Para, w_tag
+from congvan.vn.lines import text_width
 
 INDENT_TWIPS = (567 - 20, 720 + 20)  # 1–1.27 cm, with a little slack for 1.25 cm and rounding
 MIN_SPACE_PT = 6 - 0.5
+CELL_MARGIN = 108  # twips: Word's default left and right cell margin (0,19 cm)
+FIT_SLACK = 20  # twips of measuring error allowed before a line is said not to fit
 PROSE_CHARS = 60  # a body paragraph this long is prose (headings and list lines are left alone)
 _DIEU = re.compile(r"^Điều\s+(\d+)\s*\.")
 _KT = re.compile(r"^(KT|K/T|K\.T)\b")  # a malformed «K/T» is ND30-SIGN-PREFIX's finding, not this one
@@ -71,11 +85,47 @@ def check_header_alignment(doctype: DocType, lay: Layout, out: Collector) -> Non
             out.add("ND30-HEADER-ALIGN", ERROR, name, f"căn {loc.para.alignment}", "căn giữa", loc.where())
 
 
+def column_room(para: Para) -> int | None:
+    """Twips of text room in the table cell holding `para` (its dxa width less the cell margins), None when the
+    paragraph is not in a cell or the width is not given in twips."""
+    if para.cell is None:
+        return None
+    width = para.cell.find("w:tcPr/w:tcW", NS)
+    if width is None or width.get(w_tag("type"), "dxa") != "dxa" or not (width.get(w_tag("w")) or "").isdigit():
+        return None
+    table = para.cell.getparent().getparent() if para.cell.getparent() is not None else None
+    margins = 0
+    for side, default in (("left", CELL_MARGIN), ("right", CELL_MARGIN)):
+        found = table.find(f"w:tblPr/w:tblCellMar/w:{side}", NS) if table is not None else None
+        value = found.get(w_tag("w")) if found is not None else None
+        margins += int(value) if value and value.isdigit() else default
+    return int(width.get(w_tag("w"))) - margins
+
+
+def quoc_hieu_fits(lay: Layout, size: float) -> bool:
+    """Whether the Quốc hiệu, bold at `size` pt in Times New Roman, fits on one line of its column."""
+    if lay.quoc_hieu is None:
+        return True
+    room = column_room(lay.quoc_hieu.para)
+    return room is None or text_width(QUOC_HIEU, bold=True, size=size) <= room + FIT_SLACK
+
+
 def check_quoc_hieu_line(lay: Layout, out: Collector) -> None:
-    """The Quốc hiệu stands on one line (§3.1)."""
-    if lay.qh_wrapped and lay.quoc_hieu is not None:
-        out.add("ND30-QUOCHIEU-WRAP", ERROR, "Quốc hiệu", f"«{lay.quoc_hieu.text}» xuống dòng",
-                "Quốc hiệu trên một dòng (thu hẹp cỡ chữ 12 pt hoặc nới rộng cột)", lay.quoc_hieu.where())
+    """The Quốc hiệu stands on one line: not cut in two, and not wider than its header column (§3.1)."""
+    qh = lay.quoc_hieu
+    if qh is None:
+        return
+    expected = "Quốc hiệu trên một dòng (cỡ chữ 12 pt hoặc nới rộng cột)"
+    if lay.qh_wrapped:
+        out.add("ND30-QUOCHIEU-WRAP", ERROR, "Quốc hiệu", f"«{qh.text}» xuống dòng", expected, qh.where())
+        return
+    size = max(qh.seg.sizes(), default=13)
+    if size <= 13 and not quoc_hieu_fits(lay, size):  # a larger size is ND30-QUOCHIEU-SIZE's finding
+        width = text_width(QUOC_HIEU, bold=True, size=size) * 25.4 / 1440
+        room = (column_room(qh.para) or 0) * 25.4 / 1440
+        out.add("ND30-QUOCHIEU-WRAP", ERROR, "Quốc hiệu",
+                f"ở {pt(size)} pt dài {mm_text(width)}, cột chỉ rộng {mm_text(room)}: Word sẽ cho xuống dòng",
+                expected, qh.where())
 
 
 def check_authority(lay: Layout, out: Collector) -> None:

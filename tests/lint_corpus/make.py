@@ -112,6 +112,7 @@ class Doc:
     size: float | None = None  # every run at this size (web copy)
     body_font: str = "Times New Roman"
     qh_wrap: bool = False
+    narrow: bool = False  # a 96 mm right header column with the Quốc hiệu at 13 pt: Word wraps it
     header_align: str = "center"
     vv_align: str = "center"
     title_size: float = 14
@@ -174,7 +175,7 @@ def _header(d: Document, doc: Doc, so: str) -> None:
     table = d.add_table(rows=3 if next_row else 1, cols=2)
     fx.borderless(table)
     cells = [[fx.clear_cell(c) for c in row.cells] for row in table.rows]
-    fx.set_widths(table, 64, 101)
+    fx.set_widths(table, 64, 96 if doc.narrow else 101)
     left, right = cells[0]
     rule_left, rule_right = cells[1] if next_row else (left, right)
     low_left, low_right = cells[-1]
@@ -185,8 +186,8 @@ def _header(d: Document, doc: Doc, so: str) -> None:
         _line(right, doc, "CỘNG HÒA XÃ HỘI", 12, bold=True, legacy=True)
         _line(right, doc, "CHỦ NGHĨA VIỆT NAM", 12, bold=True, legacy=True)
     else:
-        _line(right, doc, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True, legacy=True)
-    tn = _line(right, doc, "Độc lập - Tự do - Hạnh phúc", 13, bold=True)
+        _line(right, doc, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13 if doc.narrow else 12, bold=True, legacy=True)
+    tn = _line(right, doc, "Độc lập - Tự do - Hạnh phúc", 14 if doc.narrow else 13, bold=True)
     _rule(rule_right, doc, tn, doc.tn_rule, 62, 101, 102)
     if next_row:
         for cell in (rule_left, rule_right):
@@ -197,7 +198,7 @@ def _header(d: Document, doc: Doc, so: str) -> None:
     if doc.kind == "Công văn":
         vv = _line(low_left, doc, summary, 12, align=doc.vv_align)
         vv.paragraph_format.space_before = Pt(6)
-    date = _line(low_right, doc, "Khánh Hòa, ngày 04 tháng 12 năm 2026", 13, italic=True)
+    date = _line(low_right, doc, "Khánh Hòa, ngày 04 tháng 12 năm 2026", 14 if doc.narrow else 13, italic=True)
     date.paragraph_format.space_before = Pt(6)
     if title:
         t = _line(d, doc, title, doc.title_size, bold=True)
@@ -383,6 +384,7 @@ FAULTS: dict[str, tuple[dict, set[str]]] = {  # name -> (changes, rule ids lint 
                                 "ND30-DATE-SIZE", "ND30-BODY-SIZE", "ND30-NOINHAN-SIZE", "ND30-NOINHAN-ITEM-SIZE",
                                 "ND30-SIGN-SIZE"}),
     "qh_wrap": ({"qh_wrap": True}, {"ND30-QUOCHIEU-WRAP"}),
+    "qh_narrow": ({"narrow": True}, {"ND30-QUOCHIEU-WRAP"}),
     "header_left": ({"header_align": "left"}, {"ND30-AGENCY-ALIGN", "ND30-SO-ALIGN"}),
     "vv_left": ({"vv_align": "left"}, {"ND30-VV-ALIGN"}),
     "title_20pt": ({"title_size": 20}, {"ND30-TITLE-SIZE"}),
@@ -396,6 +398,7 @@ FAULTS: dict[str, tuple[dict, set[str]]] = {  # name -> (changes, rule ids lint 
     "noinhan_sizes": ({"nn_label_size": 13, "nn_label_bold": False, "item_size": 13},
                       {"ND30-NOINHAN-SIZE", "ND30-NOINHAN-STYLE", "ND30-NOINHAN-ITEM-SIZE"}),
 }
+UNFIXABLE = {"qh_wrap", "sign_no_kt", "qd_no_dieu", "qd_nhu_dieu"}  # text faults: lint --fix leaves them
 NAMED_ONLY = {"title_20pt", "summary_regular"}
 ONE_PAGE = {"Giấy mời", "Quyết định", "Tờ trình"}  # short types: page numbers not required
 CONG_VAN_ONLY = {"vv_left", "vbdt"}
