@@ -199,7 +199,8 @@ def locate(model: DocModel) -> Layout:
     _locate_title(model, lay)
     if lay.kinh_gui is not None:
         lay.header_end = max(lay.header_end, lay.kinh_gui.index)
-        for para in model.paras:  # recipients listed under Kính gửi
+        one = bool(inline_recipient(lay.kinh_gui.lines()[0].text if lay.kinh_gui.lines() else lay.kinh_gui.plain))
+        for para in model.paras if not one else ():  # recipients listed under Kính gửi
             if para.index <= lay.kinh_gui.index:
                 continue
             if not para.plain:
@@ -270,6 +271,13 @@ def _closing_index(model: DocModel, lay: Layout) -> int:
     """Index of the last paragraph ending with «./.» (the body's end), or the header's end."""
     ends = [p.index for p in model.paras if p.index > lay.header_end and p.plain.endswith("./.")]
     return max(ends, default=lay.header_end)
+
+
+def inline_recipient(first_line: str) -> str:
+    """The one recipient written on the «Kính gửi:» line itself, or "" when a dash list follows (§3.6):
+    after «Kính gửi: Bộ Nội vụ» the dash lines are the body («- Các đơn vị …»), not more recipients."""
+    rest = re.sub(r"^kính\s+gửi\s*:?\s*", "", squash(first_line), flags=re.IGNORECASE)
+    return rest if rest[:1] not in "-–" else ""
 
 
 def _locate_foot(model: DocModel, lay: Layout) -> None:

@@ -33,6 +33,7 @@ from congvan.lint.locate import (
     closing_para,
     excerpt,
     has_letters,
+    inline_recipient,
     is_upper,
     lines_after,
     locate,
@@ -60,6 +61,9 @@ def kinh_gui_recipients(lay: Layout) -> list[str]:
     if kg is None:
         return []
     first = squash(kg.lines()[0].text) if kg.lines() else kg.plain
+    one = inline_recipient(first)
+    if one:
+        return [one] if has_letters(one) else []
     rest = re.sub(r"^kính\s+gửi\s*:?\s*", "", first, flags=re.IGNORECASE)
     items = [rest] if rest else []
     items += [_item_text(seg) for _, seg in lines_after(lay.model, kg)]
@@ -77,7 +81,7 @@ def check_kinh_gui(lay: Layout, out: Collector) -> None:
     first = squash(kg.lines()[0].text) if kg.lines() else kg.plain
     head = re.match(r"^kính\s+gửi\s*(:?)\s*(.*)$", first, flags=re.IGNORECASE)
     colon, rest = (head[1], head[2]) if head else ("", "")
-    following = lines_after(lay.model, kg)
+    following = [] if inline_recipient(first) else lines_after(lay.model, kg)
     if not colon:
         out.add("ND30-KINHGUI-FORM", ERROR, comp, f"«{excerpt(first)}» thiếu dấu hai chấm",
                 "«Kính gửi:» có dấu hai chấm", kg.where())
@@ -149,6 +153,9 @@ def check_body(lay: Layout, out: Collector) -> None:
                 last.where())
 
 
+NHU_TREN = re.compile(r"^- Như trên(\s*\([^)]*\))?;$", re.IGNORECASE)  # «- Như trên (VBĐT);» is practice too
+
+
 def check_noi_nhan(lay: Layout, out: Collector) -> None:
     """Nơi nhận: «Nơi nhận:» 12 pt bold italic; items 11 pt; «- Như trên;» first; «- Lưu: VT, ….» last (§3.10)."""
     comp = "Nơi nhận"
@@ -196,9 +203,6 @@ def check_noi_nhan(lay: Layout, out: Collector) -> None:
     if not re.match(r"^-\s*Lưu\s*:\s*VT\b.*\.$", last):
         out.add("ND30-NOINHAN-LUU", ERROR, comp, f"dòng cuối «{excerpt(last, 40)}»",
                 "dòng cuối «- Lưu: VT, <đơn vị soạn thảo> (02b).» kết thúc bằng «.»", items[-1][0].where())
-
-
-NHU_TREN = re.compile(r"^- Như trên(\s*\([^)]*\))?;$")  # «- Như trên (VBĐT);» is accepted practice
 
 
 def check_signature(lay: Layout, out: Collector) -> None:
