@@ -267,17 +267,17 @@ def _locate_agency(model: DocModel, area: list[Para], lay: Layout) -> list[Locat
     return found
 
 
-def _closing_index(model: DocModel, lay: Layout) -> int:
-    """Index of the last paragraph ending with «./.» (the body's end), or the header's end."""
-    ends = [p.index for p in model.paras if p.index > lay.header_end and p.plain.endswith("./.")]
-    return max(ends, default=lay.header_end)
-
-
 def inline_recipient(first_line: str) -> str:
     """The one recipient written on the «Kính gửi:» line itself, or "" when a dash list follows (§3.6):
     after «Kính gửi: Bộ Nội vụ» the dash lines are the body («- Các đơn vị …»), not more recipients."""
     rest = re.sub(r"^kính\s+gửi\s*:?\s*", "", squash(first_line), flags=re.IGNORECASE)
     return rest if rest[:1] not in "-–" else ""
+
+
+def _closing_index(model: DocModel, lay: Layout) -> int:
+    """Index of the last paragraph ending with «./.» (the body's end), or the header's end."""
+    ends = [p.index for p in model.paras if p.index > lay.header_end and p.plain.endswith("./.")]
+    return max(ends, default=lay.header_end)
 
 
 def _locate_foot(model: DocModel, lay: Layout) -> None:
