@@ -275,9 +275,10 @@ def inline_recipient(first_line: str) -> str:
 
 
 def _closing_index(model: DocModel, lay: Layout) -> int:
-    """Index of the last paragraph ending with «./.» (the body's end), or the header's end."""
-    ends = [p.index for p in model.paras if p.index > lay.header_end and p.plain.endswith("./.")]
-    return max(ends, default=lay.header_end)
+    """Index of the first paragraph after the header ending with «./.» (the body's end: attached documents after
+    the signature end with their own «./.»), or the header's end."""
+    return next((p.index for p in model.paras if p.index > lay.header_end and p.plain.endswith("./.")),
+                lay.header_end)
 
 
 def _locate_foot(model: DocModel, lay: Layout) -> None:

@@ -126,6 +126,7 @@ class Doc:
     item_size: float = 11
     vbdt: bool = False
     quoted: bool = False
+    attached: bool = False  # a document attached after the signature, with its own «./.» and issuer line
     body_align: str = "both"
     indent_mm: float = 12.7
     space_after: float = 6
@@ -336,7 +337,19 @@ def build(doc: Doc) -> Document:
     _header(d, doc, f"Số: 05/{abbr + '-' if abbr else ''}SNV" + ("" if abbr else "-CCHC"))
     _body(d, doc)
     (_foot_tabs if doc.foot == "tabs" else _foot_table)(d, doc)
+    if doc.attached:
+        _attachment(d, doc)
     return d
+
+
+def _attachment(d: Document, doc: Doc) -> None:
+    """A văn bản gửi kèm on a page of its own: title, body ending «./.», the issuing body under it."""
+    title = _line(d, doc, "THÔNG BÁO", 14, bold=True)
+    title.paragraph_format.page_break_before = True
+    _line(d, doc, "Lịch tiếp công dân năm 2027", 14, bold=True)
+    _body_para(d, doc, PROSE[3])
+    _body_para(d, doc, PROSE[4].rstrip(".") + "./.")
+    _line(d, doc, "SỞ NỘI VỤ", 14, bold=True)
 
 
 def _legal(d: Document, doc: Doc) -> None:
@@ -372,6 +385,7 @@ CLEAN_LAYOUTS: dict[str, dict] = {  # false-alarm patterns of the issue: every o
     "foot_tabs": {"foot": "tabs"},
     "vbdt": {"vbdt": True},
     "cites_law": {"summary": "Về việc triển khai Thông tư số 01/2011/TT-BNV của Bộ Nội vụ"},  # not a legal document
+    "attached": {"attached": True},
 }
 FAULTS: dict[str, tuple[dict, set[str]]] = {  # name -> (changes, rule ids lint must report)
     "letter_paper": ({"page_mm": (215.9, 279.4)}, {"ND30-PAPER-SIZE"}),
@@ -414,7 +428,7 @@ def corpus() -> list[Doc]:
         for offset, (layout, changes) in enumerate(CLEAN_LAYOUTS.items()):
             if not layout or (layout in CONG_VAN_ONLY and kind not in ("Công văn", "Tờ trình")):
                 continue
-            if (number + offset) % 3 == 0 or kind == "Công văn":
+            if (number + offset) % 3 == 0 or kind == "Công văn" or layout in CONG_VAN_ONLY:
                 docs.append(Doc(f"{slug}_clean_{layout}", kind, **changes))
         for offset, (fault, (changes, rules)) in enumerate(FAULTS.items()):
             if (fault in NAMED_ONLY and kind == "Công văn" or fault in CONG_VAN_ONLY and kind != "Công văn"
