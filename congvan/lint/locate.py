@@ -188,7 +188,8 @@ def locate(model: DocModel) -> Layout:
     lay.header_end = max(header_ids, default=0)
     if lay.kinh_gui is not None:
         lay.header_end = max(lay.header_end, lay.kinh_gui.index)
-        for para in model.paras:  # recipients listed under Kính gửi
+        one = bool(inline_recipient(lay.kinh_gui.lines()[0].text if lay.kinh_gui.lines() else lay.kinh_gui.plain))
+        for para in model.paras if not one else ():  # recipients listed under Kính gửi
             if para.index <= lay.kinh_gui.index:
                 continue
             if not para.plain:
@@ -221,6 +222,13 @@ def _locate_agency(model: DocModel, area: list[Para], lay: Layout) -> list[Locat
             continue
         found.append(loc)
     return found
+
+
+def inline_recipient(first_line: str) -> str:
+    """The one recipient written on the «Kính gửi:» line itself, or "" when a dash list follows (§3.6):
+    after «Kính gửi: Bộ Nội vụ» the dash lines are the body («- Các đơn vị …»), not more recipients."""
+    rest = re.sub(r"^kính\s+gửi\s*:?\s*", "", squash(first_line), flags=re.IGNORECASE)
+    return rest if rest[:1] not in "-–" else ""
 
 
 def _locate_foot(model: DocModel, lay: Layout) -> None:

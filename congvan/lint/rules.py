@@ -31,8 +31,8 @@ from congvan.lint.locate import (
     Layout,
     closing_para,
     excerpt,
-    fold,
     has_letters,
+    inline_recipient,
     is_upper,
     locate,
     sizes_text,
@@ -66,6 +66,9 @@ def kinh_gui_recipients(lay: Layout) -> list[str]:
     if kg is None:
         return []
     first = squash(kg.lines()[0].text) if kg.lines() else kg.plain
+    one = inline_recipient(first)
+    if one:
+        return [one] if has_letters(one) else []
     rest = re.sub(r"^kính\s+gửi\s*:?\s*", "", first, flags=re.IGNORECASE)
     items = [rest] if rest else []
     items += [_item_text(seg) for _, seg in _lines_after(lay.model, kg)]
@@ -83,7 +86,7 @@ def check_kinh_gui(lay: Layout, out: Collector) -> None:
     first = squash(kg.lines()[0].text) if kg.lines() else kg.plain
     head = re.match(r"^kính\s+gửi\s*(:?)\s*(.*)$", first, flags=re.IGNORECASE)
     colon, rest = (head[1], head[2]) if head else ("", "")
-    following = _lines_after(lay.model, kg)
+    following = [] if inline_recipient(first) else _lines_after(lay.model, kg)
     if not colon:
         out.add("ND30-KINHGUI-FORM", ERROR, comp, f"«{excerpt(first)}» thiếu dấu hai chấm",
                 "«Kính gửi:» có dấu hai chấm", kg.where())
@@ -155,6 +158,9 @@ def check_body(lay: Layout, out: Collector) -> None:
                 last.where())
 
 
+NHU_TREN = re.compile(r"^- Như trên(\s*\([^)]*\))?;$", re.IGNORECASE)  # «- Như trên (VBĐT);» is practice too
+
+
 def check_noi_nhan(lay: Layout, out: Collector) -> None:
     """Nơi nhận: «Nơi nhận:» 12 pt bold italic; items 11 pt; «- Như trên;» first; «- Lưu: VT, ….» last (§3.10)."""
     comp = "Nơi nhận"
@@ -196,7 +202,7 @@ def check_noi_nhan(lay: Layout, out: Collector) -> None:
     if problems:
         out.add("ND30-NOINHAN-ITEM-FORM", ERROR, comp, "dòng không đúng dạng: " + ", ".join(problems[:3]),
                 "mỗi dòng bắt đầu bằng «- » và kết thúc bằng «;»", items[0][0].where())
-    if kinh_gui_recipients(lay) and fold(texts[0]) != fold("- Như trên;"):
+    if kinh_gui_recipients(lay) and not NHU_TREN.match(texts[0]):
         out.add("ND30-NOINHAN-NHUTREN", ERROR, comp, f"dòng đầu «{excerpt(texts[0], 40)}»",
                 "dòng đầu «- Như trên;» (công văn có Kính gửi)", items[0][0].where())
     last = texts[-1]
