@@ -119,10 +119,16 @@ def letter_entry(index: int, unit: str, stem: str, data: bytes, context: dict[st
         "weaknesses": list(weaknesses),
         "strengths": list(strengths),
         "figures": [f.as_dict() for f in figures],
-        "subject": f"V/v {context['trich_yeu']}",
+        "subject": _subject(context),
         "recipients": context["kinh_gui"],
         "signer": " ".join(p for p in (signer["quyen_han"], signer["chuc_vu"], signer["ho_ten"]) if p),
     }
+
+
+def _subject(context: dict[str, Any]) -> str:
+    """"V/v …" for a công văn, "Thông báo …" for the other types (a composed letter names its `loai`)."""
+    kind = str(context.get("loai") or DOCUMENT_TYPE)
+    return f"V/v {context['trich_yeu']}" if kind == DOCUMENT_TYPE else f"{kind} {context['trich_yeu']}"
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,7 @@ class BatchHeader:
     issuer_abbreviation: str
     symbol: str
     inputs: tuple[InputFile, ...] = ()
+    document_type: str = DOCUMENT_TYPE  # the NĐ 30 type name of every letter of the batch ("Thông báo")
 
 
 def partial_folders(drafts_dir: Path, older_than: float = 0) -> list[Path]:
@@ -178,7 +185,7 @@ def finish_batch(partial: Path, header: BatchHeader, template: Path, entries: li
         "created": header.created.isoformat(timespec="seconds"),
         "tool_version": __version__,
         "template": {"source": header.template_source, "file": TEMPLATE, "sha256": header.template_sha256},
-        "document_type": DOCUMENT_TYPE,
+        "document_type": header.document_type,
         "issuer": header.issuer,
         "issuer_abbreviation": header.issuer_abbreviation,
         "symbol": header.symbol,
