@@ -231,8 +231,10 @@ def drop_first_paragraph(cell: _Cell) -> None:
 # -- the letter --
 
 
-def build_header(document: Document) -> None:
-    """Ô 1-4 and 5b: a borderless 2 x 2 table, so "Số:" and the date share a row and a level."""
+def build_header(document: Document, subject: bool = True) -> None:
+    """Ô 1-4 and 5b: a borderless 2 x 2 table, so "Số:" and the date share a row and a level.
+
+    `subject`: the V/v line under "Số:" (a công văn); the other types print their name and trích yếu below."""
     table = layout_table(document, 2, (HEADER_LEFT, HEADER_RIGHT))
     agency, motto = table.cell(0, 0), table.cell(0, 1)
     number, date = table.cell(1, 0), table.cell(1, 1)
@@ -256,7 +258,8 @@ def build_header(document: Document) -> None:
     bottom_rule(tieu_ngu)
 
     add_paragraph(number, "Số: {{ so_ky_hieu }}", CENTER, size=13, before=6)
-    add_paragraph(number, "V/v {{ trich_yeu_dong }}", CENTER, size=12, before=6)
+    if subject:
+        add_paragraph(number, "V/v {{ trich_yeu_dong }}", CENTER, size=12, before=6)
     add_paragraph(date, "{{ dia_danh_ngay }}", CENTER, size=13, italic=True, before=6)
     for cell in (agency, motto, number, date):
         drop_first_paragraph(cell)
@@ -432,8 +435,13 @@ def build_document() -> Document:
 
 def build_bytes() -> bytes:
     """Return the template .docx bytes, with fixed zip timestamps and order (reproducible)."""
+    return reproducible_zip(build_document())
+
+
+def reproducible_zip(document: Document) -> bytes:
+    """Return the .docx bytes of `document` with fixed zip timestamps and order."""
     raw = io.BytesIO()
-    build_document().save(raw)
+    document.save(raw)
     out = io.BytesIO()
     with (zipfile.ZipFile(raw) as source,
           zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target):

@@ -23,7 +23,7 @@ FLOORS: list[set[str]] = [
     {"recipients"},
     {"letter"},
     {"summary"},
-    {"batch"},
+    {"batch", "compose"},  # workflows: batch letters, one-off letters (compose reuses the draft batch format)
     {"cli", "web", "__main__"},
 ]
 
@@ -32,6 +32,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "click": {"cli"},
     "docxtpl": {"render"},
     "jinja2": {"render"},
+    "markupsafe": {"render"},  # Jinja's escaping: composed OOXML is marked safe where it is written
     "pandas": {"sources", "summary"},  # reading results; the summary workbook's tables
     "sqlalchemy": {"register"},
     "pydantic": {"config"},
