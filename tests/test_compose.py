@@ -19,6 +19,7 @@ from lxml import etree
 from congvan import clock
 from congvan.batch.workflows import IssueRequest, issue
 from congvan.cli.main import cli
+from congvan.compose.letter import TEMPLATE_FILES
 from congvan.compose.markup import parse, plain_lines, read_body
 from congvan.compose.workflow import ComposeRequest, compose
 from congvan.config import load_workspace
@@ -288,3 +289,71 @@ def test_unknown_front_matter_key_is_refused_with_a_suggestion(tmp_path):
     assert result.exit_code == 1
     assert "kinh_gui_" in result.output and "kinh_gui" in result.output and "sai.toml" in result.output
     assert not (ws / "output" / "drafts").exists() or not any((ws / "output" / "drafts").iterdir())
+
+
+# -- templates, mail merge, inline results, escaping --
+
+
+def test_committed_compose_templates_are_what_the_script_builds():
+    import importlib.util
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        spec = importlib.util.spec_from_file_location("build_compose_templates",
+                                                      ROOT / "scripts" / "build_compose_templates.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    for kind, name in TEMPLATE_FILES.items():
+        built = zipfile.ZipFile(io.BytesIO(module.build_bytes(kind)))
+        with zipfile.ZipFile(ROOT / "templates_docx" / name) as committed:
+            assert sorted(built.namelist()) == sorted(committed.namelist())
+            for part in ("word/document.xml", "word/styles.xml", "word/header1.xml", "word/header2.xml"):
+                assert (etree.tostring(etree.fromstring(built.read(part)), method="c14n")
+                        == etree.tostring(etree.fromstring(committed.read(part)), method="c14n")), (
+                    f"{name} {part} differs: run scripts/build_compose_templates.py and commit templates_docx/")
+
+
+def test_one_letter_per_unit_in_one_batch_with_consecutive_numbers(tmp_path):
+    ws = example_workspace(tmp_path, "000_nha_trang")
+    lists = ws / "recipients" / "danh_sach.toml"
+    lists.write_text(lists.read_text(encoding="utf-8") + 'phuong = ["UBND phường Nha Trang", "UBND phường Bắc Nha '
+                     'Trang", "UBND xã Vĩnh Thái"]\n', encoding="utf-8")
+    letter = write_letter(ws, "moi", 'loai = "giấy mời"\ntrich_yeu = "dự hội nghị sơ kết"\n'
+                                     'gui_tung_don_vi = "@phuong"\nluu = "VT, NV (02b)"\n',
+                          "Ủy ban nhân dân thành phố trân trọng kính mời đại diện {{ don_vi }} dự hội nghị./.\n")
+    result = compose(ComposeRequest(ws, letter))
+    assert len(result.letters) == 3 and len({p.parent for p in result.letters}) == 1
+    issued = issue(IssueRequest(ws, result.batch_dir, issued_on=dt.date(2026, 3, 2)))
+    assert [x.number_symbol for x in issued.letters] == ["01/GM-UBND", "02/GM-UBND", "03/GM-UBND"]
+    for unit, done in zip(("UBND phường Nha Trang", "UBND phường Bắc Nha Trang", "UBND xã Vĩnh Thái"),
+                          issued.letters, strict=True):
+        lines = lines_of(done.path.read_bytes())
+        assert f"Kính gửi: {unit}" in lines
+        assert f"Ủy ban nhân dân thành phố trân trọng kính mời đại diện {unit} dự hội nghị./." in lines
+
+
+def test_a_body_lists_one_units_results_in_a_sentence(workspace):
+    front = ('trich_yeu = "kết quả năm {{ nam }}"\nkinh_gui = "UBND phường Nha Trang"\n'
+             '[ket_qua]\ntep = "data/ket_qua_2025.xlsx"\ndon_vi = "Phường Nha Trang"\n')
+    letter = write_letter(workspace, "ket_qua", front,
+                          "Kết quả như sau: {{ ket_qua_tat_ca|liet_ke }}.\n"
+                          "MĐHL: {{ ket_qua_tat_ca[:2]|liet_ke('MĐHL về ') }}./.\n")
+    result = compose(ComposeRequest(workspace, letter))
+    lines = lines_of(result.letters[0].read_bytes())
+    sentence = next(line for line in lines if line.startswith("Kết quả như sau:"))
+    assert sentence.startswith("Kết quả như sau: Tiếp cận dịch vụ đạt 72,27%; ")
+    assert "đạt 68,83%; " in sentence and sentence.count("; ") >= 5
+    assert "MĐHL: MĐHL về Tiếp cận dịch vụ đạt 72,27%; MĐHL về " in " ".join(lines)
+
+
+def test_typed_markup_characters_stay_text(tmp_path):
+    ws = example_workspace(tmp_path, "000_nha_trang")
+    letter = write_letter(ws, "ky_tu", 'trich_yeu = "thử <w:p> & \\"ký tự\\""\nkinh_gui = "A & B <C>"\n',
+                          "Giá trị <w:r>&amp; 5 < 6 > 4 & \"trích\"./.\n")
+    data = compose(ComposeRequest(ws, letter)).letters[0].read_bytes()
+    lines = lines_of(data)
+    assert "Giá trị <w:r>&amp; 5 < 6 > 4 & \"trích\"./." in lines
+    assert "Kính gửi: A & B <C>" in lines and 'V/v thử <w:p> & "ký tự"' in lines

@@ -19,8 +19,9 @@ from congvan.cli.register import echo_issue_result
 def compose_command(letter: Path, workspace: Path, template: Path | None) -> None:
     """Soạn một văn bản lẻ từ tệp thư và tệp nội dung.
 
-    Bảy loại: công văn, thông báo, kế hoạch, báo cáo, tờ trình, quyết định, giấy mời. Đọc TỆP_THƯ (.toml: loại, trích yếu, Kính gửi, Nơi nhận, người ký, phụ lục) và tệp nội dung
-    (.txt hoặc .docx) rồi tạo bản nháp trong output/drafts/<lô>/; cấp số bằng `congvan issue latest`.
+    Bảy loại: công văn, thông báo, kế hoạch, báo cáo, tờ trình, quyết định, giấy mời. Đọc TỆP_THƯ
+    (.toml: loại, trích yếu, Kính gửi, Nơi nhận, người ký, phụ lục) và tệp nội dung (.txt hoặc
+    .docx), rồi tạo bản nháp trong output/drafts/<lô>/; khi đã ký, cấp số bằng `congvan issue latest`.
     Cách viết: docs/compose.md.
 
     \b

@@ -99,7 +99,8 @@ def _table(block: Mapping[str, Any]) -> str:
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{'<w:tblHeader/>' if head else ''}</w:trPr>{cells}</w:tr>")
     out.append("</w:tbl>")
     # Word needs a paragraph between a table and what follows; an empty 2 pt one keeps the spacing small.
-    out.append('<w:p><w:pPr><w:pStyle w:val="CvLeft"/><w:spacing w:after="60"/><w:rPr><w:sz w:val="4"/></w:rPr></w:pPr></w:p>')
+    out.append('<w:p><w:pPr><w:pStyle w:val="CvLeft"/><w:spacing w:after="60"/>'
+               '<w:rPr><w:sz w:val="4"/></w:rPr></w:pPr></w:p>')
     return "".join(out)
 
 
