@@ -24,7 +24,7 @@ from congvan.compose.markup import parse, plain_lines, read_body
 from congvan.compose.workflow import ComposeRequest, compose
 from congvan.config import load_workspace
 from congvan.config.letter_schema import DOCUMENT_TYPES
-from congvan.errors import DataError
+from congvan.errors import DataError, RegisterError
 from congvan.lint.check import check_docx
 from congvan.register.store import Register
 from tests.conftest import ROOT, require_tool
@@ -253,6 +253,17 @@ def attached(tmp_path):
     return result.letters[0]
 
 
+def test_a_composed_letter_is_recreated_byte_for_byte_from_the_register(attached, tmp_path):
+    ws = attached.parents[3]
+    issued = issue(IssueRequest(ws, attached.parent, issued_on=dt.date(2026, 3, 2)))
+    (done,) = issued.letters
+    out = tmp_path / "lai.docx"
+    result = CliRunner().invoke(cli, ["register", "recreate", "01", "--year", "2026", "-w", str(ws), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == done.path.read_bytes()
+    assert "THÔNG BÁO" in lines_of(out.read_bytes())
+
+
 def test_one_line_kinh_gui_dash_body_vbdt_first_line_and_attachments(attached):
     data = attached.read_bytes()
     lines = lines_of(data)
@@ -363,3 +374,12 @@ def test_typed_markup_characters_stay_text(tmp_path):
     lines = lines_of(data)
     assert "Giá trị <w:r>&amp; 5 < 6 > 4 & \"trích\"./." in lines
     assert "Kính gửi: A & B <C>" in lines and 'V/v thử <w:p> & "ký tự"' in lines
+
+
+def test_a_body_edited_after_the_draft_makes_issue_refuse_the_batch(tmp_path):
+    ws = example_workspace(tmp_path, "000_nha_trang")
+    letter = write_letter(ws, "sua", 'trich_yeu = "thử"\nkinh_gui = "Phòng Nội vụ"\n', "Nội dung cũ./.\n")
+    result = compose(ComposeRequest(ws, letter))
+    (ws / "sua.txt").write_text("Nội dung mới./.\n", encoding="utf-8")
+    with pytest.raises(RegisterError, match=r"sua\.txt \(đã sửa\)"):
+        issue(IssueRequest(ws, result.batch_dir, issued_on=dt.date(2026, 3, 2)))
