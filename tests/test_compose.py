@@ -343,6 +343,8 @@ def test_one_letter_per_unit_in_one_batch_with_consecutive_numbers(tmp_path):
                           "Ủy ban nhân dân thành phố trân trọng kính mời đại diện {{ don_vi }} dự hội nghị./.\n")
     result = compose(ComposeRequest(ws, letter))
     assert len(result.letters) == 3 and len({p.parent for p in result.letters}) == 1
+    listed = CliRunner().invoke(cli, ["batches", "-w", str(ws)])
+    assert f"{result.batch_dir.name}\t" in listed.output and "\tmoi.toml\tnháp" in listed.output
     issued = issue(IssueRequest(ws, result.batch_dir, issued_on=dt.date(2026, 3, 2)))
     assert [x.number_symbol for x in issued.letters] == ["01/GM-UBND", "02/GM-UBND", "03/GM-UBND"]
     for unit, done in zip(("UBND phường Nha Trang", "UBND phường Bắc Nha Trang", "UBND xã Vĩnh Thái"),

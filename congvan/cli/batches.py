@@ -40,7 +40,10 @@ def batches_group(ctx: click.Context, workspace: Path) -> None:
         return
     for batch in listed:
         summary = batch.summary
-        results = ", ".join(i.path for i in summary.inputs if i.role == "results") or "(không ghi đầu vào)"
+        # a results batch shows its results files; a composed one (`congvan compose`) its front-matter file
+        shown = ([i.path for i in summary.inputs if i.role == "results"]
+                 or [i.path for i in summary.inputs if i.role == "letter"][:1])
+        results = ", ".join(shown) or "(không ghi đầu vào)"
         state = batch.label + (f" ({batch.issued}/{len(summary.units)} văn bản)" if batch.issued else "")
         stale = f"\tđầu vào đã đổi: {', '.join(batch.stale)}" if batch.stale else ""
         click.echo(f"{summary.batch_id}\t{summary.created}\t{len(summary.units)} đơn vị\t{results}\t{state}{stale}")
