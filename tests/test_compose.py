@@ -385,3 +385,20 @@ def test_a_body_edited_after_the_draft_makes_issue_refuse_the_batch(tmp_path):
     (ws / "sua.txt").write_text("Nội dung mới./.\n", encoding="utf-8")
     with pytest.raises(RegisterError, match=r"sua\.txt \(đã sửa\)"):
         issue(IssueRequest(ws, result.batch_dir, issued_on=dt.date(2026, 3, 2)))
+
+
+def test_a_csv_sends_each_unit_its_own_letter_with_its_own_fields(tmp_path):
+    ws = example_workspace(tmp_path, "000_nha_trang")
+    (ws / "moi.csv").write_text("Kính gửi;Thời gian họp;Phòng\nUBND phường Nha Trang;8 giờ;Phòng 1\n\n"
+                                "UBND xã Vĩnh Thái;14 giờ;Phòng 2\n", encoding="utf-8")
+    letter = write_letter(ws, "moi", 'loai = "giấy mời"\ntrich_yeu = "dự họp"\ngui_tung_don_vi = "moi.csv"\n'
+                                     'luu = "VT, NV (02b)"\n',
+                          "Kính mời đại diện {{ don_vi }} dự họp lúc {{ thoi_gian_hop }} tại {{ phong }}./.\n")
+    result = compose(ComposeRequest(ws, letter))
+    texts = [lines_of(p.read_bytes()) for p in result.letters]
+    assert "Kính mời đại diện UBND phường Nha Trang dự họp lúc 8 giờ tại Phòng 1./." in texts[0]
+    assert "Kính gửi: UBND xã Vĩnh Thái" in texts[1]
+    assert "Kính mời đại diện UBND xã Vĩnh Thái dự họp lúc 14 giờ tại Phòng 2./." in texts[1]
+    (ws / "moi.csv").write_text("Kính gửi;Phòng\n;Phòng 1\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"moi\.csv, dòng 2.*Kính gửi"):
+        compose(ComposeRequest(ws, letter))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from congvan.compose.markup import read_body
+from congvan.compose.merge import MergeUnit
 from congvan.config import Workspace
 from congvan.config.document import read_document
 from congvan.config.letter_schema import LetterFile
@@ -57,12 +58,14 @@ def symbol(ws: Workspace, source: LetterSource) -> str:
     return document_symbol(source.type_name, ws.agency.issuer_abbreviation, drafting)
 
 
-def body_values(ws: Workspace, unit: str = "", results: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def body_values(ws: Workspace, unit: MergeUnit | None = None, results: Mapping[str, Any] | None = None
+                ) -> dict[str, Any]:
     """Return what a body's `{{ }}` placeholders may name (docs/compose.md)."""
     values: dict[str, Any] = {"co_quan": ws.agency.issuer, "dia_danh": ws.agency.place,
                               "nam": ws.assessment.year, "nam_sau": ws.assessment.year + 1}
-    if unit:
-        values["don_vi"] = unit
+    if unit is not None:
+        values.update(unit.fields)
+        values["don_vi"] = unit.addressee
     values.update(results or {})
     return values
 
@@ -85,15 +88,14 @@ def attachments(source: LetterSource, values: Mapping[str, Any], issuer: str) ->
     return out
 
 
-def build_context(ws: Workspace, source: LetterSource, rules: RecipientRules, *, unit: str = "",
+def build_context(ws: Workspace, source: LetterSource, rules: RecipientRules, *, unit: MergeUnit | None = None,
                   results: Mapping[str, Any] | None = None, draft_month: int, draft_year: int) -> dict[str, Any]:
     """Return the template context of one draft letter (`unit` is the addressee of a per-unit letter)."""
     front = source.front
     values = body_values(ws, unit, results)
     where = str(source.path)
-    addressees = [unit] if unit else front.kinh_gui
-    recipients = for_letter(rules, source.entries("kinh_gui", addressees) if not unit else
-                            [Entry(unit, source.where.where(("gui_tung_don_vi",)))],
+    recipients = for_letter(rules, [Entry(unit.addressee, unit.where)] if unit else
+                            source.entries("kinh_gui", front.kinh_gui),
                             source.entries("noi_nhan", front.noi_nhan), values,
                             f"thư '{source.path.name}'", front.luu)
     agency = ws.agency
@@ -116,7 +118,7 @@ def build_context(ws: Workspace, source: LetterSource, rules: RecipientRules, *,
         **number_fields(ky_hieu, agency.place, number=None, date=None, draft_month=draft_month,
                         draft_year=draft_year),
         "trich_yeu": subject,
-        "trich_yeu_dong": keep_together(subject, (unit,) if unit else ()),
+        "trich_yeu_dong": keep_together(subject, (unit.addressee,) if unit else ()),
         "kinh_gui": list(recipients.addressees),
         "kinh_gui_dong": addressee_lines(recipients.addressees),
         "tham_quyen": snippets.fill(front.tham_quyen, values, f"{where}, tham_quyen").upper(),

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from congvan import clock
 from congvan.batch import drafts
@@ -21,11 +20,12 @@ from congvan.batch.register_flows import set_next
 from congvan.batch.scaffold import sample_root
 from congvan.batch.workflows import IssueRequest, issue
 from congvan.compose.letter import TEMPLATE_FILES, LetterSource, build_context, read_letter, symbol
+from congvan.compose.merge import MergeUnit, merge_units
 from congvan.compose.results import unit_results
 from congvan.config import Workspace, load_workspace
 from congvan.errors import DataError
 from congvan.files import sha256_file
-from congvan.recipients.rules import RecipientRules, expand, find_list, load_workspace_rules, resolve
+from congvan.recipients.rules import load_workspace_rules
 from congvan.render.template import LetterTemplate
 from congvan.sources.catalog import workspace_catalog
 
@@ -61,17 +61,6 @@ def template_for(ws: Workspace, source: LetterSource, chosen: Path | None = None
                     "`congvan init` trong một thư mục mới rồi chép thư mục templates_docx/ sang.")
 
 
-def _units(rules: RecipientRules, source: LetterSource, values: dict[str, Any]) -> list[str]:
-    """The addressees of `gui_tung_don_vi`, one letter each."""
-    name = source.front.gui_tung_don_vi.lstrip("@").strip()
-    where = source.where.where(("gui_tung_don_vi",))
-    named = find_list(rules, name, where)
-    units = [text for text, _where in resolve(rules, expand(rules, named.entries, (name,)), values)]
-    if not units:
-        raise DataError(f"danh sách '{name}' không có cơ quan nào.", where)
-    return units
-
-
 def compose(request: ComposeRequest) -> ComposeResult:
     """Build the draft batch of a composed letter (one letter, or one per unit); issue it when numbered."""
     ws = load_workspace(request.workspace)
@@ -85,7 +74,10 @@ def compose(request: ComposeRequest) -> ComposeResult:
     results = unit_results(ws, catalog, front.ket_qua, source.where) if front.ket_qua else {}
     template = LetterTemplate(template_for(ws, source, request.template))
     today = front.ngay or clock.today()
-    units = _units(rules, source, {"nam": ws.assessment.year}) if front.gui_tung_don_vi else [""]
+    units: list[MergeUnit | None] = [None]
+    if front.gui_tung_don_vi:
+        where = source.where.where(("gui_tung_don_vi",))
+        units = [*merge_units(ws, rules, front.gui_tung_don_vi, source.folder, where)]
     contexts = [build_context(ws, source, rules, unit=unit, results=results, draft_month=today.month,
                               draft_year=today.year) for unit in units]
     template.check_context(contexts[0])
@@ -99,7 +91,7 @@ def compose(request: ComposeRequest) -> ComposeResult:
     entries = []
     with drafts.writing_batch(ws.drafts_dir, batch) as partial:
         for index, (unit, context) in enumerate(zip(units, contexts, strict=True), start=1):
-            name = unit or source.path.stem
+            name = unit.addressee if unit else source.path.stem
             stem = drafts.letter_stem(index, len(units), name)
             data = template.render(context)
             drafts.write_letter(partial, stem, data, context)
@@ -124,4 +116,6 @@ def _letter_inputs(ws: Workspace, source: LetterSource) -> Sequence[drafts.Input
     """The letter's own files: LETTER.toml, its body and each attachment's body (so a later edit is noticed)."""
     paths = [source.path, source.folder / source.front.noi_dung,
              *(source.folder / a.noi_dung for a in source.front.phu_luc)]
+    if source.front.gui_tung_don_vi.lower().endswith(".csv"):
+        paths.append(source.folder / source.front.gui_tung_don_vi)
     return [drafts.InputFile("letter", _shown(ws, p), sha256_file(p)) for p in paths if p.is_file()]

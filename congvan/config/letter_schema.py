@@ -65,8 +65,9 @@ class LetterFile(Section):
         default=None, description="Số đã cấp (văn bản cấp số nơi khác): cấp đúng số này khi tạo thư.")
     ngay: dt.date | None = Field(default=None, description="Ngày ban hành đi cùng so, ví dụ 2023-07-04.")
     gui_tung_don_vi: OptionalText = Field(
-        default="", description="\"@ten-danh-sach\": mỗi cơ quan trong danh sách nhận một thư riêng (Kính gửi "
-                                "riêng, {{ don_vi }} trong nội dung), cùng một lô, số liên tiếp.")
+        default="", description="Trộn thư: \"@ten-danh-sach\" (mỗi cơ quan trong danh sách một thư, {{ don_vi }} "
+                                "trong nội dung) hoặc tệp .csv có cột \"Kính gửi\" và các cột riêng của từng thư "
+                                "(\"Thời gian\" -> {{ thoi_gian }}); cùng một lô, số liên tiếp.")
     ket_qua: ResultsSection | None = Field(default=None, description="Kết quả của một đơn vị dùng trong nội dung.")
     phu_luc: list[AttachmentSection] = Field(default_factory=list, description="Phụ lục, văn bản gửi kèm: mỗi "
                                                                                "mục một trang riêng.")
