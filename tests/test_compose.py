@@ -170,6 +170,10 @@ def test_example_000_is_rebuilt_line_for_line_issued_with_its_number_and_date(tm
         (record,) = register.records(organ="UBND", year=2023)
     assert (record.number, record.code_notation, record.issued_date, record.type_name) == (
         5237, "UBND-NV", dt.date(2023, 7, 4), "Công văn")
+    batches = set((ws / "output" / "drafts").iterdir())
+    with pytest.raises(RegisterError, match="5237"):  # the number is taken: refused, no second draft written
+        compose(ComposeRequest(ws, ws / "thu.toml"))
+    assert set((ws / "output" / "drafts").iterdir()) == batches
 
 
 def test_example_002_draft_is_rebuilt_line_for_line(tmp_path, monkeypatch):

@@ -81,6 +81,8 @@ def compose(request: ComposeRequest) -> ComposeResult:
     contexts = [build_context(ws, source, rules, unit=unit, results=results, draft_month=today.month,
                               draft_year=today.year) for unit in units]
     template.check_context(contexts[0])
+    if front.so is not None and front.ngay is not None:  # refused here (a number already used) writes nothing
+        set_next(ws.root, front.so, front.ngay.year)
     now = clock.now()
     batch = drafts.new_batch_id(now)
     inputs = (*input_files(ws, [], template.path), *_letter_inputs(ws, source))
@@ -100,7 +102,6 @@ def compose(request: ComposeRequest) -> ComposeResult:
     letters = [folder / entry["file"] for entry in entries]
     issued = None
     if front.so is not None and front.ngay is not None:
-        set_next(ws.root, front.so, front.ngay.year)
         issued = issue(IssueRequest(ws.root, folder, issued_on=front.ngay, backdate=True))
     return ComposeResult(folder, letters, list(rules.warnings), issued)
 
