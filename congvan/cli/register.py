@@ -58,6 +58,8 @@ def issue_command(batch: str, workspace: Path, series: str, date_text: str | Non
     chối trừ khi có --allow-stale; đơn vị đã có số cho cùng trích yếu trong năm bị từ chối trừ khi có
     --reissue. Số được lấy trong một giao dịch, chỉ ghi khi mọi tệp đã ghi xong; lần chạy lỗi hoặc bị
     ngắt không tốn số nào. Chạy lại trên cùng lô không cấp số hai lần: văn bản đã có số được liệt kê.
+    Lô đã trình ký chỉ được cấp số khi đã được duyệt; congvan.toml có [phe_duyet] bat_buoc = true thì
+    mọi lô phải được duyệt (`congvan batches trinh`, `duyet`).
 
     \b
     Ví dụ:
