@@ -35,8 +35,9 @@ MULTILINE_FROM = 3  # a list of this many items or more is written one item a li
 class TomlEditor(Generic[Model]):
     """One TOML file open for editing: its tomlkit document, its schema and the version it was read at."""
 
-    def __init__(self, path: Path, schema: type[Model], text: str, version: str,
+    def __init__(self, path: Path, schema: type[Model], text: str, version: str | None,
                  error: type[CongvanError] = DataError) -> None:
+        """Edit `text`, read from `path` at `version` (None: a new file, which must still be absent on saving)."""
         self.path = path
         self.schema = schema
         self.error = error
