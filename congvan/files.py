@@ -103,12 +103,16 @@ def replace_if_unchanged(path: Path, expected_sha256: str | None, data: bytes) -
     exclusive lock of the folder (where the platform has one), so two editors saving at once cannot both win.
     """
     with _folder_lock(path.parent):
-        current = file_version(path)
-        if current != expected_sha256:
-            raise EditConflict(f"{path}: tệp đã bị người khác (hoặc chương trình khác) sửa sau khi bạn mở; không ghi "
-                               "gì. Mở lại tệp để xem bản mới rồi sửa lại.")
+        if file_version(path) != expected_sha256:
+            raise edit_conflict(path)
         atomic_write(path, data)
     return sha256_bytes(data)
+
+
+def edit_conflict(path: Path) -> EditConflict:
+    """Return the refusal of a save over a file someone else changed since the editor read it."""
+    return EditConflict(f"{path}: tệp đã bị người khác (hoặc chương trình khác) sửa sau khi bạn mở; không ghi gì. "
+                        "Mở lại tệp để xem bản mới rồi sửa lại.")
 
 
 @contextlib.contextmanager

@@ -137,3 +137,10 @@ def test_replace_if_unchanged(tmp_path: Path) -> None:
     with pytest.raises(EditConflict):
         replace_if_unchanged(path, sha256_bytes(b"one"), b"three")
     assert path.read_bytes() == b"two"
+
+
+def test_a_file_that_does_not_parse_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "danh_sach.toml"
+    path.write_text('[danh_sach]\nchi-dao = ["Sở Y tế"\nkhac = []\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"danh_sach.toml, dòng \d: sai cú pháp TOML"):
+        TomlEditor.open(path, ListFile)

@@ -87,7 +87,7 @@ def test_a_list_changed_by_someone_else_since_the_page_was_shown_is_not_overwrit
     other = RecipientEditor(workspace)
     other.add("y-te", "Trung tâm Kiểm soát bệnh tật tỉnh")
     save_edit(other)
-    with pytest.raises(EditConflict, match="đã bị người khác sửa"):
+    with pytest.raises(EditConflict, match="đã bị người khác .*sửa sau khi bạn mở"):
         RecipientEditor(workspace, versions=shown)
     mine = RecipientEditor(workspace)
     mine.add("y-te", "Bệnh viện tỉnh")
@@ -97,6 +97,12 @@ def test_a_list_changed_by_someone_else_since_the_page_was_shown_is_not_overwrit
     with pytest.raises(EditConflict):
         save_edit(mine)
     assert "Bệnh viện tỉnh" not in (workspace / "recipients" / "danh_sach.toml").read_text(encoding="utf-8")
+    extra = workspace / "recipients" / "cong_an.toml"
+    extra.write_text('[danh_sach]\ncong-an = ["Công an tỉnh"]\n', encoding="utf-8")
+    shown = RecipientEditor(workspace).versions()
+    extra.unlink()
+    with pytest.raises(EditConflict, match="cong_an.toml"):  # a file deleted since the page was shown
+        RecipientEditor(workspace, versions=shown)
 
 
 def test_a_new_list_goes_to_a_new_file_when_asked(workspace: Path) -> None:

@@ -22,7 +22,7 @@ from tomlkit.items import AoT, Array, Comment, Table
 
 from congvan.config.document import TomlDocument, read_document
 from congvan.errors import CongvanError, DataError, EditConflict
-from congvan.files import file_version, replace_if_unchanged, sha256_bytes
+from congvan.files import edit_conflict, file_version, replace_if_unchanged, sha256_bytes
 from congvan.vn import nfc
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -52,10 +52,14 @@ class TomlEditor(Generic[Model]):
         data = _read_bytes(path, error)
         current = sha256_bytes(data)
         if version is not None and version != current:
-            raise EditConflict(f"{path}: tệp đã bị người khác sửa sau khi bạn mở; không ghi gì. Mở lại tệp để xem "
-                               "bản mới rồi sửa lại.")
-        read_document(path, "không tìm thấy tệp.", error)  # syntax errors reported with their line, as elsewhere
-        return cls(path, schema, nfc(data.decode("utf-8")), current, error)
+            raise edit_conflict(path)
+        try:
+            text = nfc(data.decode("utf-8"))
+            tomllib.loads(text.removeprefix(BOM))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+            read_document(path, "không tìm thấy tệp.", error)  # raises the usual message: encoding, or syntax line
+            raise
+        return cls(path, schema, text, current, error)
 
     @property
     def data(self) -> dict[str, Any]:

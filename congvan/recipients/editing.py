@@ -19,8 +19,8 @@ from congvan.config.editing import TomlEditor, csv_bytes, stable_read
 from congvan.config.recipients_schema import ListFile
 from congvan.config.schema import ConfigFile
 from congvan.config.workspace import CONFIG_NAME
-from congvan.errors import ConfigError, CongvanError, DataError, EditConflict, UsageError
-from congvan.files import file_version, replace_if_unchanged
+from congvan.errors import ConfigError, CongvanError, DataError, UsageError
+from congvan.files import edit_conflict, file_version, replace_if_unchanged
 from congvan.recipients.files import ADDITION_HEADERS, ADDITIONS_FILE, make_entry
 from congvan.recipients.rules import NOTES, join_notes, split_notes
 from congvan.sources.csv_rows import choose_separator, read_csv_rows
@@ -55,6 +55,10 @@ class RecipientEditor:
         additions_path = self.folder / ADDITIONS_FILE
         (self._additions, self._separator), self._additions_version = stable_read(additions_path, _read_additions)
         self._check_version(ADDITIONS_FILE, self._additions_version)
+        if CONFIG_NAME in self._expected:
+            self._config_editor()
+        for name in self._expected.keys() - self.versions().keys():  # a list file deleted since it was shown
+            self._check_version(name, None)
 
     # -- versions --
 
@@ -65,7 +69,7 @@ class RecipientEditor:
 
     def _check_version(self, name: str, version: str | None) -> None:
         if name in self._expected and self._expected[name] != version:
-            raise _conflict(self.root / name if name == CONFIG_NAME else self.folder / name)
+            raise edit_conflict(self.root / name if name == CONFIG_NAME else self.folder / name)
 
     def versions(self) -> dict[str, str | None]:
         """Return the version of every file open (bo_sung.csv None while it does not exist)."""
@@ -220,7 +224,7 @@ class RecipientEditor:
         read = {path: editors[path].version if path in editors else self._additions_version for path in staged}
         for path, version in read.items():  # every file's version is checked before any is written
             if file_version(path) != version:
-                raise _conflict(path)
+                raise edit_conflict(path)
         for path, data in staged.items():
             new = replace_if_unchanged(path, read[path], data)
             if path in editors:
@@ -229,11 +233,6 @@ class RecipientEditor:
                 self._additions_version = new
         self._changed.clear()
         return self.versions()
-
-
-def _conflict(path: Path) -> EditConflict:
-    return EditConflict(f"{path}: tệp đã bị người khác sửa sau khi bạn mở; không ghi gì. Mở lại để xem bản mới rồi "
-                        "sửa lại.")
 
 
 def _read_additions(path: Path) -> tuple[list[Addition], str]:
