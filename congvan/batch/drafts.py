@@ -6,6 +6,7 @@
         template.docx               exact copy of the template used (SHA-256 in the manifest)
         tong_hop.xlsx               the summary workbook for leaders (docs/summary.md); not checked on reading
         <stem>.docx, <stem>.json    each draft letter and the context it was rendered from
+        phe_duyet.json              trình ký / duyệt / trả lại, once submitted (congvan.batch.approval)
 
 A batch is written into `.<batch>.partial/` and renamed when complete. Reading a batch checks the
 manifest, the template copy, every draft .docx and every context against the SHA-256 the manifest
@@ -39,6 +40,7 @@ MANIFEST = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
 TEMPLATE = "template.docx"
 SUMMARY = "tong_hop.xlsx"
+APPROVAL = "phe_duyet.json"
 DOCUMENT_TYPE = "Công văn"
 _SEE_DOCS = "xem docs/drafts.md"
 
@@ -51,6 +53,11 @@ def new_batch_id(now: dt.datetime) -> str:
 def template_path(folder: Path) -> Path:
     """Return where a batch keeps its copy of the template."""
     return Path(folder) / TEMPLATE
+
+
+def approval_path(folder: Path) -> Path:
+    """Return where a batch keeps its approval history (written only by congvan.batch.approval)."""
+    return Path(folder) / APPROVAL
 
 
 def summary_path(folder: Path) -> Path:

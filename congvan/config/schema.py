@@ -145,6 +145,16 @@ class ArchiveSection(Section):
                     "mục làm việc); để trống: output/ của thư mục làm việc. Bản nháp vẫn ở output/drafts/.")
 
 
+class ApprovalSection(Section):
+    """[phe_duyet]: whether a batch must be approved by a leader before it is issued."""
+
+    bat_buoc: bool = Field(
+        default=False,
+        description="true: chỉ lô đã được lãnh đạo duyệt mới được cấp số (`congvan batches trinh`, `duyet`, "
+                    "`tra-lai`); false (mặc định, cho cơ quan nhỏ): cấp số không cần duyệt, nhưng lô đã trình ký "
+                    "thì vẫn phải được duyệt trước khi cấp số.")
+
+
 class ConfigFile(Section):
     """The whole of congvan.toml."""
 
@@ -165,3 +175,4 @@ class ConfigFile(Section):
                                          description="Danh sách người nhận mặc định và dòng lưu.")
     register_: RegisterSection = Field(default=RegisterSection(), alias="register", description="Sổ văn bản đi.")
     luu_tru: ArchiveSection = Field(default=ArchiveSection(), description="Thư mục lưu văn bản đã cấp số.")
+    phe_duyet: ApprovalSection = Field(default=ApprovalSection(), description="Trình ký và phê duyệt lô văn bản.")

@@ -129,6 +129,7 @@ class Workspace:
     warnings: tuple[str, ...] = ()  # what reading congvan.toml mended ("V/v V/v …"), printed by the build
     archive: str = ""  # [luu_tru] thu_muc as written
     archive_where: str = ""  # its place in congvan.toml, for messages
+    approval_required: bool = False  # [phe_duyet] bat_buoc: only approved batches are issued
 
     @property
     def config_path(self) -> Path:
@@ -233,6 +234,7 @@ def load_workspace(root: Path) -> Workspace:
         read_limits=ReadLimits(rows=config.du_lieu.so_dong_toi_da, columns=config.du_lieu.so_cot_toi_da),
         archive=config.luu_tru.thu_muc,
         archive_where=document.where(("luu_tru", "thu_muc")),
+        approval_required=config.phe_duyet.bat_buoc,
         two_level=(rating.nam >= TWO_LEVEL_FROM_YEAR if rating.chinh_quyen_hai_cap is None
                    else rating.chinh_quyen_hai_cap),
         warnings=tuple(warnings),

@@ -19,6 +19,10 @@ LANGUAGE = "Tiếng Việt"
 CONG_VAN = "Công văn"
 STATUS_ISSUED = "issued"
 STATUS_RESERVED = "reserved"
+# what the register desk filters on (congvan.register.search); "voided" and "sent" are columns, not statuses
+STATUS_FILTERS = {"issued": "đã cấp số (còn hiệu lực)", "voided": "đã thu hồi", "reserved": "lấy số trước (chưa có "
+                  "văn bản)", "sent": "đã gửi đi"}
+MAX_PAGE_SIZE = 500  # rows of one page of a register search
 
 # NĐ 30/2020 Phụ lục III: abbreviations of the document types (công văn and thư công have none).
 TYPE_ABBREVIATIONS: dict[str, str] = {
