@@ -35,6 +35,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "pandas": {"sources", "summary"},  # reading results; the summary workbook's tables
     "sqlalchemy": {"register"},
     "pydantic": {"config"},
+    "tomlkit": {"config"},  # round-trip editing of the workspace's TOML files (config/editing.py)
     "num2words": {"vn"},
     "pypdf": {"pdf"},
     "openpyxl": {"sources", "register", "summary"},  # reading results; the register export; the summary workbook
