@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 
 from litestar import Request, Response, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from congvan.errors import CongvanError
@@ -73,7 +74,7 @@ def _setup_token_ok(request: Request, token: str) -> bool:
 
 
 @get("/cai-dat/{token:str}", opt=PUBLIC, sync_to_thread=False)
-def setup_page(request: Request, token: str) -> Template:
+def setup_page(request: Request, token: FromPath[str]) -> Template:
     if not _setup_token_ok(request, token):
         return pages.page(request, "message.html", 404, title="Liên kết cài đặt không dùng được",
                           text="Liên kết này sai hoặc đã dùng. Tài khoản quản trị đầu tiên đã có: hãy đăng nhập.")
@@ -81,7 +82,7 @@ def setup_page(request: Request, token: str) -> Template:
 
 
 @post("/cai-dat/{token:str}", opt=PUBLIC)
-async def setup(request: Request, token: str) -> Template | Redirect:
+async def setup(request: Request, token: FromPath[str]) -> Template | Redirect:
     if not _setup_token_ok(request, token):
         return pages.page(request, "message.html", 404, title="Liên kết cài đặt không dùng được",
                           text="Liên kết này sai hoặc đã dùng.")

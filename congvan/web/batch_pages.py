@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from congvan.batch import batches, drafts
@@ -44,7 +45,7 @@ def _letter(request: Request, batch: str, name: str) -> Path:
 
 
 @get("/lo/{batch:str}", sync_to_thread=True)
-def batch_page(request: Request, batch: str, message: str = "") -> Template:
+def batch_page(request: Request, batch: FromPath[str], message: FromQuery[str] = "") -> Template:
     folder = batch_folder(request, batch)
     status = next((b for b in batches.workspace_batches(pages.root(request)) if b.summary.folder == folder), None)
     return pages.page(request, "batch.html", batch=batch, status=status, letters=drafts.letter_rows(folder),
@@ -53,13 +54,13 @@ def batch_page(request: Request, batch: str, message: str = "") -> Template:
 
 
 @get("/lo/{batch:str}/tep/{name:str}", sync_to_thread=True)
-def download(request: Request, batch: str, name: str) -> File:
+def download(request: Request, batch: FromPath[str], name: FromPath[str]) -> File:
     path = _letter(request, batch, name)
     return File(path, filename=name)
 
 
 @get("/lo/{batch:str}/zip", sync_to_thread=True)
-def download_zip(request: Request, batch: str) -> File:
+def download_zip(request: Request, batch: FromPath[str]) -> File:
     folder = batch_folder(request, batch)
     target = pages.paths(request).state / "zip" / f"{batch}.zip"
     if not target.is_file():
@@ -73,7 +74,7 @@ def download_zip(request: Request, batch: str) -> File:
 
 
 @get("/lo/{batch:str}/anh/{name:str}", sync_to_thread=True)
-def letter_images(request: Request, batch: str, name: str) -> Template:
+def letter_images(request: Request, batch: FromPath[str], name: FromPath[str]) -> Template:
     """The page images of one letter (an htmx fragment)."""
     path = _letter(request, batch, name)
     try:
@@ -84,7 +85,7 @@ def letter_images(request: Request, batch: str, name: str) -> Template:
 
 
 @get("/lo/{batch:str}/anh-trang/{image:str}", sync_to_thread=True)
-def page_image(request: Request, batch: str, image: str) -> File:
+def page_image(request: Request, batch: FromPath[str], image: FromPath[str]) -> File:
     batch_folder(request, batch)
     path = inside(pages.paths(request).images, batch, image)
     if path is None or path.suffix != ".png" or not path.is_file():
@@ -93,7 +94,7 @@ def page_image(request: Request, batch: str, image: str) -> File:
 
 
 @post("/lo/{batch:str}/ban-in", opt=MAKERS)
-async def make_bundle(request: Request, batch: str) -> Redirect:
+async def make_bundle(request: Request, batch: FromPath[str]) -> Redirect:
     batch_folder(request, batch)
     who, root = pages.user(request), pages.root(request)
     job_id = jobs.new_job(root, "bundle", who.username, batch=batch)
@@ -102,7 +103,7 @@ async def make_bundle(request: Request, batch: str) -> Redirect:
 
 
 @post("/lo/{batch:str}/cap-so", opt={"roles": (CLERK,)}, sync_to_thread=True)
-def issue_batch(request: Request, batch: str) -> Template | Redirect:
+def issue_batch(request: Request, batch: FromPath[str]) -> Template | Redirect:
     folder = batch_folder(request, batch)
     try:
         result = issue(IssueRequest(workspace=pages.root(request), batch=folder))

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, ServerSentEvent, Template
 
 from congvan.web import jobs, pages
@@ -59,13 +60,13 @@ def progress_view(state: dict) -> dict:
 
 
 @get("/cong-viec/{job_id:str}", sync_to_thread=True)
-def job_page(request: Request, job_id: str) -> Template:
+def job_page(request: Request, job_id: FromPath[str]) -> Template:
     state = _job(request, job_id)
     return pages.page(request, "job.html", job=state, view=progress_view(state))
 
 
 @get("/cong-viec/{job_id:str}/tien-do")
-async def job_events(request: Request, job_id: str) -> ServerSentEvent:
+async def job_events(request: Request, job_id: FromPath[str]) -> ServerSentEvent:
     _job(request, job_id)
     root = pages.root(request)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import File, Template
 
 from congvan.batch.build import BuildOptions, plan
@@ -105,7 +106,7 @@ def _page(request: Request, status: int = 200, **extra: Any) -> Template:
 
 
 @get("/noi-dung", opt=OFFICERS, sync_to_thread=True)
-def content_page(request: Request, message: str = "") -> Template:
+def content_page(request: Request, message: FromQuery[str] = "") -> Template:
     return _page(request, message=message)
 
 
@@ -138,7 +139,7 @@ async def save_content(request: Request) -> Template:
 
 
 @get("/noi-dung/xem-truoc", opt=OFFICERS, sync_to_thread=True)
-def preview(request: Request, don_vi: str = "") -> Template:
+def preview(request: Request, don_vi: FromQuery[str] = "") -> Template:
     """The first pages of one unit's letter made from the saved texts (an htmx fragment)."""
     ws = pages.workspace(request)
     try:
@@ -155,7 +156,7 @@ def preview(request: Request, don_vi: str = "") -> Template:
 
 
 @get("/noi-dung/anh/{image:str}", opt=OFFICERS, sync_to_thread=True)
-def preview_image(request: Request, image: str) -> File:
+def preview_image(request: Request, image: FromPath[str]) -> File:
     path = inside(pages.paths(request).images, "xem-truoc", image)
     if path is None or path.suffix != ".png" or not path.is_file():
         raise NotFoundException(f"Không có ảnh trang '{image}'.")

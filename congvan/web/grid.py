@@ -83,8 +83,12 @@ def read_report(ws: Workspace, path: Path, shown: str) -> Report:
         catalog = workspace_catalog(ws)
         tables, assessments = read_assessments(ws, catalog, [path], (), report.warnings)
     except CongvanError as err:
-        report.refusals.append(refusal(err))
+        found = refusal(err)
+        found.file, found.message = found.file.replace(str(path), shown), found.message.replace(str(path), shown)
+        report.refusals.append(found)
         return report
+    finally:  # a staged upload is named as the clerk knows it
+        report.warnings[:] = [w.replace(str(path), shown) for w in report.warnings]
     for table in tables:
         report.grids.append(_grid(table.spec.code, table.spec.name, table.spec.criteria, assessments))
     return report

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from congvan.config import Workspace
@@ -42,7 +43,8 @@ def upload_name(filename: str) -> str | None:
 
 
 @get("/ket-qua", opt=OFFICERS, sync_to_thread=True)
-def results_page(request: Request, tep: str = "", xep: str = "hang", yeu: bool = False) -> Template:
+def results_page(request: Request, tep: FromQuery[str] = "", xep: FromQuery[str] = "hang",
+                 yeu: FromQuery[bool] = False) -> Template:
     ws = pages.workspace(request)
     files = results_files(ws, pages.paths(request).uploads)
     chosen = tep or next(iter(files), "")
