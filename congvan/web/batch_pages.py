@@ -15,6 +15,7 @@ from congvan.batch import batches, drafts
 from congvan.batch.workflows import BUNDLE_NAME, IssueRequest, issue
 from congvan.errors import CongvanError
 from congvan.pdf.images import page_images
+from congvan.sources.catalog import workspace_catalog
 from congvan.web import jobs, pages
 from congvan.web.auth import CLERK, OFFICER
 from congvan.web.state import inside
@@ -48,8 +49,12 @@ def _letter(request: Request, batch: str, name: str) -> Path:
 def batch_page(request: Request, batch: FromPath[str], message: FromQuery[str] = "") -> Template:
     folder = batch_folder(request, batch)
     status = next((b for b in batches.workspace_batches(pages.root(request)) if b.summary.folder == folder), None)
+    try:
+        names = {c.code: c.name for t in workspace_catalog(pages.workspace(request)).tables for c in t.criteria}
+    except CongvanError:  # the catalog was broken since the build: show the codes
+        names = {}
     return pages.page(request, "batch.html", batch=batch, status=status, letters=drafts.letter_rows(folder),
-                      bundle=(folder / BUNDLE_NAME).is_file(), summary=(folder / drafts.SUMMARY).is_file(),
+                      names=names, bundle=(folder / BUNDLE_NAME).is_file(), summary=(folder / drafts.SUMMARY).is_file(),
                       message=message)
 
 
