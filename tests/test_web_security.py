@@ -6,15 +6,19 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
 
+from congvan.batch import workflows
 from congvan.batch.workflows import BuildRequest, build_letters
 from congvan.config import load_workspace
 from congvan.register import accounts
 from congvan.register.store import Register
+from congvan.web import app as web_app_module
+from congvan.web import jobs
 from congvan.web.auth import ADMIN, CLERK, LEADER, OFFICER
 from tests.web_support import PASSWORD, add_user, csrf, sign_in, web_app
 
@@ -174,7 +178,21 @@ def test_signing_out_ends_the_session(app, workspace):
         assert client.get("/nhat-ky", follow_redirects=False).status_code == 303
 
 
+def test_the_web_names_the_print_bundle_as_the_workflow_does():
+    assert jobs.BUNDLE_NAME == workflows.BUNDLE_NAME
+
+
 def test_the_vendored_htmx_is_the_recorded_release():
     static = Path(__file__).resolve().parent.parent / "congvan" / "web" / "static"
     recorded = re.search(r"`([0-9a-f]{64})`", (static / "README.md").read_text(encoding="utf-8")).group(1)
     assert hashlib.sha256((static / "htmx.min.js").read_bytes()).hexdigest() == recorded
+
+
+def test_an_idle_session_ends(workspace, monkeypatch):
+    monkeypatch.setattr(web_app_module, "IDLE_SECONDS", 1)
+    add_user(workspace, "vanthu", CLERK)
+    with TestClient(web_app(workspace)) as client:
+        sign_in(client, "vanthu")
+        assert client.get("/nhat-ky").status_code == 200
+        time.sleep(2.2)
+        assert client.get("/nhat-ky", follow_redirects=False).headers["location"] == "/dang-nhap"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,16 @@ def _congvan_error(request: Request, exc: Exception) -> Response:
     return pages.page(request, "message.html", 400, title="Không thực hiện được", text=str(exc), back="/")
 
 
+def warm_up() -> None:
+    """Import the heavy library modules (pandas, docxtpl, openpyxl) in the background once the server answers."""
+
+    def load() -> None:
+        import congvan.batch.build  # noqa: F401
+        import congvan.batch.workflows  # noqa: F401
+
+    threading.Thread(target=load, name="congvan-warm-up", daemon=True).start()
+
+
 def create_app(root: Path, *, setup_token: str = "", max_upload: int = MAX_UPLOAD, queue: jobs.Queue | None = None,
                secure_cookies: bool = False) -> Litestar:
     """Return the application serving the workspace at `root`; `setup_token` opens the first-administrator page."""
@@ -81,5 +92,6 @@ def create_app(root: Path, *, setup_token: str = "", max_upload: int = MAX_UPLOA
         exception_handlers={NotAuthorizedException: _unauthorized, HTTPException: _http_error,
                             CongvanError: _congvan_error},
         request_max_body_size=max_upload,
+        on_startup=[warm_up],
         state=State(state),
     )

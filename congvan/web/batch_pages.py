@@ -12,12 +12,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from congvan.batch import batches, drafts
-from congvan.batch.workflows import BUNDLE_NAME, IssueRequest, issue
 from congvan.errors import CongvanError
 from congvan.pdf.images import page_images
 from congvan.sources.catalog import workspace_catalog
 from congvan.web import jobs, pages
 from congvan.web.auth import CLERK, OFFICER
+from congvan.web.jobs import BUNDLE_NAME
 from congvan.web.state import inside
 
 MAKERS = {"roles": (OFFICER, CLERK)}
@@ -54,8 +54,8 @@ def batch_page(request: Request, batch: FromPath[str], message: FromQuery[str] =
     except CongvanError:  # the catalog was broken since the build: show the codes
         names = {}
     return pages.page(request, "batch.html", batch=batch, status=status, letters=drafts.letter_rows(folder),
-                      names=names, bundle=(folder / BUNDLE_NAME).is_file(), summary=(folder / drafts.SUMMARY).is_file(),
-                      message=message)
+                      names=names, bundle=(folder / BUNDLE_NAME).is_file(),
+                      summary=(folder / drafts.SUMMARY).is_file(), message=message)
 
 
 @get("/lo/{batch:str}/tep/{name:str}", sync_to_thread=True)
@@ -109,6 +109,8 @@ async def make_bundle(request: Request, batch: FromPath[str]) -> Redirect:
 
 @post("/lo/{batch:str}/cap-so", opt={"roles": (CLERK,)}, sync_to_thread=True)
 def issue_batch(request: Request, batch: FromPath[str]) -> Template | Redirect:
+    from congvan.batch.workflows import IssueRequest, issue
+
     folder = batch_folder(request, batch)
     try:
         result = issue(IssueRequest(workspace=pages.root(request), batch=folder))

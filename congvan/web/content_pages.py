@@ -16,7 +16,6 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Template
 
-from congvan.batch.build import BuildOptions, plan
 from congvan.config import Workspace
 from congvan.config.catalog_schema import CatalogFile
 from congvan.config.editing import TomlEditor
@@ -59,6 +58,13 @@ def read_texts(ws: Workspace) -> Texts:
                  catalog.version)
 
 
+def _plan(ws: Workspace, units: tuple[str, ...] = ()) -> Any:
+    """Plan the workspace's batch without writing (the letters, their contexts, the template)."""
+    from congvan.batch.build import BuildOptions, plan  # heavy: loaded after start (app.warm_up), not before
+
+    return plan(ws, BuildOptions(units=units, dry_run=True))
+
+
 def _lines(text: str) -> list[str]:
     return [nfc(line).strip() for line in text.splitlines() if line.strip()]
 
@@ -77,7 +83,7 @@ def _directives(form: dict[str, str]) -> list[dict[str, Any]]:
 
 def check_placeholders(ws: Workspace, letter: dict[str, Any], remarks: dict[str, str]) -> None:
     """Fill every text with the first unit's real values in the sandbox; raise naming the text that fails."""
-    planned = plan(ws, BuildOptions(dry_run=True))
+    planned = _plan(ws)
     first = planned.letters[0].assessment if planned.letters else None
     if first is None:
         return
@@ -100,7 +106,7 @@ def check_placeholders(ws: Workspace, letter: dict[str, Any], remarks: dict[str,
 def _page(request: Request, status: int = 200, **extra: Any) -> Template:
     ws = pages.workspace(request)
     texts = read_texts(ws)
-    units = [letter.unit for letter in plan(ws, BuildOptions(dry_run=True)).letters]
+    units = [letter.unit for letter in _plan(ws).letters]
     return pages.page(request, "content.html", status, texts=texts, single=SINGLE, can_cu=CAN_CU, verdicts=VERDICTS,
                       units=units, **extra)
 
@@ -143,7 +149,7 @@ def preview(request: Request, don_vi: FromQuery[str] = "") -> Template:
     """The first pages of one unit's letter made from the saved texts (an htmx fragment)."""
     ws = pages.workspace(request)
     try:
-        planned = plan(ws, BuildOptions(units=(don_vi,) if don_vi else (), dry_run=True))
+        planned = _plan(ws, (don_vi,) if don_vi else ())
         letter = planned.letters[0]
         folder = pages.paths(request).images / "xem-truoc"
         docx = folder / f"{slugify(letter.unit) or 'don-vi'}.docx"

@@ -4,14 +4,14 @@ and the reader's report of a refused workbook (file, sheet, row, column, message
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from congvan.batch.build import read_assessments
 from congvan.config import Workspace
 from congvan.errors import CongvanError, DataError
 from congvan.models import Criterion, UnitAssessment
-from congvan.sources.catalog import workspace_catalog
 from congvan.vn import collation, format_percent
 
 VERDICTS = {"vuot": "vượt", "dat": "đạt", "chua_dat": "chưa đạt", "rat_thap": "rất thấp"}
@@ -76,8 +76,41 @@ def refusal(err: CongvanError) -> Refusal:
                    row.group(1) if row else "", column.group(1) if column else "", message)
 
 
+_CACHE: OrderedDict[tuple[object, ...], Report] = OrderedDict()
+_CACHE_SIZE = 8
+_LOCK = threading.Lock()
+
+
+def _stamp(paths: list[Path]) -> tuple[object, ...]:
+    stats = [p.stat() for p in paths]
+    return tuple((str(p), s.st_mtime_ns, s.st_size) for p, s in zip(paths, stats, strict=True))
+
+
 def read_report(ws: Workspace, path: Path, shown: str) -> Report:
-    """Read `path` as the workspace's results and assess every unit; a refusal is reported, not raised."""
+    """Read `path` as the workspace's results and assess every unit; a refusal is reported, not raised.
+
+    The last few reports are kept while the results file, congvan.toml and the catalog are unchanged."""
+    try:
+        key: tuple[object, ...] = (_stamp([path, ws.config_path, ws.catalog]), shown)
+    except OSError:
+        key = ()
+    with _LOCK:
+        if key and key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    report = _read_report(ws, path, shown)
+    with _LOCK:
+        if key:
+            _CACHE[key] = report
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return report
+
+
+def _read_report(ws: Workspace, path: Path, shown: str) -> Report:
+    from congvan.batch.build import read_assessments  # heavy: loaded after start (app.warm_up), not before
+    from congvan.sources.catalog import workspace_catalog
+
     report = Report(shown)
     try:
         catalog = workspace_catalog(ws)

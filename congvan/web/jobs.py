@@ -18,7 +18,6 @@ from typing import Any
 
 from huey import Huey, PostgresHuey, SqliteHuey
 
-from congvan.batch.workflows import BUNDLE_NAME, BuildRequest, PdfRequest, build_letters, make_pdfs
 from congvan.config import load_workspace
 from congvan.errors import CongvanError
 from congvan.register import journal
@@ -26,6 +25,7 @@ from congvan.register.store import Register
 from congvan.web.state import WebPaths, read_json, write_json
 
 QUEUE_URL_ENV = "CONGVAN_WEB_QUEUE_URL"
+BUNDLE_NAME = "ban_in.pdf"  # as congvan.batch.workflows names it (not imported here: pandas; a test compares)
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 STATUS_LABELS = {QUEUED: "đang chờ", RUNNING: "đang chạy", DONE: "xong", FAILED: "không thành công"}
 
@@ -112,6 +112,7 @@ def _run(root: str, job_id: str, work: Callable[[_Progress], dict[str, Any]]) ->
 
 def run_build(root: str, job_id: str, data: list[str], username: str) -> None:
     """The build task: `build_letters` on the workspace, progress in the job file, the result in the journal."""
+    from congvan.batch.workflows import BuildRequest, build_letters  # heavy (pandas, docxtpl): in the consumer only
 
     def work(progress: _Progress) -> dict[str, Any]:
         request = BuildRequest(workspace=Path(root), data=tuple(Path(root) / d for d in data))
@@ -130,6 +131,7 @@ def run_build(root: str, job_id: str, data: list[str], username: str) -> None:
 
 def run_bundle(root: str, job_id: str, batch: str, username: str) -> None:
     """The print bundle task: every letter of a draft batch to PDF, gathered into `ban_in.pdf` in print order."""
+    from congvan.batch.workflows import PdfRequest, make_pdfs
 
     def work(progress: _Progress) -> dict[str, Any]:
         ws = load_workspace(Path(root))
