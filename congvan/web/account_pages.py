@@ -30,11 +30,6 @@ def _start_session(request: Request, account: accounts.Account) -> None:
                                   "roles": list(account.roles)}})
 
 
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: str(value) for key, value in form.items()}
-
-
 @get("/dang-nhap", opt=PUBLIC, sync_to_thread=False)
 def login_page(request: Request) -> Template:
     return pages.page(request, "login.html")
@@ -42,7 +37,7 @@ def login_page(request: Request) -> Template:
 
 @post("/dang-nhap", opt=PUBLIC)
 async def login(request: Request) -> Template | Redirect:
-    form = await _form(request)
+    form = await pages.form_fields(request)
     name, address = accounts.normalize_username(form.get("username", "")), request.client.host if request.client else ""
     limiter = request.app.state.limiter
     wait = limiter.blocked_for(name, address)
@@ -86,7 +81,7 @@ async def setup(request: Request, token: FromPath[str]) -> Template | Redirect:
     if not _setup_token_ok(request, token):
         return pages.page(request, "message.html", 404, title="Liên kết cài đặt không dùng được",
                           text="Liên kết này sai hoặc đã dùng.")
-    form = await _form(request)
+    form = await pages.form_fields(request)
     problem = password_problem(form.get("password", ""), form.get("again", ""))
     try:
         if problem:
@@ -116,9 +111,8 @@ def users_page(request: Request) -> Template:
 
 @post("/nguoi-dung/them", opt={"roles": (ADMIN,)})
 async def add_user(request: Request) -> Template | Response:
-    form = await request.form()
-    roles = tuple(r for r in form.getall("roles") if r in ROLES) if hasattr(form, "getall") else ()
-    fields = {key: str(value) for key, value in form.items()}
+    roles = tuple(r for r in (await request.form()).getall("roles") if r in ROLES)
+    fields = await pages.form_fields(request)
     try:
         problem = password_problem(fields.get("password", ""), fields.get("again", "")) or (
             None if roles else "Chọn ít nhất một vai trò.")

@@ -118,7 +118,7 @@ def content_page(request: Request, message: FromQuery[str] = "") -> Template:
 
 @post("/noi-dung/luu", opt=OFFICERS)
 async def save_content(request: Request) -> Template:
-    form = {key: str(value) for key, value in (await request.form()).items()}
+    form = await pages.form_fields(request)
     ws = pages.workspace(request)
     try:
         config = TomlEditor.open(ws.config_path, ConfigFile, version=form.get("config_version"), error=ConfigError)

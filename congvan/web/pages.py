@@ -59,6 +59,11 @@ def note(request: Request, action: str, detail: str = "", *, batch_id: str | Non
         journal.record(opened, user(request).username, action, detail, batch_id=batch_id, number=number)
 
 
+async def form_fields(request: Request) -> dict[str, str]:
+    """The submitted form as text fields (the last value of a repeated name)."""
+    return {key: str(value) for key, value in (await request.form()).items()}
+
+
 def page_menu(who: SessionUser | None) -> list[tuple[str, str]]:
     """The menu entries `who` may open."""
     return [(href, label) for href, label, roles in MENU if who is not None and (not roles or who.has(*roles))]
