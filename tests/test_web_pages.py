@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 
 import docx
 import pytest
 from litestar.testing import TestClient
 
+from congvan.web import jobs
 from congvan.web.auth import OFFICER
+from congvan.web.build_pages import progress_view
 from tests.conftest import UNITS, standard_sheets, write_workbook
 from tests.web_support import add_user, csrf, sign_in, web_app
 
@@ -134,3 +137,13 @@ def test_a_concurrent_edit_is_refused(client, workspace):
     response = client.post("/noi-dung/luu", data=form, headers=csrf(client))
     assert response.status_code == 409 and "người khác sửa" in response.text
     assert "Bản của người thứ nhất" not in config.read_text(encoding="utf-8")
+
+
+def test_the_job_page_shows_time_left_while_running_and_time_taken_when_done():
+    now = time.time()
+    running = {"status": jobs.RUNNING, "done": 5, "total": 20, "started": now - 10, "updated": now}
+    view = progress_view(running)
+    assert view["label"] == "đang chạy" and view["percent"] == 25 and view["left"] in ("còn khoảng 31 giây",
+                                                                                        "còn khoảng 30 giây")
+    done = running | {"status": jobs.DONE, "done": 20, "updated": now + 30}
+    assert progress_view(done)["left"] == "trong 40 giây" and progress_view(done)["label"] == "xong"

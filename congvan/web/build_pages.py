@@ -51,11 +51,15 @@ def _job(request: Request, job_id: str) -> dict:
 
 def progress_view(state: dict) -> dict:
     """What the page shows of a job: done/total, percent, time left, status in Vietnamese."""
-    left = jobs.seconds_left(state)
-    total = state.get("total") or 0
+    left, total = jobs.seconds_left(state), state.get("total") or 0
+    if state["status"] in (jobs.DONE, jobs.FAILED):
+        took = (state.get("updated") or 0) - (state.get("started") or 0)
+        timing = f"trong {took:.0f} giây" if state.get("started") else ""
+    else:
+        timing = "" if left is None else f"còn khoảng {int(left) + 1} giây"
     return {"status": state["status"], "label": jobs.STATUS_LABELS[state["status"]], "done": state.get("done", 0),
             "total": total, "percent": int(100 * state.get("done", 0) / total) if total else 0,
-            "left": "" if left is None else f"còn khoảng {int(left) + 1} giây", "batch": state.get("batch"),
+            "left": timing, "batch": state.get("batch"),
             "error": state.get("error"), "warnings": state.get("warnings") or []}
 
 
