@@ -12,6 +12,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, ServerSentEvent, Template
 
+from congvan.vn import format_number
 from congvan.web import jobs, pages
 from congvan.web.auth import OFFICER
 from congvan.web.results_pages import results_files
@@ -54,7 +55,7 @@ def progress_view(state: dict) -> dict:
     left, total = jobs.seconds_left(state), state.get("total") or 0
     if state["status"] in (jobs.DONE, jobs.FAILED):
         took = (state.get("updated") or 0) - (state.get("started") or 0)
-        timing = f"trong {took:.0f} giây" if state.get("started") else ""
+        timing = f"trong {format_number(took, 1)} giây" if state.get("started") else ""
     else:
         timing = "" if left is None else f"còn khoảng {int(left) + 1} giây"
     return {"status": state["status"], "label": jobs.STATUS_LABELS[state["status"]], "done": state.get("done", 0),
