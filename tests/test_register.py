@@ -65,8 +65,8 @@ def test_symbols_follow_nd30() -> None:
 def test_fresh_register_is_at_the_latest_schema_and_reopening_changes_nothing(register_url: str) -> None:
     with Register(register_url) as register:
         assert register.schema_version() == len(MIGRATIONS) == 4
-        with register.read() as conn:  # migration 4: the accounts and journal of `congvan web`
-            assert {"web_users", "web_journal"} <= set(sa.inspect(conn).get_table_names())
+        with register.read() as conn:  # migration 4: the accounts, sessions and journal of `congvan web`
+            assert {"web_users", "web_sessions", "web_journal"} <= set(sa.inspect(conn).get_table_names())
         register.reserve(hand_doc(), organ="SNV", date=DAY)
     with Register(register_url) as register:
         assert register.schema_version() == 4

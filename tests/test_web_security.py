@@ -196,3 +196,14 @@ def test_an_idle_session_ends(workspace, monkeypatch):
         assert client.get("/nhat-ky").status_code == 200
         time.sleep(2.2)
         assert client.get("/nhat-ky", follow_redirects=False).headers["location"] == "/dang-nhap"
+
+
+def test_a_session_is_kept_in_the_register_database_for_every_server_of_the_office(workspace):
+    add_user(workspace, "vanthu", CLERK)
+    with TestClient(web_app(workspace)) as first, TestClient(web_app(workspace)) as second:
+        sign_in(first, "vanthu")
+        second.cookies.update(first.cookies)
+        assert second.get("/nhat-ky").status_code == 200
+    database = Path(load_workspace(workspace).register_url.removeprefix("sqlite:///"))
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT count(*) FROM web_sessions").fetchone()[0] == 1

@@ -156,7 +156,8 @@ def _migration_3(conn: Connection) -> None:
 
 
 def _migration_4(conn: Connection) -> None:
-    """Accounts and the journal of `congvan web`: users with their roles and argon2 hashes, who did what when."""
+    """Accounts, sessions and the journal of `congvan web`: users with their roles and argon2 hashes, server-side
+    sessions (shared by every server of an office), who did what when."""
     meta = sa.MetaData()
     sa.Table(
         "web_users", meta,
@@ -167,6 +168,12 @@ def _migration_4(conn: Connection) -> None:
         sa.Column("password_hash", sa.String(200), nullable=False),
         sa.Column("active", sa.Boolean, nullable=False),
         sa.Column("created_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "web_sessions", meta,
+        sa.Column("key", sa.String(100), primary_key=True),
+        sa.Column("data", sa.LargeBinary, nullable=False),
+        sa.Column("expires_at", sa.Float),  # seconds since the epoch; NULL: never
     )
     sa.Table(
         "web_journal", meta,
@@ -203,6 +210,11 @@ users = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True), sa.Column("username", sa.String),
     sa.Column("full_name", sa.String), sa.Column("roles", sa.String), sa.Column("password_hash", sa.String),
     sa.Column("active", sa.Boolean), sa.Column("created_at", sa.String),
+)
+sessions = sa.Table(
+    "web_sessions", _meta,
+    sa.Column("key", sa.String, primary_key=True), sa.Column("data", sa.LargeBinary),
+    sa.Column("expires_at", sa.Float),
 )
 journal = sa.Table(
     "web_journal", _meta,

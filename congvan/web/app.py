@@ -14,14 +14,15 @@ from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
-from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
 from congvan.config import load_workspace
 from congvan.errors import CongvanError
+from congvan.register.sessions import remove_expired
 from congvan.register.store import Register
 from congvan.web import account_pages, batch_pages, build_pages, content_pages, jobs, pages, results_pages
 from congvan.web.auth import IDLE_SECONDS, LoginLimiter, guard
+from congvan.web.session_store import RegisterStore
 from congvan.web.state import WebPaths
 
 HERE = Path(__file__).parent
@@ -71,8 +72,8 @@ def create_app(root: Path, *, setup_token: str = "", max_upload: int = MAX_UPLOA
     web = WebPaths(root)
     web.prepare()
     register_url = load_workspace(root).register_url
-    with Register(register_url):  # migrate now: the accounts and journal tables exist before the first request
-        pass
+    with Register(register_url) as register:  # migrate now: accounts, sessions, journal exist before any request
+        remove_expired(register)
     queue = queue or jobs.make_queue(root)
     state: dict[str, Any] = {
         "root": str(root), "register_url": register_url, "setup_token": setup_token, "limiter": LoginLimiter(),
@@ -85,7 +86,7 @@ def create_app(root: Path, *, setup_token: str = "", max_upload: int = MAX_UPLOA
         guards=[guard],
         middleware=[ServerSideSessionConfig(max_age=IDLE_SECONDS, renew_on_access=True, secure=secure_cookies,
                                             samesite="strict").middleware],
-        stores={"sessions": FileStore(web.sessions)},
+        stores={"sessions": RegisterStore(register_url)},
         csrf_config=CSRFConfig(secret=web.secret(), header_name=CSRF_HEADER, cookie_samesite="strict",
                                cookie_secure=secure_cookies),
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),

@@ -1,5 +1,5 @@
-"""Where the web application keeps its own files in the workspace: `.congvan-web/` (sessions, job queue,
-job progress, page images, the CSRF secret), and safe paths inside the workspace."""
+"""Where the web application keeps its own files in the workspace: `.congvan-web/` (job queue, job progress,
+page images, the CSRF secret), and safe paths inside the workspace."""
 
 from __future__ import annotations
 
@@ -27,10 +27,6 @@ class WebPaths:
         return self.root / STATE_DIR
 
     @property
-    def sessions(self) -> Path:
-        return self.state / "sessions"
-
-    @property
     def queue(self) -> Path:
         return self.state / "huey.sqlite"
 
@@ -47,7 +43,7 @@ class WebPaths:
         return self.root / UPLOADS
 
     def prepare(self) -> None:
-        for folder in (self.sessions, self.jobs, self.images):
+        for folder in (self.jobs, self.images):
             folder.mkdir(parents=True, exist_ok=True)
 
     def secret(self) -> str:
