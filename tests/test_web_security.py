@@ -20,6 +20,7 @@ from congvan.register.store import Register
 from congvan.web import app as web_app_module
 from congvan.web import jobs
 from congvan.web.auth import ADMIN, CLERK, LEADER, OFFICER
+from tests.test_register_support import backend_url
 from tests.web_support import PASSWORD, add_user, csrf, sign_in, web_app
 
 PUBLIC = {"/dang-nhap", "/cai-dat/{token:str}", "/static/{file_path:path}"}
@@ -207,3 +208,20 @@ def test_a_session_is_kept_in_the_register_database_for_every_server_of_the_offi
     database = Path(load_workspace(workspace).register_url.removeprefix("sqlite:///"))
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT count(*) FROM web_sessions").fetchone()[0] == 1
+
+
+@pytest.mark.postgres
+def test_accounts_sessions_and_the_journal_work_on_an_office_postgresql_register(workspace, tmp_path, monkeypatch):
+    url = next(urls := backend_url("postgresql", tmp_path))
+    try:
+        monkeypatch.setenv("CONGVAN_REGISTER_URL", url)
+        add_user(workspace, "vanthu", CLERK)
+        with TestClient(web_app(workspace)) as first, TestClient(web_app(workspace)) as second:
+            sign_in(first, "vanthu")
+            second.cookies.update(first.cookies)
+            journal = second.get("/nhat-ky")
+        assert journal.status_code == 200 and "đăng nhập" in journal.text
+        with Register(url) as register:
+            assert accounts.find_account(register, "vanthu").password_hash.startswith("$argon2id$")
+    finally:
+        urls.close()
