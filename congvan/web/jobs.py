@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import time
 import traceback
 from collections.abc import Callable
@@ -65,6 +66,39 @@ def job_state(root: Path, job_id: str) -> dict[str, Any] | None:
     return read_json(WebPaths(root).jobs / f"{job_id}.json")
 
 
+def _worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _gone(worker: str) -> bool:
+    """Whether the consumer process `host:pid` was on this machine and has ended."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def abandon_running(root: Path) -> int:
+    """Mark as failed, saying so, the jobs left running by a consumer of this machine that has ended; return how
+    many. (A build writes into a hidden folder renamed only at its end: an interrupted one left no batch.)"""
+    count = 0
+    for path in sorted(WebPaths(root).jobs.glob("*.json")):
+        state = read_json(path)
+        if state is not None and state.get("status") == RUNNING and _gone(str(state.get("worker", ""))):
+            state.update(status=FAILED, updated=time.time(),
+                         error="tiến trình chạy việc nền dừng giữa chừng: việc này không xong và không ghi kết quả "
+                               "dở dang nào. Hãy chạy lại.")
+            write_json(path, state)
+            count += 1
+    return count
+
+
 def seconds_left(state: dict[str, Any], now: float | None = None) -> float | None:
     """Estimate the seconds left from the pace so far (None before the first letter is done)."""
     done, total, started = state.get("done", 0), state.get("total", 0), state.get("started")
@@ -96,7 +130,7 @@ class _Progress:
 def _run(root: str, job_id: str, work: Callable[[_Progress], dict[str, Any]]) -> None:
     path = WebPaths(Path(root)).jobs / f"{job_id}.json"
     state = read_json(path) or {"id": job_id}
-    state.update(status=RUNNING, started=time.time())
+    state.update(status=RUNNING, started=time.time(), worker=_worker())
     progress = _Progress(path, state)
     progress.flush()
     try:

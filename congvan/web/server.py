@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +18,7 @@ from congvan.config import load_workspace
 from congvan.register.accounts import count_accounts
 from congvan.register.store import Register
 from congvan.web.app import create_app
+from congvan.web.jobs import abandon_running
 
 STOP_SECONDS = 10
 
@@ -26,21 +29,41 @@ def setup_token(root: Path) -> str:
         return "" if count_accounts(register) else secrets.token_urlsafe(24)
 
 
-def start_consumer(root: Path) -> subprocess.Popen[bytes]:
-    """Start the workspace's Huey consumer in a child process (it needs a main thread of its own)."""
-    return subprocess.Popen([sys.executable, "-m", "congvan.web.consumer", str(root)], env=os.environ.copy())
+class Consumer:
+    """The workspace's Huey consumer in a child process (it needs a main thread of its own), started again when
+    it dies while the server runs; a job it was running is then marked failed, with why."""
 
+    def __init__(self, root: Path, announce: Callable[[str], None], check_every: float = 2.0) -> None:
+        self.root, self.announce, self.check_every = root, announce, check_every
+        self.child = self._spawn()
+        self._stopping = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, name="congvan-consumer-watch", daemon=True)
+        self._watcher.start()
 
-def stop_consumer(child: subprocess.Popen[bytes]) -> None:
-    """Ask the consumer to finish its current task (SIGINT), then end it."""
-    if child.poll() is not None:
-        return
-    child.send_signal(2)
-    try:
-        child.wait(STOP_SECONDS)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.wait()
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        abandon_running(self.root)
+        return subprocess.Popen([sys.executable, "-m", "congvan.web.consumer", str(self.root)],
+                                env=os.environ.copy())
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(self.check_every):
+            code = self.child.poll()
+            if code is not None and not self._stopping.is_set():
+                self.announce(f"Tiến trình chạy việc nền đã dừng (mã {code}); đang khởi động lại.")
+                self.child = self._spawn()
+
+    def stop(self) -> None:
+        """Ask the consumer to finish its current task (SIGINT), then end it."""
+        self._stopping.set()
+        self._watcher.join()
+        if self.child.poll() is not None:
+            return
+        self.child.send_signal(signal.SIGINT)
+        try:
+            self.child.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.child.kill()
+            self.child.wait()
 
 
 def serve(root: Path, host: str, port: int, announce: Callable[[str], None], *, check: bool = False) -> None:
@@ -56,7 +79,7 @@ def serve(root: Path, host: str, port: int, announce: Callable[[str], None], *, 
     if check:
         announce(f"Sẵn sàng phục vụ {root} tại {address} (kiểm tra trong {time.monotonic() - started:.1f} giây).")
         return
-    child = start_consumer(root)
+    consumer = Consumer(root, announce)
     try:
         config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
         server = uvicorn.Server(config)
@@ -66,4 +89,4 @@ def serve(root: Path, host: str, port: int, announce: Callable[[str], None], *, 
                      f"{address}/cai-dat/{token}")
         server.run()
     finally:
-        stop_consumer(child)
+        consumer.stop()
