@@ -400,3 +400,24 @@ def letter_titles(folder: Path) -> dict[str, str]:
         return {str(entry["file"]): str(entry.get("unit") or Path(entry["file"]).stem) for entry in entries}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+
+
+@dataclass(frozen=True)
+class LetterRow:
+    """One letter of a batch as the manifest lists it: for listings (the web's batch page)."""
+
+    index: int
+    unit: str
+    file: str
+    weaknesses: tuple[str, ...]
+    strengths: tuple[str, ...]
+
+
+def letter_rows(folder: Path) -> list[LetterRow]:
+    """Return the letters of the batch in `folder` in manifest order; empty when it holds no readable batch."""
+    try:
+        entries = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))["letters"]
+        return [LetterRow(int(e["index"]), nfc(str(e["unit"])), str(e["file"]), tuple(e.get("weaknesses") or ()),
+                          tuple(e.get("strengths") or ())) for e in entries]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
