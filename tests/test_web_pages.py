@@ -135,7 +135,7 @@ def test_a_concurrent_edit_is_refused(client, workspace):
     config = workspace / "congvan.toml"
     config.write_text(config.read_text(encoding="utf-8") + "\n# sửa ở máy khác\n", encoding="utf-8")
     response = client.post("/noi-dung/luu", data=form, headers=csrf(client))
-    assert response.status_code == 409 and "người khác sửa" in response.text
+    assert response.status_code == 409 and "đã bị người khác" in response.text
     assert "Bản của người thứ nhất" not in config.read_text(encoding="utf-8")
 
 

@@ -20,7 +20,7 @@ from congvan.config import Workspace
 from congvan.config.catalog_schema import CatalogFile
 from congvan.config.editing import TomlEditor
 from congvan.config.schema import ConfigFile
-from congvan.errors import ConfigError, CongvanError
+from congvan.errors import ConfigError, CongvanError, EditConflict
 from congvan.files import atomic_write
 from congvan.letter.context import criterion_values, unit_values
 from congvan.pdf.images import page_images
@@ -140,7 +140,7 @@ async def save_content(request: Request) -> Template:
         config.save()
         catalog.save()
     except CongvanError as err:
-        return _page(request, 409 if "người khác sửa" in str(err) else 400, error=str(err), draft=form)
+        return _page(request, 409 if isinstance(err, EditConflict) else 400, error=str(err), draft=form)
     pages.note(request, "sửa nội dung văn bản", f"{ws.config_path.name}, {ws.catalog.name}")
     return _page(request, message="Đã lưu. Lần tạo văn bản sau dùng nội dung mới.")
 
