@@ -290,6 +290,9 @@ def build_body(document: Document) -> None:
     add_tag(document, "{%p if b.tong_quan %}")
     add_paragraph(document, "{{ b.tong_quan }}")
     add_tag(document, "{%p endif %}")
+    add_tag(document, "{%p if b.bieu_do is defined and b.bieu_do %}")  # [van_ban] bieu_do = true: its chart
+    add_paragraph(document, "{{ b.bieu_do|hinh }}", CENTER, before=6, after=6)
+    add_tag(document, "{%p endif %}")
     add_tag(document, "{%p for g in b.nhom %}")
     add_tag(document, "{%p if g.tieu_de %}")
     add_paragraph(document, "{{ g.nhan }} {{ g.tieu_de }}", bold=True, italic=True, keep_next=True)

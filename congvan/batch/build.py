@@ -136,6 +136,10 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     template = LetterTemplate(template_path)
     if template.fallback_reason:
         warnings.append(f"{template_path}: {template.fallback_reason}, nên dùng docxtpl để tạo thư (chậm hơn).")
+    if workspace.letter.chart and not template.places_pictures():
+        warnings.append(f"{workspace.config_path}: [van_ban] bieu_do = true nhưng mẫu {template_path} không có đoạn "
+                        "{{ b.bieu_do|hinh }}: thư không có biểu đồ. Thêm đoạn đó sau {{ b.tong_quan }} "
+                        "(xem mẫu mặc định templates_docx/cong_van_chi_dao.docx).")
 
     positions = workbook_positions(tables)
     letters = [PlannedLetter(index, a.unit.name,
@@ -225,6 +229,8 @@ def _produce(planned: Plan, folder: Path | None, requested: int | None) -> Itera
     chunks = [letters[start:start + size] for start in range(0, len(letters), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if context.get_start_method() == "fork":  # what the first letter draws once (charts' shared parts) is inherited
+        planned.template.render(planned.contexts(letters[0]))
     with context.Pool(workers, initializer=_init_worker,
                       initargs=(planned.template.path, planned.contexts, folder)) as pool:
         yield from pool.imap(_worker_chunk, chunks)

@@ -104,6 +104,11 @@ class LetterSection(Section):
     dinh_kem: OptionalText = Field(default="", description="Dòng tài liệu đính kèm; để \"\" nếu không có.")
     chi_dao_chung: list[GeneralSectionEntry] = Field(
         default_factory=list, description="Các mục chung đánh số sau các mục riêng của từng đơn vị.")
+    bieu_do: bool = Field(
+        default=False,
+        description="true: mỗi mục của công văn có biểu đồ thanh ngang (sau câu tổng quan): kết quả từng tiêu chí "
+                    "của đơn vị so với chỉ tiêu và bình quân các đơn vị. Mẫu .docx phải có đoạn "
+                    "{{ b.bieu_do|hinh }} (mẫu mặc định đã có).")
 
 
 class RecipientSection(Section):

@@ -96,6 +96,7 @@ class LetterSettings:
     closing: str
     attachment: str
     general_sections: tuple[GeneralSection, ...]
+    chart: bool = False  # a bar chart in each section
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,7 @@ def load_workspace(root: Path) -> Workspace:
             attachment=letter.dinh_kem,
             general_sections=tuple(GeneralSection(title=s.tieu_de, paragraphs=tuple(s.noi_dung))
                                    for s in letter.chi_dao_chung),
+            chart=letter.bieu_do,
         ),
         results=tuple(root / name for name in config.du_lieu.ket_qua),
         catalog=root / config.du_lieu.tieu_chi,

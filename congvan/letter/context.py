@@ -12,6 +12,7 @@ from congvan.config import AssessmentSettings, Workspace
 from congvan.models import VERDICT_WORDS, CriterionResult, TableResult, Unit, UnitAssessment
 from congvan.recipients.rules import Recipients, addressee_lines, distribution_lines
 from congvan.render import texts as snippets
+from congvan.render.charts import BarChart
 from congvan.vn import (
     document_number,
     draft_long_date,
@@ -125,7 +126,9 @@ def build_context(workspace: Workspace, catalog_source: str, assessment: UnitAss
     sections = []
     for number, table in enumerate(assessment.tables, start=1):
         subject = snippets.fill(table.spec.subject, base, f"{catalog_source}, bảng '{table.spec.code}', doi_tuong")
-        sections.append(_section(number, table, subject, base, decimals, settings.order, catalog_source))
+        made = _section(number, table, subject, base, decimals, settings.order, catalog_source)
+        made["bieu_do"] = chart_data(table, decimals) if workspace.letter.chart else None
+        sections.append(made)
     general = []
     for offset, section in enumerate(workspace.letter.general_sections, start=len(sections) + 1):
         general.append({
@@ -169,6 +172,15 @@ def build_context(workspace: Workspace, catalog_source: str, assessment: UnitAss
         "ky": {"quyen_han": signer.authority, "chuc_vu": signer.position, "ho_ten": signer.name},
     }
     return context
+
+
+def chart_data(table: TableResult, decimals: int) -> dict[str, Any] | None:
+    """Return the bar chart of a section (render/charts.py) as stored in the context; None for one criterion."""
+    if len(table.criteria) < 2:
+        return None
+    return BarChart(tuple(c.criterion.name for c in table.criteria), tuple(c.score for c in table.criteria),
+                    tuple(c.target for c in table.criteria), tuple(c.average for c in table.criteria),
+                    decimals).to_dict()
 
 
 GROUP_TITLES = {

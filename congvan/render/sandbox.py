@@ -289,7 +289,17 @@ def make_environment(*, autoescape: bool = True, max_chars: int = MAX_TEMPLATE_C
     filters["join"] = _guarded_join(env, filters["join"])
     filters["chu"] = vn.number_to_words  # {{ 2024|chu }}: hai nghìn không trăm hai mươi bốn
     filters["bang_chu"] = vn.money_words  # {{ so_tien|bang_chu }}: Một triệu năm trăm nghìn đồng
+    filters[PICTURE_FILTER] = _no_picture  # render/template.py's fast path places pictures
     return env
+
+
+PICTURE_FILTER = "hinh"  # {{ b.bieu_do|hinh }}: the chart as a picture in a .docx template
+
+
+def _no_picture(value: Any) -> Any:
+    raise jinja2.TemplateRuntimeError(
+        "bộ lọc hinh (biểu đồ) chỉ dùng được trong thân mẫu .docx không có hộp văn bản (text box) và không có "
+        "thẻ mẫu trong thuộc tính tài liệu; không dùng trong câu chữ của danh mục hay congvan.toml.")
 
 
 def _guarded_join(env: jinja2.Environment, original: Callable[..., str]) -> Callable[..., str]:
