@@ -304,6 +304,9 @@ def build_body(document: Document) -> None:
     add_tag(document, "{%p if t.nhan_xet %}")
     add_paragraph(document, "{{ t.nhan_xet }}")
     add_tag(document, "{%p endif %}")
+    add_tag(document, "{%p if t.so_sanh is defined and t.so_sanh %}")  # [du_lieu] nam_truoc: against last year
+    add_paragraph(document, "{{ t.so_sanh }}")
+    add_tag(document, "{%p endif %}")
     add_tag(document, "{%p for d in t.chi_dao %}")
     add_paragraph(document, "{{ d }}")
     add_tag(document, "{%p endfor %}")

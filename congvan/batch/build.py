@@ -24,11 +24,13 @@ from congvan.errors import CongvanError, DataError, FileUnreadable
 from congvan.files import atomic_write
 from congvan.letter.assessment import assess
 from congvan.letter.context import build_context, unit_values
+from congvan.letter.history import with_previous
 from congvan.models import Catalog, ResultTable, UnitAssessment, unit_key
 from congvan.recipients import rules as recipients
 from congvan.render.template import LetterTemplate
 from congvan.sources import results as sources
 from congvan.sources.catalog import workspace_catalog
+from congvan.sources.renames import read_renames
 from congvan.summary.workbook import summary_workbook
 
 Progress = Callable[[int], None]
@@ -159,7 +161,14 @@ def read_assessments(workspace: Workspace, catalog: Catalog, data: Sequence[Path
     tables = sources.load_results(data, catalog, convert_legacy=workspace.convert_legacy,
                                   warnings=warnings, year=workspace.assessment.year, limits=workspace.read_limits,
                                   two_level=workspace.two_level)
-    return tables, assess(tables, _select(sources.all_units(tables), units), workspace.assessment)
+    assessed = assess(tables, _select(sources.all_units(tables), units), workspace.assessment)
+    if workspace.previous_results:  # [du_lieu] nam_truoc: last year beside this year
+        year = workspace.assessment.year - 1
+        previous = sources.load_results(workspace.previous_results, catalog, convert_legacy=workspace.convert_legacy,
+                                        warnings=warnings, year=year, limits=workspace.read_limits, two_level=False)
+        renames = read_renames(workspace.renames) if workspace.renames else []
+        assessed = with_previous(assessed, previous, renames, year, workspace.assessment.decimals)
+    return tables, assessed
 
 
 def build(workspace: Workspace, options: BuildOptions, progress: Progress | None = None,

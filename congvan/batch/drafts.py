@@ -129,7 +129,8 @@ def letter_entry(index: int, unit: str, stem: str, data: bytes, context: dict[st
 class InputFile:
     """A file the batch was built from: its role, path (relative to the workspace when inside it), SHA-256."""
 
-    role: str  # "results", "catalog", "config", "recipients", "template"
+    role: str  # "results", "previous" (last year), "renames" (doi_ten.csv), "catalog", "config", "recipients",
+    #            "template"
     path: str
     sha256: str
 

@@ -78,6 +78,16 @@ class DataSection(Section):
     ket_qua: NonEmptyTextList = Field(
         description="Tệp kết quả (.xlsx hoặc .csv), đường dẫn tính từ thư mục làm việc.")
     tieu_chi: Text = Field(default="data/tieu_chi.toml", description="Tệp danh mục tiêu chí và nội dung chỉ đạo.")
+    nam_truoc: TextList = Field(
+        default_factory=list,
+        description="Tệp kết quả năm trước (cùng danh mục tiêu chí), ví dụ [\"ket_qua_2024.xlsx\"] (đường dẫn "
+                    "tính từ thư mục làm việc): thư và bảng tổng hợp ghi tăng/giảm bao nhiêu điểm phần trăm so với "
+                    "năm trước. Đơn vị khớp tên như trong năm nay; đơn vị đổi tên hoặc hợp nhất khai trong doi_ten.")
+    doi_ten: OptionalText = Field(
+        default="",
+        description="Tệp .csv hai cột \"Tên cũ\", \"Tên mới\": đơn vị năm trước đổi tên (một dòng) hoặc hợp nhất "
+                    "(nhiều tên cũ cùng một tên mới) sau sắp xếp đơn vị hành chính. Đơn vị hợp nhất không so sánh "
+                    "với năm trước (không có số người được khảo sát để gộp số liệu), thư ghi rõ như vậy.")
     chuyen_ma_cu: bool = Field(default=False, description="true: tự chuyển văn bản mã TCVN3/VNI cũ sang Unicode.")
     so_dong_toi_da: MaxRows = Field(
         default=20_000,

@@ -125,6 +125,8 @@ class Workspace:
     register: RegisterSetting
     recipients: RecipientSettings
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    previous_results: tuple[Path, ...] = ()  # [du_lieu] nam_truoc: last year's results
+    renames: Path | None = None  # [du_lieu] doi_ten: old unit name -> new
     read_limits: ReadLimits = DEFAULT_LIMITS
     two_level: bool = True  # the two-level local government applies (from 01/7/2025): old unit types warn
     warnings: tuple[str, ...] = ()  # what reading congvan.toml mended ("V/v V/v …"), printed by the build
@@ -222,6 +224,8 @@ def load_workspace(root: Path) -> Workspace:
         ),
         results=tuple(root / name for name in config.du_lieu.ket_qua),
         catalog=root / config.du_lieu.tieu_chi,
+        previous_results=tuple(root / name for name in config.du_lieu.nam_truoc),
+        renames=root / config.du_lieu.doi_ten if config.du_lieu.doi_ten else None,
         convert_legacy=config.du_lieu.chuyen_ma_cu,
         register=register,
         recipients=RecipientSettings(

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from congvan.config import AssessmentSettings, Workspace
-from congvan.models import VERDICT_WORDS, CriterionResult, TableResult, Unit, UnitAssessment
+from congvan.models import VERDICT_WORDS, CriterionResult, PreviousYear, TableResult, Unit, UnitAssessment
 from congvan.recipients.rules import Recipients, addressee_lines, distribution_lines
 from congvan.render import texts as snippets
 from congvan.render.charts import BarChart
@@ -100,8 +100,10 @@ def unit_values(unit: Unit, settings: AssessmentSettings) -> dict[str, Any]:
     }
 
 
-def criterion_values(result: CriterionResult, subject: str, base: dict[str, Any], decimals: int) -> dict[str, Any]:
-    """Return the placeholders of one criterion's texts: score, target, gap, rank, average."""
+def criterion_values(result: CriterionResult, subject: str, base: dict[str, Any], decimals: int,
+                     previous: PreviousYear | None = None) -> dict[str, Any]:
+    """Return the placeholders of one criterion's texts: score, target, gap, rank, average, change since last year."""
+    last = previous.scores.get(result.criterion.code) if previous else None
     return {
         **base,
         "ten": result.criterion.name,
@@ -111,7 +113,42 @@ def criterion_values(result: CriterionResult, subject: str, base: dict[str, Any]
         "chenh_lech": format_number(abs(result.gap), decimals, keep_zeros=True),
         "xep_hang": f"{result.rank}/{result.rank_of}",
         "trung_binh": format_percent(result.average, decimals, keep_zeros=True),
+        "nam_truoc": previous.year if previous else "",
+        "ket_qua_nam_truoc": "" if last is None else format_percent(last, decimals, keep_zeros=True),
+        "thay_doi": history_phrase(result.score, last, previous, decimals),
     }
+
+
+def history_phrase(now: float, last: float | None, previous: PreviousYear | None, decimals: int) -> str:
+    """Return "tăng 2,09 điểm phần trăm so với năm 2024" and the like; "" without [du_lieu] nam_truoc."""
+    if previous is None:
+        return ""
+    if previous.merged_from:
+        return f"không so sánh được với năm {previous.year} (đơn vị hợp nhất)"
+    if last is None:
+        return f"chưa có số liệu năm {previous.year} để so sánh"
+    return f"{_change(now, last, decimals)} so với năm {previous.year}"
+
+
+def history_sentence(what: str, now: float, last: float | None, previous: PreviousYear | None, decimals: int) -> str:
+    """Return the sentence a letter prints about `what` ("kết quả", "Chỉ số chung") against last year."""
+    if previous is None:
+        return ""
+    if previous.merged_from:
+        return (f"Không so sánh {what} với năm {previous.year} vì đơn vị được hợp nhất từ "
+                f"{', '.join(previous.merged_from)} (không gộp được số liệu của các đơn vị cũ).")
+    if last is None:
+        return f"Năm {previous.year} không có số liệu của đơn vị để so sánh."
+    was = format_percent(last, decimals, keep_zeros=True)
+    renamed = f", khi còn là {previous.renamed_from}" if previous.renamed_from else ""
+    return f"So với năm {previous.year} ({was}{renamed}), {what} {_change(now, last, decimals)}."
+
+
+def _change(now: float, last: float, decimals: int) -> str:
+    change = round(now - last, decimals)
+    if change == 0:
+        return "không thay đổi"
+    return f"{'tăng' if change > 0 else 'giảm'} {format_number(abs(change), decimals, keep_zeros=True)} điểm phần trăm"
 
 
 def build_context(workspace: Workspace, catalog_source: str, assessment: UnitAssessment,
@@ -194,8 +231,10 @@ def _section(number: int, table: TableResult, subject: str, base: dict[str, Any]
     single = len(table.criteria) == 1
     items = {}
     for result in table.criteria:
-        values = criterion_values(result, subject, base, decimals)
+        values = criterion_values(result, subject, base, decimals, table.previous)
         where = f"{catalog_source}, tiêu chí '{result.criterion.code}'"
+        last = table.previous.scores.get(result.criterion.code) if table.previous else None
+        texts = [result.criterion.remarks[result.verdict], *result.criterion.directives[result.verdict]]
         items[result.criterion.code] = {
             "ma": result.criterion.code,
             "ten": result.criterion.name,
@@ -215,6 +254,12 @@ def _section(number: int, table: TableResult, subject: str, base: dict[str, Any]
                                       where + f", nhan_xet.{result.verdict}"),
             "chi_dao": [snippets.fill(p, values, where + f", chi_dao.{result.verdict}")
                         for p in result.criterion.directives[result.verdict]],
+            "ket_qua_nam_truoc": values["ket_qua_nam_truoc"],
+            "thay_doi": values["thay_doi"],
+            "thay_doi_so": None if last is None else round(result.score - last, decimals),
+            # printed after nhan_xet, unless the catalog's own texts already say it with {{ thay_doi }}
+            "so_sanh": "" if any("thay_doi" in text for text in texts) else history_sentence(
+                "kết quả", result.score, last, table.previous, decimals),
         }
     weaknesses = [items[r.criterion.code] for r in table.weaknesses]
     strengths = [items[r.criterion.code] for r in table.strengths]
@@ -237,7 +282,7 @@ def _section(number: int, table: TableResult, subject: str, base: dict[str, Any]
         "doi_tuong": subject,
         "tieu_de": snippets.fill(table.spec.heading, {**base, "doi_tuong": subject},
                                  f"{catalog_source}, bảng '{table.spec.code}', tieu_de"),
-        "tong_quan": _summary(table, subject, base, overall, rank, average, len(weaknesses)),
+        "tong_quan": _summary(table, subject, base, overall, rank, average, len(weaknesses), decimals),
         "chi_so": overall,
         "chi_so_so": table.overall,
         "chi_so_chinh_thuc": table.official,
@@ -252,7 +297,7 @@ def _section(number: int, table: TableResult, subject: str, base: dict[str, Any]
 
 
 def _summary(table: TableResult, subject: str, base: dict[str, Any], overall: str, rank: str, average: str,
-             weak_count: int) -> str:
+             weak_count: int, decimals: int) -> str:
     year = base["nam"]
     total = len(table.criteria)
     # A mean computed here is never passed off as the official index the province published.
@@ -262,11 +307,15 @@ def _summary(table: TableResult, subject: str, base: dict[str, Any], overall: st
     if total == 1:
         return ""  # the one criterion's own sentence (nhan_xet) already says all of this
     if weak_count == 0:
-        return f"{opening} Cả {total}/{total} tiêu chí đều đạt hoặc vượt chỉ tiêu giao."
-    if weak_count == total:
-        return f"{opening} Cả {total}/{total} tiêu chí đều chưa đạt chỉ tiêu giao."
-    return (f"{opening} Có {weak_count}/{total} tiêu chí chưa đạt chỉ tiêu giao, "
-            f"{total - weak_count}/{total} tiêu chí đạt hoặc vượt chỉ tiêu.")
+        counted = f"Cả {total}/{total} tiêu chí đều đạt hoặc vượt chỉ tiêu giao."
+    elif weak_count == total:
+        counted = f"Cả {total}/{total} tiêu chí đều chưa đạt chỉ tiêu giao."
+    else:
+        counted = (f"Có {weak_count}/{total} tiêu chí chưa đạt chỉ tiêu giao, "
+                   f"{total - weak_count}/{total} tiêu chí đạt hoặc vượt chỉ tiêu.")
+    last = table.previous.overall if table.previous else None
+    compared = history_sentence("Chỉ số chung", table.overall, last, table.previous, decimals)
+    return " ".join(part for part in (opening, counted, compared) if part)
 
 
 # -- the stored form: each criterion written once --
