@@ -38,7 +38,7 @@ def pixels(picture: charts.Picture) -> np.ndarray:
 
 def test_bars_are_as_long_as_the_scores_and_coloured_by_verdict():
     picture = pixels(charts.draw(chart()))
-    base = charts._background(LABELS, (83.0, 83.0, 83.0), (80.0, 75.5, 85.25))
+    base = charts._background(LABELS, (83.0, 83.0, 83.0), (80.0, 75.5, 85.25), charts.LEGEND[2])
     met, short = charts.PALETTE[charts.MET], charts.PALETTE[charts.SHORT]
     for row, (score, colour) in enumerate(zip((72.21, 90.0, 83.0), (short, met, met), strict=True)):
         top, bottom = base.bar_rows[row]
@@ -116,7 +116,7 @@ def test_the_stored_context_renders_the_same_letter(charted, workspace):
 def test_without_the_setting_no_picture(workspace):
     report = build(load_workspace(workspace), BuildOptions())
     assert report.folder is not None
-    with zipfile.ZipFile(next(report.folder.glob("*.docx"))) as archive:
+    with zipfile.ZipFile(next(report.folder.glob("*_phuong-nha-trang.docx"))) as archive:
         assert not any(n.startswith("word/media/") for n in archive.namelist())
         assert "<w:drawing>" not in archive.read("word/document.xml").decode()
 

@@ -31,6 +31,7 @@ from congvan.render.template import LetterTemplate
 from congvan.sources import results as sources
 from congvan.sources.catalog import workspace_catalog
 from congvan.sources.renames import read_renames
+from congvan.summary.report import summary_report
 from congvan.summary.workbook import summary_workbook
 
 Progress = Callable[[int], None]
@@ -199,8 +200,11 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
             _add_warnings(warnings, new_warnings)
             if progress:
                 progress(len(chunk_entries))
+        assessed = [letter.assessment for letter in letters]
         atomic_write(drafts.summary_path(partial), summary_workbook(
-            [letter.assessment for letter in letters], workspace.assessment.very_low_margin, f"Lô {batch}."))
+            assessed, workspace.assessment.very_low_margin, f"Lô {batch}."))
+        atomic_write(drafts.report_path(partial), summary_report(workspace, template.path, assessed,
+                                                                 planned.contexts.today))
         header = _header(workspace, batch, now, template, planned.inputs)
         final = drafts.finish_batch(partial, header, template.path, entries, warnings)
     return BuildReport(batch, final, letters, warnings, template.sha256)

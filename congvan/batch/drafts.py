@@ -5,6 +5,7 @@
         manifest.csv                the same list for people
         template.docx               exact copy of the template used (SHA-256 in the manifest)
         tong_hop.xlsx               the summary workbook for leaders (docs/summary.md); not checked on reading
+        tong_hop.docx               the summary report (báo cáo tổng hợp) beside it, the same figures; not checked
         <stem>.docx, <stem>.json    each draft letter and the context it was rendered from
 
 A batch is written into `.<batch>.partial/` and renamed when complete. Reading a batch checks the
@@ -39,6 +40,7 @@ MANIFEST = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
 TEMPLATE = "template.docx"
 SUMMARY = "tong_hop.xlsx"
+REPORT = "tong_hop.docx"
 DOCUMENT_TYPE = "Công văn"
 _SEE_DOCS = "xem docs/drafts.md"
 
@@ -56,6 +58,11 @@ def template_path(folder: Path) -> Path:
 def summary_path(folder: Path) -> Path:
     """Return where a batch keeps its summary workbook (written by the build, again by `congvan summary`)."""
     return Path(folder) / SUMMARY
+
+
+def report_path(folder: Path) -> Path:
+    """Return where a batch keeps its summary report, the báo cáo tổng hợp .docx (as the workbook)."""
+    return Path(folder) / REPORT
 
 
 # -- writing --

@@ -45,13 +45,14 @@ class BarChart:
     labels: tuple[str, ...]
     scores: tuple[float, ...]
     targets: tuple[float, ...]
-    averages: tuple[float, ...]
+    averages: tuple[float, ...]  # the grey bars; empty: none
     decimals: int = 2
+    grey_label: str = LEGEND[2]  # what the grey bars are, in the legend
 
     def to_dict(self) -> dict[str, Any]:
         """Return the chart as stored in a letter's context (JSON)."""
         return {"nhan": list(self.labels), "ket_qua": list(self.scores), "chi_tieu": list(self.targets),
-                "trung_binh": list(self.averages), "so_thap_phan": self.decimals}
+                "trung_binh": list(self.averages), "so_thap_phan": self.decimals, "nhan_cot_xam": self.grey_label}
 
     @classmethod
     def from_dict(cls, data: Any) -> BarChart:
@@ -59,10 +60,11 @@ class BarChart:
         try:
             chart = cls(tuple(str(x) for x in data["nhan"]), tuple(float(x) for x in data["ket_qua"]),
                         tuple(float(x) for x in data["chi_tieu"]), tuple(float(x) for x in data["trung_binh"]),
-                        int(data.get("so_thap_phan", 2)))
+                        int(data.get("so_thap_phan", 2)), str(data.get("nhan_cot_xam", LEGEND[2])))
         except (TypeError, KeyError, AttributeError, ValueError) as err:
             raise ValueError(f"không phải dữ liệu biểu đồ ({err})") from err
-        if not chart.labels or not len(chart.labels) == len(chart.scores) == len(chart.targets) == len(chart.averages):
+        if not chart.labels or not len(chart.labels) == len(chart.scores) == len(chart.targets) or (
+                chart.averages and len(chart.averages) != len(chart.labels)):
             raise ValueError("dữ liệu biểu đồ thiếu hoặc không cùng số tiêu chí")
         return chart
 
@@ -78,7 +80,7 @@ class Picture:
 
 def draw(chart: BarChart) -> Picture:
     """Return the chart of one unit as a PNG."""
-    base = _background(chart.labels, chart.targets, chart.averages)
+    base = _background(chart.labels, chart.targets, chart.averages, chart.grey_label)
     pieces = [b"\x78\x01"]  # zlib header; the deflate pieces below are byte-aligned (full flush) and concatenate
     checksum = zlib.adler32(b"")
     for band in base.bands:
@@ -143,7 +145,8 @@ class _Background:
 
 
 @lru_cache(maxsize=16)
-def _background(labels: tuple[str, ...], targets: tuple[float, ...], averages: tuple[float, ...]) -> _Background:
+def _background(labels: tuple[str, ...], targets: tuple[float, ...], averages: tuple[float, ...],
+                grey_label: str) -> _Background:
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported when the first chart is drawn:
     from matplotlib.figure import Figure  # a command without charts does not pay for matplotlib
     from matplotlib.lines import Line2D
@@ -157,7 +160,8 @@ def _background(labels: tuple[str, ...], targets: tuple[float, ...], averages: t
     bottom, top = 1.3 / height_cm, 1 - 0.2 / height_cm
     axes = figure.add_axes((0.34, bottom, 0.64, top - bottom))
     positions = np.arange(rows)[::-1].astype(float)
-    axes.barh(positions - 0.2, averages, height=0.34, color=_hex(PALETTE[AVERAGE_GREY]))
+    if averages:
+        axes.barh(positions - 0.2, averages, height=0.34, color=_hex(PALETTE[AVERAGE_GREY]))
     for position, target in zip(positions, targets, strict=True):
         axes.plot([target, target], [position - 0.45, position + 0.45], color="black", linewidth=1.2)
     axes.set_yticks(positions, [textwrap.fill(label, 30) for label in labels], fontproperties=font)
@@ -170,7 +174,10 @@ def _background(labels: tuple[str, ...], targets: tuple[float, ...], averages: t
         axes.spines[side].set_visible(False)
     handles = [Patch(color=_hex(PALETTE[MET])), Patch(color=_hex(PALETTE[SHORT])),
                Patch(color=_hex(PALETTE[AVERAGE_GREY])), Line2D([], [], color="black", linewidth=1.2)]
-    figure.legend(handles, LEGEND, loc="lower center", ncols=4, frameon=False, prop=font,
+    names = [LEGEND[0], LEGEND[1], grey_label, LEGEND[3]]
+    if not averages:
+        del handles[2], names[2]
+    figure.legend(handles, names, loc="lower center", ncols=4, frameon=False, prop=font,
                   bbox_to_anchor=(0.5, 0.0), handlelength=1.4, columnspacing=1.2)
     canvas.draw()
     pixels = _to_palette(np.asarray(canvas.buffer_rgba())[:, :, :3])
