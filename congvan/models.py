@@ -71,6 +71,7 @@ class TableSpec:
     ignored_headers: tuple[str, ...] = ()
     overall_headers: tuple[str, ...] = ()
     default_kind: str = ""  # "phường", "xã" or "đặc khu" put before a bare unit name (catalog `loai_mac_dinh`)
+    opening: tuple[str, ...] = ()  # paragraphs under the section heading, before the summary (catalog `mo_dau`)
 
 
 @dataclass(frozen=True)

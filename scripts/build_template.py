@@ -287,6 +287,9 @@ def build_body(document: Document) -> None:
 
     add_tag(document, "{%p for b in bang %}")
     add_paragraph(document, "{{ b.so }}. {{ b.tieu_de }}", bold=True, keep_next=True)
+    add_tag(document, "{%p for d in (b.mo_dau if b.mo_dau is defined else []) %}")  # the catalog's mo_dau
+    add_paragraph(document, "{{ d }}")
+    add_tag(document, "{%p endfor %}")
     add_tag(document, "{%p if b.tong_quan %}")
     add_paragraph(document, "{{ b.tong_quan }}")
     add_tag(document, "{%p endif %}")

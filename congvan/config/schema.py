@@ -114,6 +114,15 @@ class LetterSection(Section):
     dinh_kem: OptionalText = Field(default="", description="Dòng tài liệu đính kèm; để \"\" nếu không có.")
     chi_dao_chung: list[GeneralSectionEntry] = Field(
         default_factory=list, description="Các mục chung đánh số sau các mục riêng của từng đơn vị.")
+    tong_quan: bool = Field(
+        default=True,
+        description="false: bỏ câu tổng quan đầu mỗi mục (\"Năm 2025, Chỉ số hài lòng chung của … đạt …, xếp thứ …\"); "
+                    "mục bắt đầu bằng đoạn mở đầu của mục (mo_dau trong danh mục) rồi đến từng tiêu chí.")
+    de_nghi: Text = Field(
+        default="Đề nghị {{ doi_tuong }}",
+        description="Lời giao việc, chèn vào câu chữ của danh mục bằng {{ de_nghi }}: cơ quan cấp trên gửi phường "
+                    "để \"Đề nghị {{ doi_tuong }}\" (Đề nghị UBND phường …); Chủ tịch phường gửi công chức của "
+                    "mình thì ghi \"Yêu cầu công chức\". Đổi một dòng này, không phải sửa danh mục.")
     bieu_do: bool = Field(
         default=False,
         description="true: mỗi mục của công văn có biểu đồ thanh ngang (sau câu tổng quan): kết quả từng tiêu chí "

@@ -97,6 +97,8 @@ class LetterSettings:
     attachment: str
     general_sections: tuple[GeneralSection, ...]
     chart: bool = False  # a bar chart in each section
+    summary_sentence: bool = True  # [van_ban] tong_quan: each section opens with the summary sentence
+    request: str = "Đề nghị {{ doi_tuong }}"  # [van_ban] de_nghi: who is asked to act, {{ de_nghi }} in texts
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,8 @@ def load_workspace(root: Path) -> Workspace:
             general_sections=tuple(GeneralSection(title=s.tieu_de, paragraphs=tuple(s.noi_dung))
                                    for s in letter.chi_dao_chung),
             chart=letter.bieu_do,
+            summary_sentence=letter.tong_quan,
+            request=letter.de_nghi,
         ),
         results=tuple(root / name for name in config.du_lieu.ket_qua),
         catalog=root / config.du_lieu.tieu_chi,

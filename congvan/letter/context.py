@@ -163,7 +163,13 @@ def build_context(workspace: Workspace, catalog_source: str, assessment: UnitAss
     sections = []
     for number, table in enumerate(assessment.tables, start=1):
         subject = snippets.fill(table.spec.subject, base, f"{catalog_source}, bảng '{table.spec.code}', doi_tuong")
-        made = _section(number, table, subject, base, decimals, settings.order, catalog_source)
+        values = {**base, "doi_tuong": subject}
+        values["de_nghi"] = snippets.fill(workspace.letter.request, values, f"{where}, van_ban.de_nghi")
+        made = _section(number, table, subject, values, decimals, settings.order, catalog_source)
+        made["mo_dau"] = [snippets.fill(p, values, f"{catalog_source}, bảng '{table.spec.code}', mo_dau")
+                          for p in table.spec.opening]
+        if not workspace.letter.summary_sentence:
+            made["tong_quan"] = ""
         made["bieu_do"] = chart_data(table, decimals) if workspace.letter.chart else None
         sections.append(made)
     general = []
