@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def summary_report(workspace: Workspace, template: Path, assessments: Sequence[U
     _signature(document, workspace)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _fixed_dates(buffer.getvalue())
 
 
 # -- the parts of the report --
@@ -165,6 +166,17 @@ def _signature(document: docx.document.Document, workspace: Workspace) -> None:
 
 
 # -- small builders --
+
+
+def _fixed_dates(data: bytes) -> bytes:
+    """Return the package with every member dated 1980-01-01, so the same batch gives the same bytes (python-docx
+    dates the members with the time of saving)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), source.read(info),
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _paragraph(container: object, text: str, style: str | None = None, *, size: float | None = None,
