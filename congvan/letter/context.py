@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from congvan.config import AssessmentSettings, Workspace
+from congvan.letter.history import history_phrase, history_sentence
 from congvan.models import VERDICT_WORDS, CriterionResult, PreviousYear, TableResult, Unit, UnitAssessment
 from congvan.recipients.rules import Recipients, addressee_lines, distribution_lines
 from congvan.render import texts as snippets
@@ -117,38 +118,6 @@ def criterion_values(result: CriterionResult, subject: str, base: dict[str, Any]
         "ket_qua_nam_truoc": "" if last is None else format_percent(last, decimals, keep_zeros=True),
         "thay_doi": history_phrase(result.score, last, previous, decimals),
     }
-
-
-def history_phrase(now: float, last: float | None, previous: PreviousYear | None, decimals: int) -> str:
-    """Return "tăng 2,09 điểm phần trăm so với năm 2024" and the like; "" without [du_lieu] nam_truoc."""
-    if previous is None:
-        return ""
-    if previous.merged_from:
-        return f"không so sánh được với năm {previous.year} (đơn vị hợp nhất)"
-    if last is None:
-        return f"chưa có số liệu năm {previous.year} để so sánh"
-    return f"{_change(now, last, decimals)} so với năm {previous.year}"
-
-
-def history_sentence(what: str, now: float, last: float | None, previous: PreviousYear | None, decimals: int) -> str:
-    """Return the sentence a letter prints about `what` ("kết quả", "Chỉ số chung") against last year."""
-    if previous is None:
-        return ""
-    if previous.merged_from:
-        return (f"Không so sánh {what} với năm {previous.year} vì đơn vị được hợp nhất từ "
-                f"{', '.join(previous.merged_from)} (không gộp được số liệu của các đơn vị cũ).")
-    if last is None:
-        return f"Năm {previous.year} không có số liệu của đơn vị để so sánh."
-    was = format_percent(last, decimals, keep_zeros=True)
-    renamed = f", khi còn là {previous.renamed_from}" if previous.renamed_from else ""
-    return f"So với năm {previous.year} ({was}{renamed}), {what} {_change(now, last, decimals)}."
-
-
-def _change(now: float, last: float, decimals: int) -> str:
-    change = round(now - last, decimals)
-    if change == 0:
-        return "không thay đổi"
-    return f"{'tăng' if change > 0 else 'giảm'} {format_number(abs(change), decimals, keep_zeros=True)} điểm phần trăm"
 
 
 def build_context(workspace: Workspace, catalog_source: str, assessment: UnitAssessment,

@@ -15,6 +15,7 @@ from congvan.errors import DataError
 from congvan.letter.assessment import overall_score, round_half_up
 from congvan.models import PreviousYear, ResultTable, UnitAssessment, unit_key
 from congvan.sources.renames import Rename
+from congvan.vn import format_number, format_percent
 
 
 def with_previous(assessments: Sequence[UnitAssessment], previous: Sequence[ResultTable], renames: Sequence[Rename],
@@ -60,3 +61,38 @@ def _previous(table: ResultTable, old_names: list[str] | None, name: str, year: 
     overall = table.overall.get(found)
     overall = round_half_up(overall if overall is not None else overall_score(table.scores[found]), decimals)
     return PreviousYear(year, scores, overall, renamed_from=found if unit_key(found) != unit_key(name) else "")
+
+
+# -- what a letter says about it --
+
+
+def history_phrase(now: float, last: float | None, previous: PreviousYear | None, decimals: int) -> str:
+    """Return "tăng 2,09 điểm phần trăm so với năm 2024" and the like; "" without [du_lieu] nam_truoc."""
+    if previous is None:
+        return ""
+    if previous.merged_from:
+        return f"không so sánh được với năm {previous.year} (đơn vị hợp nhất)"
+    if last is None:
+        return f"chưa có số liệu năm {previous.year} để so sánh"
+    return f"{_change(now, last, decimals)} so với năm {previous.year}"
+
+
+def history_sentence(what: str, now: float, last: float | None, previous: PreviousYear | None, decimals: int) -> str:
+    """Return the sentence a letter prints about `what` ("kết quả", "Chỉ số chung") against last year."""
+    if previous is None:
+        return ""
+    if previous.merged_from:
+        return (f"Không so sánh {what} với năm {previous.year} vì đơn vị được hợp nhất từ "
+                f"{', '.join(previous.merged_from)} (không gộp được số liệu của các đơn vị cũ).")
+    if last is None:
+        return f"Năm {previous.year} không có số liệu của đơn vị để so sánh."
+    was = format_percent(last, decimals, keep_zeros=True)
+    renamed = f", khi còn là {previous.renamed_from}" if previous.renamed_from else ""
+    return f"So với năm {previous.year} ({was}{renamed}), {what} {_change(now, last, decimals)}."
+
+
+def _change(now: float, last: float, decimals: int) -> str:
+    change = round(now - last, decimals)
+    if change == 0:
+        return "không thay đổi"
+    return f"{'tăng' if change > 0 else 'giảm'} {format_number(abs(change), decimals, keep_zeros=True)} điểm phần trăm"
