@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import docx
@@ -87,3 +88,22 @@ def test_pdf_of_a_batch_folder_leaves_the_report_out(batch):
 
     names = [path.name for path in collect_docx([batch])]
     assert "tong_hop.docx" not in names and "template.docx" not in names and len(names) == len(UNITS)
+
+
+def test_a_table_of_more_units_than_a_province_has_is_shortened_to_its_two_ends(tmp_path):
+    import datetime as dt
+
+    from bench.render import make_workspace
+    from congvan.batch.build import read_assessments
+    from congvan.sources.catalog import workspace_catalog
+    from congvan.summary.report import FULL_TABLE, SHOWN, summary_report
+
+    (tmp_path / "ws").mkdir()
+    workspace = load_workspace(make_workspace(tmp_path / "ws", FULL_TABLE + 20))
+    _tables, assessed = read_assessments(workspace, workspace_catalog(workspace), workspace.results, (), [])
+    data = summary_report(workspace, workspace.letter.template, assessed, dt.date(2026, 11, 30))
+    table = rows(docx.Document(io.BytesIO(data)).tables[1])
+    assert len(table) == 1 + 2 * SHOWN + 1 + 2  # header, both ends, the gap line, average and target
+    assert [row[0] for row in table[1:SHOWN + 1]] == [str(n) for n in range(1, SHOWN + 1)]
+    assert table[SHOWN + 1][1] == f"… {FULL_TABLE + 20 - 2 * SHOWN} đơn vị khác: xem tong_hop.xlsx"
+    assert table[SHOWN + 2][0] == str(FULL_TABLE + 20 - SHOWN + 1)

@@ -20,6 +20,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import docx
+import pandas as pd
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -37,6 +38,9 @@ from congvan.vn import draft_long_date, format_number, format_percent
 
 CENTER, LEFT = "CV Căn giữa", "CV Trái"  # the letter template's compact styles (scripts/build_template.py)
 TABLE_FONT = 10  # pt: a table of 9 or 10 columns fits the 16.5 cm text width
+# A table of more units than a province has communes is shortened to its two ends; the workbook lists them all
+# (a 10,000-row table would be 300 pages nobody reads, and cost seconds and hundreds of MB to write).
+FULL_TABLE, SHOWN, REPORT_WORKBOOK = 300, 50, "tong_hop.xlsx"
 TEXT_CM = 16.5  # A4 less the NĐ30 margins (30 mm left, 15 mm right)
 HEADER_CM = (6.6, 9.9)  # the header's two columns, 40 % and 60 % as in the letter template
 
@@ -131,11 +135,19 @@ def _table_section(document: docx.document.Document, number: int, summary: Table
     rows = [[str(row[tables.STT]), str(row[tables.UNIT]),
              *(format_number(row[n], decimals, keep_zeros=True) for n in names),
              format_number(row[tables.OVERALL], decimals, keep_zeros=True), str(row[tables.RANK])]
-            for _, row in summary.units.iterrows()]
+            for _, row in _shown(summary.units).iterrows()]
+    if len(summary.units) > FULL_TABLE:  # the strongest, a line saying how many are left out, the weakest
+        rows.insert(SHOWN, ["", f"… {len(summary.units) - 2 * SHOWN} đơn vị khác: xem {REPORT_WORKBOOK}",
+                            *[""] * (len(headers) - 2)])
     rows.append(["", tables.AVERAGE, *(format_number(summary.average[n], decimals, keep_zeros=True) for n in names),
                  format_number(summary.average[tables.OVERALL], decimals, keep_zeros=True), ""])
     rows.append(["", tables.TARGET, *(format_number(summary.targets[n], decimals) for n in names), "", ""])
     _grid(document, headers, 2, rows)
+
+
+def _shown(units: pd.DataFrame) -> pd.DataFrame:
+    """Every unit of a table of up to FULL_TABLE units; else the SHOWN strongest and the SHOWN weakest."""
+    return units if len(units) <= FULL_TABLE else pd.concat([units.head(SHOWN), units.tail(SHOWN)])
 
 
 def _previous_averages(summary: TableSummary) -> tuple[float, ...] | None:
