@@ -249,12 +249,13 @@ def _write(pixels: np.ndarray, glyphs: _Glyphs, text: str, x: int, middle: int) 
 
 
 def _to_palette(rgb: np.ndarray) -> np.ndarray:
-    """Map every pixel to the nearest palette colour."""
+    """Map every pixel to the nearest palette colour (each distinct colour once: a few hundred in a chart)."""
     palette = np.asarray(PALETTE, dtype=np.int32)
-    flat = rgb.reshape(-1, 3).astype(np.int32)
-    colours, inverse = np.unique(flat, axis=0, return_inverse=True)
-    distances = ((colours[:, None, :] - palette[None, :, :]) ** 2).sum(axis=2)
-    return distances.argmin(axis=1).astype(np.uint8)[inverse.reshape(-1)].reshape(rgb.shape[:2])
+    packed = (rgb[:, :, 0].astype(np.uint32) << 16) | (rgb[:, :, 1].astype(np.uint32) << 8) | rgb[:, :, 2]
+    colours, inverse = np.unique(packed.ravel(), return_inverse=True)
+    channels = np.stack([(colours >> 16) & 255, (colours >> 8) & 255, colours & 255], axis=1).astype(np.int32)
+    distances = ((channels[:, None, :] - palette[None, :, :]) ** 2).sum(axis=2)
+    return distances.argmin(axis=1).astype(np.uint8)[inverse].reshape(rgb.shape[:2])
 
 
 _FINAL_BLOCK = zlib.compressobj(1, zlib.DEFLATED, -15).flush()  # an empty last deflate block
