@@ -290,8 +290,14 @@ def build_body(document: Document) -> None:
 
     add_tag(document, "{%p for b in bang %}")
     add_paragraph(document, "{{ b.so }}. {{ b.tieu_de }}", bold=True, keep_next=True)
+    add_tag(document, "{%p for d in (b.mo_dau if b.mo_dau is defined else []) %}")  # the catalog's mo_dau
+    add_paragraph(document, "{{ d }}")
+    add_tag(document, "{%p endfor %}")
     add_tag(document, "{%p if b.tong_quan %}")
     add_paragraph(document, "{{ b.tong_quan }}")
+    add_tag(document, "{%p endif %}")
+    add_tag(document, "{%p if b.bieu_do is defined and b.bieu_do %}")  # [van_ban] bieu_do = true: its chart
+    add_paragraph(document, "{{ b.bieu_do|hinh }}", CENTER, before=6, after=6)
     add_tag(document, "{%p endif %}")
     add_tag(document, "{%p for g in b.nhom %}")
     add_tag(document, "{%p if g.tieu_de %}")
@@ -303,6 +309,9 @@ def build_body(document: Document) -> None:
     add_tag(document, "{%p endif %}")
     add_tag(document, "{%p if t.nhan_xet %}")
     add_paragraph(document, "{{ t.nhan_xet }}")
+    add_tag(document, "{%p endif %}")
+    add_tag(document, "{%p if t.so_sanh is defined and t.so_sanh %}")  # [du_lieu] nam_truoc: against last year
+    add_paragraph(document, "{{ t.so_sanh }}")
     add_tag(document, "{%p endif %}")
     add_tag(document, "{%p for d in t.chi_dao %}")
     add_paragraph(document, "{{ d }}")

@@ -40,6 +40,8 @@ THIRD_PARTY: dict[str, set[str]] = {
     "num2words": {"vn"},
     "pypdf": {"pdf"},
     "openpyxl": {"sources", "register", "summary"},  # reading results; the register export; the summary workbook
+    "matplotlib": {"render"},  # render/charts.py draws the letters' and the report's charts
+    "numpy": {"render"},  # render/charts.py composes each unit's chart on the shared background
     "litestar": {"web"},
     "huey": {"web"},
 }

@@ -56,7 +56,9 @@ def recipient_files(workspace: Workspace) -> list[Path]:
 
 def input_files(workspace: Workspace, results: Sequence[Path], template: Path) -> tuple[InputFile, ...]:
     """Return every input of a build with its SHA-256: results files, catalog, congvan.toml, recipients, template."""
-    roles = ([("results", p) for p in results] + [("catalog", workspace.catalog), ("config", workspace.config_path)]
+    roles = ([("results", p) for p in results] + [("previous", p) for p in workspace.previous_results]
+             + [("renames", p) for p in (workspace.renames,) if p is not None]
+             + [("catalog", workspace.catalog), ("config", workspace.config_path)]
              + [("recipients", p) for p in recipient_files(workspace)] + [("template", template)])
     return tuple(InputFile(role, _shown(path, workspace.root), sha256_file(path)) for role, path in roles)
 

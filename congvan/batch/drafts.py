@@ -5,6 +5,7 @@
         manifest.csv                the same list for people
         template.docx               exact copy of the template used (SHA-256 in the manifest)
         tong_hop.xlsx               the summary workbook for leaders (docs/summary.md); not checked on reading
+        tong_hop.docx               the summary report (báo cáo tổng hợp) beside it, the same figures; not checked
         <stem>.docx, <stem>.json    each draft letter and the context it was rendered from
         phe_duyet.json              trình ký / duyệt / trả lại, once submitted (congvan.batch.approval)
 
@@ -41,6 +42,7 @@ MANIFEST_CSV = "manifest.csv"
 TEMPLATE = "template.docx"
 SUMMARY = "tong_hop.xlsx"
 APPROVAL = "phe_duyet.json"
+REPORT = "tong_hop.docx"
 DOCUMENT_TYPE = "Công văn"
 _SEE_DOCS = "xem docs/drafts.md"
 
@@ -63,6 +65,11 @@ def approval_path(folder: Path) -> Path:
 def summary_path(folder: Path) -> Path:
     """Return where a batch keeps its summary workbook (written by the build, again by `congvan summary`)."""
     return Path(folder) / SUMMARY
+
+
+def report_path(folder: Path) -> Path:
+    """Return where a batch keeps its summary report, the báo cáo tổng hợp .docx (as the workbook)."""
+    return Path(folder) / REPORT
 
 
 # -- writing --
@@ -142,7 +149,8 @@ def _subject(context: dict[str, Any]) -> str:
 class InputFile:
     """A file the batch was built from: its role, path (relative to the workspace when inside it), SHA-256."""
 
-    role: str  # "results", "catalog", "config", "recipients", "template"
+    role: str  # "results", "previous" (last year), "renames" (doi_ten.csv), "catalog", "config", "recipients",
+    #            "template"
     path: str
     sha256: str
 

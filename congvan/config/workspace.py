@@ -96,6 +96,9 @@ class LetterSettings:
     closing: str
     attachment: str
     general_sections: tuple[GeneralSection, ...]
+    chart: bool = False  # a bar chart in each section
+    summary_sentence: bool = True  # [van_ban] tong_quan: each section opens with the summary sentence
+    request: str = "Đề nghị {{ doi_tuong }}"  # [van_ban] de_nghi: who is asked to act, {{ de_nghi }} in texts
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,8 @@ class Workspace:
     register: RegisterSetting
     recipients: RecipientSettings
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    previous_results: tuple[Path, ...] = ()  # [du_lieu] nam_truoc: last year's results
+    renames: Path | None = None  # [du_lieu] doi_ten: old unit name -> new
     read_limits: ReadLimits = DEFAULT_LIMITS
     two_level: bool = True  # the two-level local government applies (from 01/7/2025): old unit types warn
     warnings: tuple[str, ...] = ()  # what reading congvan.toml mended ("V/v V/v …"), printed by the build
@@ -218,9 +223,14 @@ def load_workspace(root: Path) -> Workspace:
             attachment=letter.dinh_kem,
             general_sections=tuple(GeneralSection(title=s.tieu_de, paragraphs=tuple(s.noi_dung))
                                    for s in letter.chi_dao_chung),
+            chart=letter.bieu_do,
+            summary_sentence=letter.tong_quan,
+            request=letter.de_nghi,
         ),
         results=tuple(root / name for name in config.du_lieu.ket_qua),
         catalog=root / config.du_lieu.tieu_chi,
+        previous_results=tuple(root / name for name in config.du_lieu.nam_truoc),
+        renames=root / config.du_lieu.doi_ten if config.du_lieu.doi_ten else None,
         convert_legacy=config.du_lieu.chuyen_ma_cu,
         register=register,
         recipients=RecipientSettings(

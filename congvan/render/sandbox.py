@@ -292,7 +292,17 @@ def make_environment(*, autoescape: bool = True, max_chars: int = MAX_TEMPLATE_C
     filters["bang_chu"] = vn.money_words  # {{ so_tien|bang_chu }}: Một triệu năm trăm nghìn đồng
     filters["liet_ke"] = _list_results  # {{ ket_qua_tat_ca|liet_ke }}: "Tiếp cận dịch vụ đạt 72,21%; …"
     filters["khoi_van_ban"] = blocks_xml  # {{p noi_dung|khoi_van_ban }}: a composed body (render/blocks.py)
+    filters[PICTURE_FILTER] = _no_picture  # render/template.py's fast path places pictures
     return env
+
+
+PICTURE_FILTER = "hinh"  # {{ b.bieu_do|hinh }}: the chart as a picture in a .docx template
+
+
+def _no_picture(value: Any) -> Any:
+    raise jinja2.TemplateRuntimeError(
+        "bộ lọc hinh (biểu đồ) chỉ dùng được trong thân mẫu .docx không có hộp văn bản (text box) và không có "
+        "thẻ mẫu trong thuộc tính tài liệu; không dùng trong câu chữ của danh mục hay congvan.toml.")
 
 
 def _list_results(items: Iterable[Any], truoc: str = "", noi: str = " đạt ") -> str:
