@@ -10,7 +10,9 @@ saves the N letter contexts, then times, each in a fresh process so that peak RS
 2. congvan renderer, 1 core: `LetterTemplate(path)` once, then `render(ctx)` to bytes;
 3. congvan renderer, all cores: the same in one process per CPU, the template compiled once per process;
 4. the whole `congvan build` command for the N units (read workbook, assess, contexts, render, write
-   .docx + context .json, manifest), as a clerk runs it.
+   .docx + context .json, manifest), as a clerk runs it;
+5. the same build with a chart in each section (`[van_ban] bieu_do = true`), runs interleaved with 4 so that
+   both see the same machine, and the time of drawing one chart alone (render/charts.py).
 
 Prints letters/s, median ms per letter, peak RSS, and the ratio to the naive loop; checks that the naive
 loop and the renderer give the same document XML for a sample of letters.
@@ -42,6 +44,7 @@ from lxml import etree  # noqa: E402
 
 from congvan.batch.build import BuildOptions, plan  # noqa: E402
 from congvan.config import load_workspace  # noqa: E402
+from congvan.render import charts  # noqa: E402
 from congvan.render.sandbox import make_environment  # noqa: E402
 from congvan.render.template import LetterTemplate  # noqa: E402
 from congvan.sources.catalog import load_catalog  # noqa: E402
@@ -138,17 +141,44 @@ def run_method(method: str, template: Path, contexts_file: Path, out: Path, limi
 
 
 def run_build(workspace: Path) -> dict:
-    """Time `congvan build` in a child process; peak RSS covers it and its worker processes."""
+    """Time `congvan build` in a child process; peak RSS and CPU time (user + system) cover it and its workers.
+
+    CPU time hardly moves when other programs share the machine; wall time does."""
     code = ("import resource, subprocess, sys, time; s = time.perf_counter(); "
             "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); w = time.perf_counter() - s; "
-            "print(r.returncode, w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+            "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+            "print(r.returncode, w, u.ru_maxrss, u.ru_utime + u.ru_stime); "
             "print(r.stdout + r.stderr, file=sys.stderr)")
     command = [sys.executable, "-c", code, sys.executable, "-m", "congvan", "build", "-w", str(workspace)]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
-    returncode, wall, rss = result.stdout.split()
+    returncode, wall, rss, cpu = result.stdout.split()
     if returncode != "0":
         raise SystemExit(f"congvan build failed: {result.stderr}")
-    return {"wall": float(wall), "rss_mb": int(rss) / 1024}
+    return {"wall": float(wall), "rss_mb": int(rss) / 1024, "cpu": float(cpu)}
+
+
+def set_charts(workspace: Path, on: bool) -> None:
+    """Turn the letters' charts on or off in the workspace's congvan.toml."""
+    config = workspace / "congvan.toml"
+    text = config.read_text(encoding="utf-8").replace("[van_ban]\nbieu_do = true\n", "[van_ban]\n")
+    config.write_text(text.replace("[van_ban]\n", "[van_ban]\nbieu_do = true\n", 1) if on else text,
+                      encoding="utf-8")
+
+
+def time_charts(contexts_file: Path, count: int = 400) -> float:
+    """Median milliseconds to draw one section chart of the first letters (the shared part already drawn)."""
+    drawn = []
+    with open(contexts_file, encoding="utf-8") as handle:
+        for line, _ in zip(handle, range(count), strict=False):
+            drawn += [charts.BarChart.from_dict(section["bieu_do"]) for section in json.loads(line)["bang"]
+                      if section.get("bieu_do")]
+    charts.draw(drawn[0])
+    times = []
+    for chart in drawn:
+        start = time.perf_counter()
+        charts.draw(chart)
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
 
 
 def _median_run(runs: list[dict]) -> dict:
@@ -199,11 +229,19 @@ def main() -> None:
             runs = [json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
                     for _ in range(args.repeat)]
             results[method] = _median_run(runs)
-        builds = []
+        builds, charted_builds = [], []
         for _ in range(args.repeat):
-            shutil.rmtree(workspace / "output", ignore_errors=True)
-            builds.append(run_build(workspace))
-        build = _median_run(builds)
+            for on, runs in ((False, builds), (True, charted_builds)):
+                set_charts(workspace, on)
+                shutil.rmtree(workspace / "output", ignore_errors=True)
+                runs.append(run_build(workspace))
+        build, charted = _median_run(builds), _median_run(charted_builds)
+        planned = plan(load_workspace(workspace), BuildOptions(workers=1))  # bieu_do = true now
+        with open(contexts_file, "w", encoding="utf-8") as handle:
+            for letter in planned.letters[:400]:
+                handle.write(json.dumps(planned.contexts(letter), ensure_ascii=False) + "\n")
+        chart_ms = time_charts(contexts_file)
+        sections = sum(1 for section in planned.contexts(planned.letters[0])["bang"] if section["bieu_do"])
 
         checked = min(CHECKED, results["naive"]["letters"])
         for index in range(checked):
@@ -231,7 +269,15 @@ def main() -> None:
     rate = args.n / build["wall"]
     print(f"| `congvan build` end to end (read, assess, contexts, render, write, manifest) | {args.n} "
           f"| {build['wall']:.2f} | {rate:,.0f} | – | {build['rss_mb']:.0f} | {rate / naive_rate:.1f} |")
+    rate = args.n / charted["wall"]
+    print(f"| `congvan build` with charts (`bieu_do = true`, {sections} a letter) | {args.n} "
+          f"| {charted['wall']:.2f} | {rate:,.0f} | – | {charted['rss_mb']:.0f} | {rate / naive_rate:.1f} |")
     print(f"Same document XML as docxtpl on {checked} letters; same bytes on 1 and {cpus} processes.")
+    extra = 1000 * (charted["cpu"] - build["cpu"]) / args.n
+    print(f"Charts: {chart_ms:.2f} ms to draw one (median, 1 process). The build with charts takes "
+          f"{charted['wall'] / build['wall']:.2f}× the wall time of the build without and "
+          f"{charted['cpu'] / build['cpu']:.2f}× its CPU time ({build['cpu']:.1f} s → {charted['cpu']:.1f} s): "
+          f"{extra:.2f} ms of CPU more a letter.")
 
 
 if __name__ == "__main__":

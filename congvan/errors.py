@@ -70,6 +70,10 @@ class OutputError(CongvanError):
     """Raised when a file cannot be written, or would overwrite a file that must never be overwritten."""
 
 
+class EditConflict(OutputError):
+    """Raised when a file changed on disk after an editor read it: nothing is written, the editor must reload."""
+
+
 class RegisterError(CongvanError):
     """Raised when the outgoing-document register (sổ văn bản đi) refuses an operation."""
 

@@ -4,14 +4,16 @@ congvan.config.document."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
-from congvan.errors import OutputError
+from congvan.errors import EditConflict, OutputError
 from congvan.vn import format_number
 
 RATIO_FLOOR = 10 << 20  # a package decompressing to less than this is never a bomb, whatever its ratio
@@ -84,6 +86,49 @@ def write_failure(path: Path, err: OSError) -> str:
     if err.errno == errno.EFBIG:
         return f"{path}: tệp vượt quá kích thước cho phép, không ghi được; không để lại tệp ghi dở."
     return f"{path}: không ghi được tệp ({err.strerror or err}); không để lại tệp ghi dở."
+
+
+def file_version(path: Path) -> str | None:
+    """Return the version token of a file an editor reads: the SHA-256 of its bytes, None if it does not exist."""
+    try:
+        return sha256_bytes(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def replace_if_unchanged(path: Path, expected_sha256: str | None, data: bytes) -> str:
+    """Atomically replace `path` with `data` only if it still has the version an editor read; return the new one.
+
+    `expected_sha256` None means the file must still be absent. The check and the rename happen under an
+    exclusive lock of the folder (where the platform has one), so two editors saving at once cannot both win.
+    """
+    with _folder_lock(path.parent):
+        if file_version(path) != expected_sha256:
+            raise edit_conflict(path)
+        atomic_write(path, data)
+    return sha256_bytes(data)
+
+
+def edit_conflict(path: Path) -> EditConflict:
+    """Return the refusal of a save over a file someone else changed since the editor read it."""
+    return EditConflict(f"{path}: tệp đã bị người khác (hoặc chương trình khác) sửa sau khi bạn mở; không ghi gì. "
+                        "Mở lại tệp để xem bản mới rồi sửa lại.")
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # Windows: the version check alone still refuses all but a same-instant race
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _atomic_write(path: Path, data: bytes, overwrite: bool) -> None:

@@ -83,6 +83,7 @@ class TableSpec:
     ignored_headers: tuple[str, ...] = ()
     overall_headers: tuple[str, ...] = ()
     default_kind: str = ""  # "phường", "xã" or "đặc khu" put before a bare unit name (catalog `loai_mac_dinh`)
+    opening: tuple[str, ...] = ()  # paragraphs under the section heading, before the summary (catalog `mo_dau`)
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,22 @@ class CriterionResult:
 
 
 @dataclass(frozen=True)
+class PreviousYear:
+    """A unit's figures in one table the year before (`[du_lieu] nam_truoc`), rounded as this year's.
+
+    `scores` is empty when there is nothing to compare: the unit is not in last year's table, or it was made
+    by merging several units (`merged_from`, from doi_ten.csv), whose figures cannot be combined without the
+    numbers of people surveyed. `renamed_from` is last year's name when it differs (doi_ten.csv).
+    """
+
+    year: int
+    scores: dict[str, float] = field(default_factory=dict, hash=False)  # criterion code -> score
+    overall: float | None = None
+    merged_from: tuple[str, ...] = ()
+    renamed_from: str = ""
+
+
+@dataclass(frozen=True)
 class TableResult:
     """A unit's results in one table: per criterion, overall index, rank, table average."""
 
@@ -153,6 +170,7 @@ class TableResult:
     overall_average: float
     criteria: tuple[CriterionResult, ...]
     official: bool = False  # overall is the table's official index, not the mean of the criteria
+    previous: PreviousYear | None = None  # last year's figures, when [du_lieu] nam_truoc is set
 
     @property
     def weaknesses(self) -> tuple[CriterionResult, ...]:

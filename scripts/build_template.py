@@ -231,8 +231,10 @@ def drop_first_paragraph(cell: _Cell) -> None:
 # -- the letter --
 
 
-def build_header(document: Document) -> None:
-    """Ô 1-4 and 5b: a borderless 2 x 2 table, so "Số:" and the date share a row and a level."""
+def build_header(document: Document, subject: bool = True) -> None:
+    """Ô 1-4 and 5b: a borderless 2 x 2 table, so "Số:" and the date share a row and a level.
+
+    `subject`: the V/v line under "Số:" (a công văn); the other types print their name and trích yếu below."""
     table = layout_table(document, 2, (HEADER_LEFT, HEADER_RIGHT))
     agency, motto = table.cell(0, 0), table.cell(0, 1)
     number, date = table.cell(1, 0), table.cell(1, 1)
@@ -256,7 +258,8 @@ def build_header(document: Document) -> None:
     bottom_rule(tieu_ngu)
 
     add_paragraph(number, "Số: {{ so_ky_hieu }}", CENTER, size=13, before=6)
-    add_paragraph(number, "V/v {{ trich_yeu_dong }}", CENTER, size=12, before=6)
+    if subject:
+        add_paragraph(number, "V/v {{ trich_yeu_dong }}", CENTER, size=12, before=6)
     add_paragraph(date, "{{ dia_danh_ngay }}", CENTER, size=13, italic=True, before=6)
     for cell in (agency, motto, number, date):
         drop_first_paragraph(cell)
@@ -287,8 +290,14 @@ def build_body(document: Document) -> None:
 
     add_tag(document, "{%p for b in bang %}")
     add_paragraph(document, "{{ b.so }}. {{ b.tieu_de }}", bold=True, keep_next=True)
+    add_tag(document, "{%p for d in (b.mo_dau if b.mo_dau is defined else []) %}")  # the catalog's mo_dau
+    add_paragraph(document, "{{ d }}")
+    add_tag(document, "{%p endfor %}")
     add_tag(document, "{%p if b.tong_quan %}")
     add_paragraph(document, "{{ b.tong_quan }}")
+    add_tag(document, "{%p endif %}")
+    add_tag(document, "{%p if b.bieu_do is defined and b.bieu_do %}")  # [van_ban] bieu_do = true: its chart
+    add_paragraph(document, "{{ b.bieu_do|hinh }}", CENTER, before=6, after=6)
     add_tag(document, "{%p endif %}")
     add_tag(document, "{%p for g in b.nhom %}")
     add_tag(document, "{%p if g.tieu_de %}")
@@ -300,6 +309,9 @@ def build_body(document: Document) -> None:
     add_tag(document, "{%p endif %}")
     add_tag(document, "{%p if t.nhan_xet %}")
     add_paragraph(document, "{{ t.nhan_xet }}")
+    add_tag(document, "{%p endif %}")
+    add_tag(document, "{%p if t.so_sanh is defined and t.so_sanh %}")  # [du_lieu] nam_truoc: against last year
+    add_paragraph(document, "{{ t.so_sanh }}")
     add_tag(document, "{%p endif %}")
     add_tag(document, "{%p for d in t.chi_dao %}")
     add_paragraph(document, "{{ d }}")
@@ -432,8 +444,13 @@ def build_document() -> Document:
 
 def build_bytes() -> bytes:
     """Return the template .docx bytes, with fixed zip timestamps and order (reproducible)."""
+    return reproducible_zip(build_document())
+
+
+def reproducible_zip(document: Document) -> bytes:
+    """Return the .docx bytes of `document` with fixed zip timestamps and order."""
     raw = io.BytesIO()
-    build_document().save(raw)
+    document.save(raw)
     out = io.BytesIO()
     with (zipfile.ZipFile(raw) as source,
           zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target):

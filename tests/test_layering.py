@@ -23,7 +23,7 @@ FLOORS: list[set[str]] = [
     {"recipients"},
     {"letter"},
     {"summary"},
-    {"batch"},
+    {"batch", "compose"},  # workflows: batch letters, one-off letters (compose reuses the draft batch format)
     {"cli", "web", "__main__"},
 ]
 
@@ -32,12 +32,16 @@ THIRD_PARTY: dict[str, set[str]] = {
     "click": {"cli"},
     "docxtpl": {"render"},
     "jinja2": {"render"},
+    "markupsafe": {"render"},  # Jinja's escaping: composed OOXML is marked safe where it is written
     "pandas": {"sources", "summary"},  # reading results; the summary workbook's tables
     "sqlalchemy": {"register"},
     "pydantic": {"config"},
+    "tomlkit": {"config"},  # round-trip editing of the workspace's TOML files (config/editing.py)
     "num2words": {"vn"},
     "pypdf": {"pdf"},
     "openpyxl": {"sources", "register", "summary"},  # reading results; the register export; the summary workbook
+    "matplotlib": {"render"},  # render/charts.py draws the letters' and the report's charts
+    "numpy": {"render"},  # render/charts.py composes each unit's chart on the shared background
     "litestar": {"web"},
     "huey": {"web"},
 }

@@ -30,8 +30,9 @@ def test_a_batch_folder_is_linted_with_its_template_skipped(workspace):
     assert f"{batch / 'template.docx'}: {TEMPLATE_SKIPPED}" in result.output
     assert "{{" not in result.output.replace(TEMPLATE_SKIPPED, "")  # no findings about template tags
     assert f"{batch / '1_phuong-nha-trang.docx'}: đạt (0 lỗi" in result.output
+    assert f"{batch / 'tong_hop.docx'}: đạt (0 lỗi" in result.output  # the summary report is checked too
     assert result.output.splitlines()[-1] == (
-        f"{batch}: 5 tệp đã kiểm tra — 5 đạt, 0 không đạt, 0 không đọc được; 1 bỏ qua.")
+        f"{batch}: 6 tệp đã kiểm tra — 6 đạt, 0 không đạt, 0 không đọc được; 1 bỏ qua.")
     # the shell glob of the issue (output/drafts/<batch>/*.docx) no longer lints the template either
     result = lint(*map(str, sorted(batch.glob("*.docx"))))
     assert result.exit_code == 0 and f"template.docx: {TEMPLATE_SKIPPED}" in result.output

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from congvan.batch import drafts
+from congvan.batch import approval, drafts
 from congvan.batch.drafts import BatchSummary, DraftBatch, InputFile
 from congvan.config import Workspace, load_workspace
 from congvan.errors import RegisterError, UsageError
@@ -56,7 +56,9 @@ def recipient_files(workspace: Workspace) -> list[Path]:
 
 def input_files(workspace: Workspace, results: Sequence[Path], template: Path) -> tuple[InputFile, ...]:
     """Return every input of a build with its SHA-256: results files, catalog, congvan.toml, recipients, template."""
-    roles = ([("results", p) for p in results] + [("catalog", workspace.catalog), ("config", workspace.config_path)]
+    roles = ([("results", p) for p in results] + [("previous", p) for p in workspace.previous_results]
+             + [("renames", p) for p in (workspace.renames,) if p is not None]
+             + [("catalog", workspace.catalog), ("config", workspace.config_path)]
              + [("recipients", p) for p in recipient_files(workspace)] + [("template", template)])
     return tuple(InputFile(role, _shown(path, workspace.root), sha256_file(path)) for role, path in roles)
 
@@ -138,6 +140,7 @@ class BatchStatus:
     status: str
     issued: int  # letters of the batch that have a number (voided ones included)
     stale: list[str]  # inputs changed since the build
+    approval: str = ""  # "chờ duyệt", "đã duyệt (…)", "bị trả lại (…)"; "" when never submitted
 
     @property
     def label(self) -> str:
@@ -179,8 +182,17 @@ def list_batches(workspace: Workspace, records: Iterable[Record]) -> list[BatchS
             status = SUPERSEDED
         else:
             status = DRAFT
-        listed.append(BatchStatus(summary, status, issued, changed_inputs(summary.inputs, workspace)))
+        listed.append(BatchStatus(summary, status, issued, changed_inputs(summary.inputs, workspace),
+                                  _approval_label(summary.folder)))
     return listed
+
+
+def _approval_label(folder: Path) -> str:
+    try:
+        state = approval.read_approval(folder)
+    except RegisterError as err:
+        return f"lịch sử phê duyệt hỏng: {err}"
+    return state.label if state.history else ""
 
 
 def resolve(workspace: Workspace, name: str | Path) -> Path:
@@ -251,6 +263,18 @@ def _with_records(root: Path) -> tuple[Workspace, list[Record]]:
 def workspace_batches(root: Path) -> list[BatchStatus]:
     """`congvan batches`: every draft batch of the workspace at `root`, oldest first, with its status."""
     return list_batches(*_with_records(root))
+
+
+def decide_in_workspace(root: Path, batch: str | Path, action: str, person: str, note: str = "") -> approval.Approval:
+    """`congvan batches trinh/duyet/tra-lai`: record a decision on a batch of the workspace not yet issued."""
+    workspace = load_workspace(root)
+    folder = resolve(workspace, batch)
+    batch_id = approval.read_approval(folder).batch_id
+    with Register(workspace.register_url) as register, register.read() as conn:
+        issued = register.batch_records(conn, batch_id)
+    if issued:
+        raise RegisterError(f"lô {batch_id} đã cấp số ({len(issued)} văn bản): không trình ký, phê duyệt nữa.")
+    return approval.decide(folder, action, person, note)
 
 
 def prune_workspace(root: Path) -> list[BatchStatus]:

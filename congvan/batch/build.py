@@ -24,11 +24,14 @@ from congvan.errors import CongvanError, DataError, FileUnreadable
 from congvan.files import atomic_write
 from congvan.letter.assessment import assess
 from congvan.letter.context import build_context, unit_values
+from congvan.letter.history import with_previous
 from congvan.models import Catalog, ResultTable, UnitAssessment, unit_key
 from congvan.recipients import rules as recipients
 from congvan.render.template import LetterTemplate
 from congvan.sources import results as sources
 from congvan.sources.catalog import workspace_catalog
+from congvan.sources.renames import read_renames
+from congvan.summary.report import summary_report
 from congvan.summary.workbook import summary_workbook
 
 Progress = Callable[[int], None]
@@ -136,6 +139,10 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     template = LetterTemplate(template_path)
     if template.fallback_reason:
         warnings.append(f"{template_path}: {template.fallback_reason}, nên dùng docxtpl để tạo thư (chậm hơn).")
+    if workspace.letter.chart and not template.places_pictures():
+        warnings.append(f"{workspace.config_path}: [van_ban] bieu_do = true nhưng mẫu {template_path} không có đoạn "
+                        "{{ b.bieu_do|hinh }}: thư không có biểu đồ. Thêm đoạn đó sau {{ b.tong_quan }} "
+                        "(xem mẫu mặc định templates_docx/cong_van_chi_dao.docx).")
 
     positions = workbook_positions(tables)
     letters = [PlannedLetter(index, a.unit.name,
@@ -155,7 +162,14 @@ def read_assessments(workspace: Workspace, catalog: Catalog, data: Sequence[Path
     tables = sources.load_results(data, catalog, convert_legacy=workspace.convert_legacy,
                                   warnings=warnings, year=workspace.assessment.year, limits=workspace.read_limits,
                                   two_level=workspace.two_level)
-    return tables, assess(tables, _select(sources.all_units(tables), units), workspace.assessment)
+    assessed = assess(tables, _select(sources.all_units(tables), units), workspace.assessment)
+    if workspace.previous_results:  # [du_lieu] nam_truoc: last year beside this year
+        year = workspace.assessment.year - 1
+        previous = sources.load_results(workspace.previous_results, catalog, convert_legacy=workspace.convert_legacy,
+                                        warnings=warnings, year=year, limits=workspace.read_limits, two_level=False)
+        renames = read_renames(workspace.renames) if workspace.renames else []
+        assessed = with_previous(assessed, previous, renames, year, workspace.assessment.decimals)
+    return tables, assessed
 
 
 def build(workspace: Workspace, options: BuildOptions, progress: Progress | None = None,
@@ -186,8 +200,11 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
             _add_warnings(warnings, new_warnings)
             if progress:
                 progress(len(chunk_entries))
+        assessed = [letter.assessment for letter in letters]
         atomic_write(drafts.summary_path(partial), summary_workbook(
-            [letter.assessment for letter in letters], workspace.assessment.very_low_margin, f"Lô {batch}."))
+            assessed, workspace.assessment.very_low_margin, f"Lô {batch}."))
+        atomic_write(drafts.report_path(partial), summary_report(workspace, template.path, assessed,
+                                                                 planned.contexts.today))
         header = _header(workspace, batch, now, template, planned.inputs)
         final = drafts.finish_batch(partial, header, template.path, entries, warnings)
     return BuildReport(batch, final, letters, warnings, template.sha256)
@@ -225,6 +242,8 @@ def _produce(planned: Plan, folder: Path | None, requested: int | None) -> Itera
     chunks = [letters[start:start + size] for start in range(0, len(letters), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if context.get_start_method() == "fork":  # what the first letter draws once (charts' shared parts) is inherited
+        planned.template.render(planned.contexts(letters[0]))
     with context.Pool(workers, initializer=_init_worker,
                       initargs=(planned.template.path, planned.contexts, folder)) as pool:
         yield from pool.imap(_worker_chunk, chunks)

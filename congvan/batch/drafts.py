@@ -5,7 +5,9 @@
         manifest.csv                the same list for people
         template.docx               exact copy of the template used (SHA-256 in the manifest)
         tong_hop.xlsx               the summary workbook for leaders (docs/summary.md); not checked on reading
+        tong_hop.docx               the summary report (báo cáo tổng hợp) beside it, the same figures; not checked
         <stem>.docx, <stem>.json    each draft letter and the context it was rendered from
+        phe_duyet.json              trình ký / duyệt / trả lại, once submitted (congvan.batch.approval)
 
 A batch is written into `.<batch>.partial/` and renamed when complete. Reading a batch checks the
 manifest, the template copy, every draft .docx and every context against the SHA-256 the manifest
@@ -39,6 +41,8 @@ MANIFEST = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
 TEMPLATE = "template.docx"
 SUMMARY = "tong_hop.xlsx"
+APPROVAL = "phe_duyet.json"
+REPORT = "tong_hop.docx"
 DOCUMENT_TYPE = "Công văn"
 _SEE_DOCS = "xem docs/drafts.md"
 
@@ -53,9 +57,19 @@ def template_path(folder: Path) -> Path:
     return Path(folder) / TEMPLATE
 
 
+def approval_path(folder: Path) -> Path:
+    """Return where a batch keeps its approval history (written only by congvan.batch.approval)."""
+    return Path(folder) / APPROVAL
+
+
 def summary_path(folder: Path) -> Path:
     """Return where a batch keeps its summary workbook (written by the build, again by `congvan summary`)."""
     return Path(folder) / SUMMARY
+
+
+def report_path(folder: Path) -> Path:
+    """Return where a batch keeps its summary report, the báo cáo tổng hợp .docx (as the workbook)."""
+    return Path(folder) / REPORT
 
 
 # -- writing --
@@ -119,17 +133,24 @@ def letter_entry(index: int, unit: str, stem: str, data: bytes, context: dict[st
         "weaknesses": list(weaknesses),
         "strengths": list(strengths),
         "figures": [f.as_dict() for f in figures],
-        "subject": f"V/v {context['trich_yeu']}",
+        "subject": _subject(context),
         "recipients": context["kinh_gui"],
         "signer": " ".join(p for p in (signer["quyen_han"], signer["chuc_vu"], signer["ho_ten"]) if p),
     }
+
+
+def _subject(context: dict[str, Any]) -> str:
+    """"V/v …" for a công văn, "Thông báo …" for the other types (a composed letter names its `loai`)."""
+    kind = str(context.get("loai") or DOCUMENT_TYPE)
+    return f"V/v {context['trich_yeu']}" if kind == DOCUMENT_TYPE else f"{kind} {context['trich_yeu']}"
 
 
 @dataclass(frozen=True)
 class InputFile:
     """A file the batch was built from: its role, path (relative to the workspace when inside it), SHA-256."""
 
-    role: str  # "results", "catalog", "config", "recipients", "template"
+    role: str  # "results", "previous" (last year), "renames" (doi_ten.csv), "catalog", "config", "recipients",
+    #            "template"
     path: str
     sha256: str
 
@@ -146,6 +167,7 @@ class BatchHeader:
     issuer_abbreviation: str
     symbol: str
     inputs: tuple[InputFile, ...] = ()
+    document_type: str = DOCUMENT_TYPE  # the NĐ 30 type name of every letter of the batch ("Thông báo")
 
 
 def partial_folders(drafts_dir: Path, older_than: float = 0) -> list[Path]:
@@ -178,7 +200,7 @@ def finish_batch(partial: Path, header: BatchHeader, template: Path, entries: li
         "created": header.created.isoformat(timespec="seconds"),
         "tool_version": __version__,
         "template": {"source": header.template_source, "file": TEMPLATE, "sha256": header.template_sha256},
-        "document_type": DOCUMENT_TYPE,
+        "document_type": header.document_type,
         "issuer": header.issuer,
         "issuer_abbreviation": header.issuer_abbreviation,
         "symbol": header.symbol,
@@ -386,3 +408,24 @@ def letter_titles(folder: Path) -> dict[str, str]:
         return {str(entry["file"]): str(entry.get("unit") or Path(entry["file"]).stem) for entry in entries}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+
+
+@dataclass(frozen=True)
+class LetterRow:
+    """One letter of a batch as the manifest lists it: for listings (the web's batch page)."""
+
+    index: int
+    unit: str
+    file: str
+    weaknesses: tuple[str, ...]
+    strengths: tuple[str, ...]
+
+
+def letter_rows(folder: Path) -> list[LetterRow]:
+    """Return the letters of the batch in `folder` in manifest order; empty when it holds no readable batch."""
+    try:
+        entries = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))["letters"]
+        return [LetterRow(int(e["index"]), nfc(str(e["unit"])), str(e["file"]), tuple(e.get("weaknesses") or ()),
+                          tuple(e.get("strengths") or ())) for e in entries]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []

@@ -33,6 +33,8 @@ from congvan.register.records import (
     canonical_type_name,
     document_symbol,
 )
+from congvan.register.search import MAX_PAGE_SIZE, Page, Query
+from congvan.register.search import search as search_rows
 from congvan.register.store import Register
 from congvan.vn import nfc
 
@@ -145,11 +147,23 @@ def send(workspace: Path, numbers: tuple[str, ...], *, year: int | None = None, 
         return [register.mark_sent(organ, year, parse_number(n), sent_on, receipt, series) for n in numbers]
 
 
-def records(workspace: Path, *, year: int | None = None, unit: str | None = None,
-            text: str | None = None) -> list[Record]:
-    """Return the register rows in number order, filtered by year, unit name and free text."""
-    with _opened(workspace) as (_ws, register, organ):
-        return register.records(organ=organ, year=year, unit=unit, text=text)
+def search(workspace: Path, query: Query) -> Page:
+    """The register desk: one page of the workspace's rows matching `query` (its issuing body's series)."""
+    with _opened(workspace) as (_ws, register, organ), register.read() as conn:
+        return search_rows(conn, replace(query, organ=organ))
+
+
+def records(workspace: Path, query: Query) -> list[Record]:
+    """Return every row matching `query` in register order (`congvan register list`), read a page at a time."""
+    found: list[Record] = []
+    with _opened(workspace) as (_ws, register, organ), register.read() as conn:
+        query = replace(query, organ=organ, page=1, page_size=MAX_PAGE_SIZE)
+        while True:
+            page = search_rows(conn, query)
+            found += page.rows
+            if query.page >= page.pages:
+                return found
+            query = replace(query, page=query.page + 1)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """`congvan init`: copy the sample workspace (congvan.toml, data/ with its README.md, recipients/,
-templates_docx/) into a folder: every workspace file the docs mention (tests/test_docs.py checks)."""
+templates_docx/, soan/ with a sample one-off letter) into a folder: every workspace file the docs mention
+(tests/test_docs.py checks)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from congvan.config import CONFIG_NAME
 from congvan.errors import OutputError
 
-SAMPLE_PARTS = (CONFIG_NAME, "data", "recipients", "templates_docx")
+SAMPLE_PARTS = (CONFIG_NAME, "data", "recipients", "templates_docx", "soan")
 
 
 def sample_root() -> Path:

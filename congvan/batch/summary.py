@@ -1,4 +1,5 @@
-"""`congvan summary`: write a draft batch's summary workbook (tong_hop.xlsx) again, from the batch's own inputs.
+"""`congvan summary`: write a draft batch's summary workbook (tong_hop.xlsx) and report (tong_hop.docx) again,
+from the batch's own inputs.
 
 The build already writes it; this serves a batch whose workbook was deleted or made by an older version. The
 figures must be the letters' figures, so a batch whose inputs changed since the build is refused.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from congvan import clock
 from congvan.batch import drafts
 from congvan.batch.batches import changed_inputs, resolve
 from congvan.batch.build import read_assessments
@@ -16,14 +18,16 @@ from congvan.config import load_workspace
 from congvan.errors import DataError, RegisterError
 from congvan.files import atomic_write
 from congvan.sources.catalog import workspace_catalog
+from congvan.summary.report import summary_report
 from congvan.summary.workbook import summary_workbook
 
 
 @dataclass(frozen=True)
 class SummaryResult:
-    """Where the workbook goes, for how many units and tables; `written` is False with --dry-run."""
+    """Where the workbook and the report go, for how many units and tables; `written` is False with --dry-run."""
 
     path: Path
+    report: Path
     units: int
     tables: int
     warnings: list[str]
@@ -31,7 +35,8 @@ class SummaryResult:
 
 
 def write_summary(root: Path, batch: str, dry_run: bool = False) -> SummaryResult:
-    """Make the summary workbook of `batch` (a folder, an id or "latest") and write it into the batch folder."""
+    """Make the summary workbook and report of `batch` (a folder, an id or "latest") and write them into the batch
+    folder; the report is framed by the batch's own copy of the template."""
     workspace = load_workspace(root)
     folder = resolve(workspace, batch)
     described = drafts.read_summary(folder)
@@ -49,8 +54,10 @@ def write_summary(root: Path, batch: str, dry_run: bool = False) -> SummaryResul
     _tables, assessments = read_assessments(workspace, workspace_catalog(workspace), results, described.units,
                                             warnings)
     data = summary_workbook(assessments, workspace.assessment.very_low_margin, f"Lô {described.batch_id}.")
-    path = drafts.summary_path(folder)
+    report = summary_report(workspace, drafts.template_path(folder), assessments, clock.today())
+    path, report_path = drafts.summary_path(folder), drafts.report_path(folder)
     if not dry_run:
         atomic_write(path, data)
-    return SummaryResult(path, len(assessments), len({t.spec.code for a in assessments for t in a.tables}),
+        atomic_write(report_path, report)
+    return SummaryResult(path, report_path, len(assessments), len({t.spec.code for a in assessments for t in a.tables}),
                          warnings, not dry_run)

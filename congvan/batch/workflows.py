@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from congvan import clock
-from congvan.batch import batches, drafts
+from congvan.batch import approval, batches, drafts
 from congvan.batch.build import BuildOptions, BuildReport, ContextMaker, Plan, PlannedLetter, build, plan
 from congvan.batch.issue import IssueResult, issue_batch
 from congvan.batch.preview import BuildSummary, summarize
@@ -82,6 +82,7 @@ def issue(request: IssueRequest) -> IssueResult:
 
 def _issue(ws: Workspace, batch_dir: Path, issued_on: dt.date | None, series: str, *, allow_stale: bool = False,
            reissue: bool = False, backdate: bool = False) -> IssueResult:
+    approval.check_issuable(batch_dir, ws.approval_required)
     with Register(ws.register_url) as register:
         return issue_batch(batch_dir, register=register, output_dir=ws.archive_dir,
                            organ=ws.agency.issuer_abbreviation, issued_on=issued_on, series=series,
@@ -257,6 +258,10 @@ def build_letters(request: BuildRequest, progress: Progress | None = None) -> Bu
         raise UsageError("--date và --backdate là ngày cấp số: chỉ dùng cùng --issue (bản nháp để trống ngày; "
                          "ngày được điền khi cấp số bằng `congvan issue --date`).")
     ws = with_lists(load_workspace(request.workspace), request.addressees, request.distribution)
+    if request.issue and ws.approval_required:
+        raise UsageError("congvan.toml đặt [phe_duyet] bat_buoc = true: lô phải được lãnh đạo duyệt trước khi cấp "
+                         "số, nên không dùng --issue. Tạo lô (`congvan build`), trình ký (`congvan batches trinh "
+                         "latest --nguoi \"…\"`), rồi cấp số lô đã duyệt (`congvan issue latest`).")
     options = BuildOptions(data=request.data, template=request.template, units=request.units, out=request.out,
                            dry_run=request.dry_run, workers=request.workers)
     planned = plan(ws, options)

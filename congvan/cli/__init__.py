@@ -4,7 +4,7 @@ Each command lives in its own module and registers itself on the `cli` group fro
 """
 
 # each module adds its commands to `cli`
-from congvan.cli import batches, build, lint, pdf, recipients, register, summary  # noqa: F401
+from congvan.cli import batches, build, compose, lint, pdf, recipients, register, summary, web  # noqa: F401
 from congvan.cli.main import cli
 
 __all__ = ["cli"]

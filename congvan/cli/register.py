@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from congvan.cli.main import cli
-from congvan.register.records import CONG_VAN, DEFAULT_SERIES  # light: no database driver
+from congvan.register.records import CONG_VAN, DEFAULT_SERIES, MAX_PAGE_SIZE, STATUS_FILTERS  # light: no driver
 
 if TYPE_CHECKING:
     from congvan.batch.issue import IssueResult
@@ -58,6 +59,8 @@ def issue_command(batch: str, workspace: Path, series: str, date_text: str | Non
     chối trừ khi có --allow-stale; đơn vị đã có số cho cùng trích yếu trong năm bị từ chối trừ khi có
     --reissue. Số được lấy trong một giao dịch, chỉ ghi khi mọi tệp đã ghi xong; lần chạy lỗi hoặc bị
     ngắt không tốn số nào. Chạy lại trên cùng lô không cấp số hai lần: văn bản đã có số được liệt kê.
+    Lô đã trình ký chỉ được cấp số khi đã được duyệt; congvan.toml có [phe_duyet] bat_buoc = true thì
+    mọi lô phải được duyệt (`congvan batches trinh`, `duyet`).
 
     \b
     Ví dụ:
@@ -210,27 +213,64 @@ def send_command(numbers: tuple[str, ...], workspace: Path, series: str, year: i
 @register_group.command("list")
 @workspace_option
 @click.option("--year", type=int, default=None, help="Chỉ năm này.")
-@click.option("--unit", default=None, help="Chỉ văn bản gửi đơn vị có tên chứa chữ này.")
-@click.option("--text", default=None, help="Chỉ dòng có số, trích yếu, đơn vị, người ký hoặc ghi chú chứa chữ này.")
-def list_command(workspace: Path, year: int | None, unit: str | None, text: str | None) -> None:
-    """Liệt kê sổ văn bản đi theo thứ tự số.
+@click.option("--type", "type_name", default="", metavar="LOẠI",
+              help="Chỉ loại văn bản này: tên (\"Công văn\", \"Quyết định\") hoặc chữ viết tắt (QĐ, TB...).")
+@click.option("--numbers", default=None, metavar="TỪ-ĐẾN",
+              help="Chỉ các số trong khoảng này, ví dụ 5-20 (hoặc một số).")
+@click.option("--unit", default="", help="Chỉ văn bản gửi đơn vị có tên chứa chữ này.")
+@click.option("--subject", default="", metavar="CHỮ", help="Chỉ văn bản có trích yếu chứa chữ này.")
+@click.option("--text", default="",
+              help="Chỉ dòng có số, loại, trích yếu, đơn vị, người ký, nơi nhận hoặc ghi chú chứa chữ này.")
+@click.option("--status", type=click.Choice(list(STATUS_FILTERS)), default=None,
+              help="Chỉ văn bản: issued = đã cấp số, còn hiệu lực; voided = đã thu hồi; reserved = lấy số trước; "
+                   "sent = đã gửi đi.")
+@click.option("--page", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Chỉ in trang thứ N (mỗi trang --page-size dòng). Mặc định: in hết.")
+@click.option("--page-size", type=click.IntRange(1, MAX_PAGE_SIZE), default=50, show_default=True, metavar="N",
+              help="Số dòng một trang (cùng --page).")
+def list_command(workspace: Path, year: int | None, type_name: str, numbers: str | None, unit: str, subject: str,
+                 text: str, status: str | None, page: int | None, page_size: int) -> None:
+    """Liệt kê sổ văn bản đi theo thứ tự số, có lọc.
 
-    In sổ văn bản đi theo thứ tự số.
+    In sổ văn bản đi theo thứ tự số. Lọc theo năm, loại, khoảng số, đơn vị, trích yếu, chữ bất kỳ
+    và tình trạng; chữ tìm không phân biệt hoa thường và dấu ("hai long" tìm ra "hài lòng").
 
     \b
     Ví dụ:
         congvan register list --year 2026
         congvan register list --unit "Nha Trang" --text "hài lòng"
+        congvan register list --year 2026 --numbers 1-5 --subject "chi so hai long" --status issued
+        congvan register list --page 1 --page-size 20
     """
     from congvan.batch.register_flows import records as register_records
+    from congvan.batch.register_flows import search
     from congvan.register.export import type_and_subject
+    from congvan.register.search import Query
 
-    records = register_records(workspace, year=year, unit=unit, text=text)
+    low, high = _number_range(numbers)
+    query = Query(year=year, type_name=type_name, number_from=low, number_to=high, unit=unit, subject=subject,
+                  text=text, status=status, page=page or 1, page_size=page_size)
+    if page is None:
+        records, summary = register_records(workspace, query), None
+    else:
+        found = search(workspace, query)
+        records, summary = found.rows, f" (trang {found.page}/{found.pages}, tổng {found.total} văn bản)"
     for record in records:
         flag = "THU HỒI" if record.voided_at else ("lấy số" if record.status == "reserved" else "")
         click.echo("\t".join((record.number_symbol, record.issued_date.strftime("%d/%m/%Y"), flag,
                               record.unit or "", type_and_subject(record))))
-    click.echo(f"{len(records)} văn bản.", err=True)
+    click.echo(f"{len(records)} văn bản{summary or ''}.", err=True)
+
+
+def _number_range(text: str | None) -> tuple[int | None, int | None]:
+    """Return the numbers of "5-20" (or "7": 7 to 7); refuse anything else."""
+    if text is None:
+        return None, None
+    match = re.fullmatch(r"\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?", text)
+    if not match:
+        raise click.BadParameter(f"'{text}': viết khoảng số như 5-20, hoặc một số.", param_hint="--numbers")
+    low = int(match.group(1))
+    return low, int(match.group(2) or low)
 
 
 @register_group.command("show")

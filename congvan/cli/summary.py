@@ -15,10 +15,11 @@ from congvan.cli.register import workspace_option
 @workspace_option
 @click.option("--dry-run", is_flag=True, help="Lập bảng trong bộ nhớ để kiểm tra; không ghi tệp nào.")
 def summary_command(batch: str, workspace: Path, dry_run: bool) -> None:
-    """Lập lại báo cáo tổng hợp (tong_hop.xlsx) của lô nháp.
+    """Lập lại bảng và báo cáo tổng hợp của lô nháp.
 
     LÔ là thư mục lô, mã lô (trong output/drafts/) hoặc "latest" (mặc định: lô mới nhất). `congvan build`
-    đã ghi sẵn tong_hop.xlsx trong thư mục lô; lệnh này ghi lại tệp đó từ đúng các tệp đầu vào của lô
+    đã ghi sẵn tong_hop.xlsx (bảng tính) và tong_hop.docx (báo cáo để lãnh đạo ký hoặc gửi kèm) trong thư
+    mục lô; lệnh này ghi lại hai tệp đó từ đúng các tệp đầu vào của lô
     (đầu vào đã sửa sau khi tạo lô thì bị từ chối: hãy tạo lại lô). Xem docs/summary.md.
 
     \b
@@ -32,4 +33,5 @@ def summary_command(batch: str, workspace: Path, dry_run: bool) -> None:
     for warning in result.warnings:
         click.echo(f"Cảnh báo: {warning}", err=True)
     done = "Đã ghi" if result.written else "Kiểm tra xong (--dry-run, không ghi tệp nào):"
-    click.echo(f"{done} báo cáo tổng hợp {result.path} ({result.units} đơn vị, {result.tables} bảng).")
+    click.echo(f"{done} báo cáo tổng hợp {result.path} và {result.report} ({result.units} đơn vị, "
+               f"{result.tables} bảng).")

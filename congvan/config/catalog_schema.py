@@ -65,6 +65,11 @@ class TableEntry(Section):
                     "hoa thường, dấu cách, dấu câu. Tệp có một sheet và danh mục có một bảng thì không cần khai báo.")
     doi_tuong: Text = Field(description="Cơ quan được đánh giá ở mỗi đơn vị, ví dụ \"UBND {{ don_vi }}\".")
     tieu_de: Text = Field(description="Tiêu đề mục trong công văn.")
+    mo_dau: TextList = Field(
+        default_factory=list,
+        description="Các đoạn mở đầu của mục, in ngay dưới tiêu đề mục, trước câu tổng quan, ví dụ [\"Tổ chức công "
+                    "bố Chỉ số hài lòng năm {{ nam }} của {{ doi_tuong }}…\"]. Có thể chèn {{ don_vi }}, {{ nam }}, "
+                    "{{ doi_tuong }}, {{ de_nghi }}.")
     cot_don_vi: NonEmptyTextList = Field(default_factory=lambda: ["Đơn vị"],
                                          description="Các tên có thể có của cột tên đơn vị trong tệp kết quả.")
     bo_qua_cot: TextList = Field(

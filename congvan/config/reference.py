@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from congvan.config.catalog_schema import CatalogFile
+from congvan.config.letter_schema import LetterFile
 from congvan.config.recipients_schema import ListFile
 from congvan.config.schema import ConfigFile
 from congvan.config.types import allowed, field_type, fields_of, is_section, kind_of, toml_value, unwrap
@@ -23,6 +24,8 @@ FILES: tuple[tuple[str, type[BaseModel], str], ...] = (
                                         "for each verdict."),
     ("recipients/*.toml", ListFile, "Named recipient lists and the recipients added when a table falls short "
                                     "(see [recipients.md](recipients.md))."),
+    ("LETTER.toml (congvan compose)", LetterFile, "The front matter of a one-off letter: type, trích yếu, "
+                                                  "recipients, signer, attachments (see [compose.md](compose.md))."),
 )
 HEADER = ("| mục | khóa | kiểu | mặc định | giá trị cho phép | ý nghĩa |", "|---|---|---|---|---|---|")
 

@@ -78,6 +78,16 @@ class DataSection(Section):
     ket_qua: NonEmptyTextList = Field(
         description="Tệp kết quả (.xlsx hoặc .csv), đường dẫn tính từ thư mục làm việc.")
     tieu_chi: Text = Field(default="data/tieu_chi.toml", description="Tệp danh mục tiêu chí và nội dung chỉ đạo.")
+    nam_truoc: TextList = Field(
+        default_factory=list,
+        description="Tệp kết quả năm trước (cùng danh mục tiêu chí), ví dụ [\"ket_qua_2024.xlsx\"] (đường dẫn "
+                    "tính từ thư mục làm việc): thư và bảng tổng hợp ghi tăng/giảm bao nhiêu điểm phần trăm so với "
+                    "năm trước. Đơn vị khớp tên như trong năm nay; đơn vị đổi tên hoặc hợp nhất khai trong doi_ten.")
+    doi_ten: OptionalText = Field(
+        default="",
+        description="Tệp .csv hai cột \"Tên cũ\", \"Tên mới\": đơn vị năm trước đổi tên (một dòng) hoặc hợp nhất "
+                    "(nhiều tên cũ cùng một tên mới) sau sắp xếp đơn vị hành chính. Đơn vị hợp nhất không so sánh "
+                    "với năm trước (không có số người được khảo sát để gộp số liệu), thư ghi rõ như vậy.")
     chuyen_ma_cu: bool = Field(default=False, description="true: tự chuyển văn bản mã TCVN3/VNI cũ sang Unicode.")
     so_dong_toi_da: MaxRows = Field(
         default=20_000,
@@ -104,6 +114,20 @@ class LetterSection(Section):
     dinh_kem: OptionalText = Field(default="", description="Dòng tài liệu đính kèm; để \"\" nếu không có.")
     chi_dao_chung: list[GeneralSectionEntry] = Field(
         default_factory=list, description="Các mục chung đánh số sau các mục riêng của từng đơn vị.")
+    tong_quan: bool = Field(
+        default=True,
+        description="false: bỏ câu tổng quan đầu mỗi mục (\"Năm 2025, Chỉ số hài lòng chung của … đạt …, xếp thứ …\"); "
+                    "mục bắt đầu bằng đoạn mở đầu của mục (mo_dau trong danh mục) rồi đến từng tiêu chí.")
+    de_nghi: Text = Field(
+        default="Đề nghị {{ doi_tuong }}",
+        description="Lời giao việc, chèn vào câu chữ của danh mục bằng {{ de_nghi }}: cơ quan cấp trên gửi phường "
+                    "để \"Đề nghị {{ doi_tuong }}\" (Đề nghị UBND phường …); Chủ tịch phường gửi công chức của "
+                    "mình thì ghi \"Yêu cầu công chức\". Đổi một dòng này, không phải sửa danh mục.")
+    bieu_do: bool = Field(
+        default=False,
+        description="true: mỗi mục của công văn có biểu đồ thanh ngang (sau câu tổng quan): kết quả từng tiêu chí "
+                    "của đơn vị so với chỉ tiêu và bình quân các đơn vị. Mẫu .docx phải có đoạn "
+                    "{{ b.bieu_do|hinh }} (mẫu mặc định đã có).")
 
 
 class RecipientSection(Section):
@@ -145,6 +169,16 @@ class ArchiveSection(Section):
                     "mục làm việc); để trống: output/ của thư mục làm việc. Bản nháp vẫn ở output/drafts/.")
 
 
+class ApprovalSection(Section):
+    """[phe_duyet]: whether a batch must be approved by a leader before it is issued."""
+
+    bat_buoc: bool = Field(
+        default=False,
+        description="true: chỉ lô đã được lãnh đạo duyệt mới được cấp số (`congvan batches trinh`, `duyet`, "
+                    "`tra-lai`); false (mặc định, cho cơ quan nhỏ): cấp số không cần duyệt, nhưng lô đã trình ký "
+                    "thì vẫn phải được duyệt trước khi cấp số.")
+
+
 class ConfigFile(Section):
     """The whole of congvan.toml."""
 
@@ -165,3 +199,4 @@ class ConfigFile(Section):
                                          description="Danh sách người nhận mặc định và dòng lưu.")
     register_: RegisterSection = Field(default=RegisterSection(), alias="register", description="Sổ văn bản đi.")
     luu_tru: ArchiveSection = Field(default=ArchiveSection(), description="Thư mục lưu văn bản đã cấp số.")
+    phe_duyet: ApprovalSection = Field(default=ApprovalSection(), description="Trình ký và phê duyệt lô văn bản.")

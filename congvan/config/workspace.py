@@ -96,6 +96,9 @@ class LetterSettings:
     closing: str
     attachment: str
     general_sections: tuple[GeneralSection, ...]
+    chart: bool = False  # a bar chart in each section
+    summary_sentence: bool = True  # [van_ban] tong_quan: each section opens with the summary sentence
+    request: str = "Đề nghị {{ doi_tuong }}"  # [van_ban] de_nghi: who is asked to act, {{ de_nghi }} in texts
 
 
 @dataclass(frozen=True)
@@ -124,11 +127,14 @@ class Workspace:
     register: RegisterSetting
     recipients: RecipientSettings
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    previous_results: tuple[Path, ...] = ()  # [du_lieu] nam_truoc: last year's results
+    renames: Path | None = None  # [du_lieu] doi_ten: old unit name -> new
     read_limits: ReadLimits = DEFAULT_LIMITS
     two_level: bool = True  # the two-level local government applies (from 01/7/2025): old unit types warn
     warnings: tuple[str, ...] = ()  # what reading congvan.toml mended ("V/v V/v …"), printed by the build
     archive: str = ""  # [luu_tru] thu_muc as written
     archive_where: str = ""  # its place in congvan.toml, for messages
+    approval_required: bool = False  # [phe_duyet] bat_buoc: only approved batches are issued
 
     @property
     def config_path(self) -> Path:
@@ -217,9 +223,14 @@ def load_workspace(root: Path) -> Workspace:
             attachment=letter.dinh_kem,
             general_sections=tuple(GeneralSection(title=s.tieu_de, paragraphs=tuple(s.noi_dung))
                                    for s in letter.chi_dao_chung),
+            chart=letter.bieu_do,
+            summary_sentence=letter.tong_quan,
+            request=letter.de_nghi,
         ),
         results=tuple(root / name for name in config.du_lieu.ket_qua),
         catalog=root / config.du_lieu.tieu_chi,
+        previous_results=tuple(root / name for name in config.du_lieu.nam_truoc),
+        renames=root / config.du_lieu.doi_ten if config.du_lieu.doi_ten else None,
         convert_legacy=config.du_lieu.chuyen_ma_cu,
         register=register,
         recipients=RecipientSettings(
@@ -233,6 +244,7 @@ def load_workspace(root: Path) -> Workspace:
         read_limits=ReadLimits(rows=config.du_lieu.so_dong_toi_da, columns=config.du_lieu.so_cot_toi_da),
         archive=config.luu_tru.thu_muc,
         archive_where=document.where(("luu_tru", "thu_muc")),
+        approval_required=config.phe_duyet.bat_buoc,
         two_level=(rating.nam >= TWO_LEVEL_FROM_YEAR if rating.chinh_quyen_hai_cap is None
                    else rating.chinh_quyen_hai_cap),
         warnings=tuple(warnings),

@@ -9,9 +9,11 @@ import datetime as dt
 from typing import Any
 
 from congvan.config import AssessmentSettings, Workspace
-from congvan.models import VERDICT_WORDS, CriterionResult, TableResult, Unit, UnitAssessment
+from congvan.letter.history import history_phrase, history_sentence
+from congvan.models import VERDICT_WORDS, CriterionResult, PreviousYear, TableResult, Unit, UnitAssessment
 from congvan.recipients.rules import Recipients, addressee_lines, distribution_lines
 from congvan.render import texts as snippets
+from congvan.render.charts import BarChart
 from congvan.vn import (
     document_number,
     draft_long_date,
@@ -99,8 +101,10 @@ def unit_values(unit: Unit, settings: AssessmentSettings) -> dict[str, Any]:
     }
 
 
-def criterion_values(result: CriterionResult, subject: str, base: dict[str, Any], decimals: int) -> dict[str, Any]:
-    """Return the placeholders of one criterion's texts: score, target, gap, rank, average."""
+def criterion_values(result: CriterionResult, subject: str, base: dict[str, Any], decimals: int,
+                     previous: PreviousYear | None = None) -> dict[str, Any]:
+    """Return the placeholders of one criterion's texts: score, target, gap, rank, average, change since last year."""
+    last = previous.scores.get(result.criterion.code) if previous else None
     return {
         **base,
         "ten": result.criterion.name,
@@ -110,6 +114,9 @@ def criterion_values(result: CriterionResult, subject: str, base: dict[str, Any]
         "chenh_lech": format_number(abs(result.gap), decimals, keep_zeros=True),
         "xep_hang": f"{result.rank}/{result.rank_of}",
         "trung_binh": format_percent(result.average, decimals, keep_zeros=True),
+        "nam_truoc": previous.year if previous else "",
+        "ket_qua_nam_truoc": "" if last is None else format_percent(last, decimals, keep_zeros=True),
+        "thay_doi": history_phrase(result.score, last, previous, decimals),
     }
 
 
@@ -125,7 +132,15 @@ def build_context(workspace: Workspace, catalog_source: str, assessment: UnitAss
     sections = []
     for number, table in enumerate(assessment.tables, start=1):
         subject = snippets.fill(table.spec.subject, base, f"{catalog_source}, bảng '{table.spec.code}', doi_tuong")
-        sections.append(_section(number, table, subject, base, decimals, settings.order, catalog_source))
+        values = {**base, "doi_tuong": subject}
+        values["de_nghi"] = snippets.fill(workspace.letter.request, values, f"{where}, van_ban.de_nghi")
+        made = _section(number, table, subject, values, decimals, settings.order, catalog_source)
+        made["mo_dau"] = [snippets.fill(p, values, f"{catalog_source}, bảng '{table.spec.code}', mo_dau")
+                          for p in table.spec.opening]
+        if not workspace.letter.summary_sentence:
+            made["tong_quan"] = ""
+        made["bieu_do"] = chart_data(table, decimals) if workspace.letter.chart else None
+        sections.append(made)
     general = []
     for offset, section in enumerate(workspace.letter.general_sections, start=len(sections) + 1):
         general.append({
@@ -171,6 +186,15 @@ def build_context(workspace: Workspace, catalog_source: str, assessment: UnitAss
     return context
 
 
+def chart_data(table: TableResult, decimals: int) -> dict[str, Any] | None:
+    """Return the bar chart of a section (render/charts.py) as stored in the context; None for one criterion."""
+    if len(table.criteria) < 2:
+        return None
+    return BarChart(tuple(c.criterion.name for c in table.criteria), tuple(c.score for c in table.criteria),
+                    tuple(c.target for c in table.criteria), tuple(c.average for c in table.criteria),
+                    decimals).to_dict()
+
+
 GROUP_TITLES = {
     "han_che": "Những tiêu chí chưa đạt chỉ tiêu, cần khắc phục",
     "uu_diem": "Những tiêu chí đạt, vượt chỉ tiêu, cần tiếp tục phát huy",
@@ -182,8 +206,10 @@ def _section(number: int, table: TableResult, subject: str, base: dict[str, Any]
     single = len(table.criteria) == 1
     items = {}
     for result in table.criteria:
-        values = criterion_values(result, subject, base, decimals)
+        values = criterion_values(result, subject, base, decimals, table.previous)
         where = f"{catalog_source}, tiêu chí '{result.criterion.code}'"
+        last = table.previous.scores.get(result.criterion.code) if table.previous else None
+        texts = [result.criterion.remarks[result.verdict], *result.criterion.directives[result.verdict]]
         items[result.criterion.code] = {
             "ma": result.criterion.code,
             "ten": result.criterion.name,
@@ -203,6 +229,12 @@ def _section(number: int, table: TableResult, subject: str, base: dict[str, Any]
                                       where + f", nhan_xet.{result.verdict}"),
             "chi_dao": [snippets.fill(p, values, where + f", chi_dao.{result.verdict}")
                         for p in result.criterion.directives[result.verdict]],
+            "ket_qua_nam_truoc": values["ket_qua_nam_truoc"],
+            "thay_doi": values["thay_doi"],
+            "thay_doi_so": None if last is None else round(result.score - last, decimals),
+            # printed after nhan_xet, unless the catalog's own texts already say it with {{ thay_doi }}
+            "so_sanh": "" if any("thay_doi" in text for text in texts) else history_sentence(
+                "kết quả", result.score, last, table.previous, decimals),
         }
     weaknesses = [items[r.criterion.code] for r in table.weaknesses]
     strengths = [items[r.criterion.code] for r in table.strengths]
@@ -225,7 +257,7 @@ def _section(number: int, table: TableResult, subject: str, base: dict[str, Any]
         "doi_tuong": subject,
         "tieu_de": snippets.fill(table.spec.heading, {**base, "doi_tuong": subject},
                                  f"{catalog_source}, bảng '{table.spec.code}', tieu_de"),
-        "tong_quan": _summary(table, subject, base, overall, rank, average, len(weaknesses)),
+        "tong_quan": _summary(table, subject, base, overall, rank, average, len(weaknesses), decimals),
         "chi_so": overall,
         "chi_so_so": table.overall,
         "chi_so_chinh_thuc": table.official,
@@ -240,7 +272,7 @@ def _section(number: int, table: TableResult, subject: str, base: dict[str, Any]
 
 
 def _summary(table: TableResult, subject: str, base: dict[str, Any], overall: str, rank: str, average: str,
-             weak_count: int) -> str:
+             weak_count: int, decimals: int) -> str:
     year = base["nam"]
     total = len(table.criteria)
     # A mean computed here is never passed off as the official index the province published.
@@ -250,11 +282,15 @@ def _summary(table: TableResult, subject: str, base: dict[str, Any], overall: st
     if total == 1:
         return ""  # the one criterion's own sentence (nhan_xet) already says all of this
     if weak_count == 0:
-        return f"{opening} Cả {total}/{total} tiêu chí đều đạt hoặc vượt chỉ tiêu giao."
-    if weak_count == total:
-        return f"{opening} Cả {total}/{total} tiêu chí đều chưa đạt chỉ tiêu giao."
-    return (f"{opening} Có {weak_count}/{total} tiêu chí chưa đạt chỉ tiêu giao, "
-            f"{total - weak_count}/{total} tiêu chí đạt hoặc vượt chỉ tiêu.")
+        counted = f"Cả {total}/{total} tiêu chí đều đạt hoặc vượt chỉ tiêu giao."
+    elif weak_count == total:
+        counted = f"Cả {total}/{total} tiêu chí đều chưa đạt chỉ tiêu giao."
+    else:
+        counted = (f"Có {weak_count}/{total} tiêu chí chưa đạt chỉ tiêu giao, "
+                   f"{total - weak_count}/{total} tiêu chí đạt hoặc vượt chỉ tiêu.")
+    last = table.previous.overall if table.previous else None
+    compared = history_sentence("Chỉ số chung", table.overall, last, table.previous, decimals)
+    return " ".join(part for part in (opening, counted, compared) if part)
 
 
 # -- the stored form: each criterion written once --

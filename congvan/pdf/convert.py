@@ -49,11 +49,15 @@ def find_soffice(soffice: str | None = None) -> str:
     raise PdfToolMissing(f"không tìm thấy LibreOffice (soffice) để tạo PDF; {INSTALL_HINT}.")
 
 
+NOT_LETTERS = ("template.docx", "tong_hop.docx")  # a draft batch's template copy and summary report (batch/drafts.py)
+
+
 def collect_docx(paths: Iterable[Path]) -> list[Path]:
     """Expand `paths` (.docx files or folders, not recursive) into the letters to convert, in order.
 
-    A folder gives its .docx files sorted by name, skipping `template.docx`, hidden files and Word's
-    `~$` lock files. A file named explicitly must exist and end in .docx.
+    A folder gives its .docx files sorted by name, skipping `template.docx` and the batch's summary report
+    `tong_hop.docx` (not a letter: convert it by naming it), hidden files and Word's `~$` lock files. A file named
+    explicitly must exist and end in .docx.
     """
     found: list[Path] = []
     for path in map(Path, paths):
@@ -73,7 +77,7 @@ def collect_docx(paths: Iterable[Path]) -> list[Path]:
 
 def _is_letter(path: Path) -> bool:
     name = path.name
-    return (path.suffix.lower() == ".docx" and name.lower() != "template.docx"
+    return (path.suffix.lower() == ".docx" and name.lower() not in NOT_LETTERS
             and not name.startswith((".", "~$")))
 
 

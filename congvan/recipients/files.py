@@ -57,8 +57,9 @@ class ListFiles:
     files: tuple[Path, ...]
 
 
-def read_folder(folder: Path, known_tables: Iterable[str], known_units: Iterable[str]) -> ListFiles:
-    """Read every *.toml list file of `folder` (sorted by name) and its bo_sung.csv."""
+def read_folder(folder: Path, known_tables: Iterable[str], known_units: Iterable[str] | None) -> ListFiles:
+    """Read every *.toml list file of `folder` (sorted by name) and its bo_sung.csv (not when `known_units`
+    is None: a composed letter has no results, so no per-unit additions)."""
     paths = tuple(sorted(p for p in folder.glob("*.toml") if not p.name.startswith(".")))
     if not paths:
         raise DataError("không có tệp danh sách người nhận (*.toml). Tạo recipients/danh_sach.toml "
@@ -75,7 +76,7 @@ def read_folder(folder: Path, known_tables: Iterable[str], known_units: Iterable
         for table, side in doc.when_short(tables).items():
             old_to, old_cc = when_short.get(table, ((), ()))
             when_short[table] = (old_to + side[0], old_cc + side[1])
-    per_unit = read_additions(folder / ADDITIONS_FILE, known_units)
+    per_unit = read_additions(folder / ADDITIONS_FILE, known_units) if known_units is not None else {}
     return ListFiles(lists=lists, when_short=when_short, per_unit=per_unit, files=paths)
 
 

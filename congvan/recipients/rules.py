@@ -53,7 +53,7 @@ class Recipients:
     archive_copies: int
 
 
-def load_rules(folder: Path, known_tables: Iterable[str], known_units: Iterable[str],
+def load_rules(folder: Path, known_tables: Iterable[str], known_units: Iterable[str] | None,
                settings: RecipientSettings | None = None) -> RecipientRules:
     """Read recipients/ and check every list: names, includes (no cycle, none missing), the default lists."""
     settings = settings or RecipientSettings("kinh-gui", "noi-nhan", "VT", 2, "danh_sach")
@@ -68,7 +68,7 @@ def load_rules(folder: Path, known_tables: Iterable[str], known_units: Iterable[
     return rules
 
 
-def load_workspace_rules(workspace: Workspace, known_tables: Iterable[str], known_units: Iterable[str]
+def load_workspace_rules(workspace: Workspace, known_tables: Iterable[str], known_units: Iterable[str] | None
                          ) -> RecipientRules:
     """Read the recipient lists of `workspace` with its `[nguoi_nhan]` settings."""
     return load_rules(workspace.recipients_dir, known_tables, known_units, workspace.recipients)
@@ -139,6 +139,19 @@ def for_unit(rules: RecipientRules, unit_name: str, short_tables: Iterable[str],
     return Recipients(tuple(addressees), tuple(distribution), settings.archive, settings.archive_copies)
 
 
+def for_letter(rules: RecipientRules, addressees: Sequence[Entry], distribution: Sequence[Entry],
+               values: Mapping[str, Any], letter: str, archive: str = "") -> Recipients:
+    """Return the recipients of a composed letter: its own entries ("@name" lists expanded), filled and
+    deduplicated; `archive` ("VT, NV (02b)") replaces the workspace's Lưu line and its count."""
+    addressees_text = _unique(resolve(rules, addressees, values), "Kính gửi", letter, rules.warnings)
+    distribution_text = _unique(resolve(rules, distribution, values), "Nơi nhận", letter, rules.warnings,
+                                covered={_key(a) for a in addressees_text})
+    settings = rules.settings
+    if archive:
+        return Recipients(tuple(addressees_text), tuple(distribution_text), archive, 0)
+    return Recipients(tuple(addressees_text), tuple(distribution_text), settings.archive, settings.archive_copies)
+
+
 def addressee_lines(addressees: Sequence[str]) -> list[str]:
     """Return Kính gửi as printed: one addressee on its own; several as "- A;" … "- B."."""
     names = [_bare(a) for a in addressees]
@@ -148,8 +161,11 @@ def addressee_lines(addressees: Sequence[str]) -> list[str]:
 
 
 def distribution_lines(recipients: Recipients) -> list[str]:
-    """Return the Nơi nhận items (without the leading "- "): "Như trên;" first, "Lưu: VT, … (02b)." last."""
-    lines = ["Như trên;"] if recipients.addressees else []
+    """Return the Nơi nhận items (without the leading "- "): "Như trên;" first, "Lưu: VT, … (02b)." last.
+
+    A first item of its own "Như …" ("Như trên (VBĐT)", "Như Điều 3") takes the place of "Như trên;"."""
+    own = bool(recipients.distribution) and vn.fold(recipients.distribution[0]).startswith("như ")
+    lines = ["Như trên;"] if recipients.addressees and not own else []
     lines += [f"{_bare(item)};" for item in recipients.distribution]
     copies = f" ({recipients.archive_copies:02d}b)" if recipients.archive_copies else ""
     lines.append(f"Lưu: {recipients.archive.rstrip('.;')}{copies}.")

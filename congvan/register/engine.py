@@ -1,5 +1,6 @@
 """SQLAlchemy engines for a register URL: psycopg 3 for PostgreSQL; SQLite in WAL mode, `synchronous=FULL`,
-every write transaction a `BEGIN IMMEDIATE` (one writer at a time across processes)."""
+every write transaction a `BEGIN IMMEDIATE` (one writer at a time across processes), and the tone-mark-blind
+`congvan_plain()` function the register search uses."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from congvan.errors import RegisterError
+from congvan.register.search import PLAIN_FUNCTION, plain
 
 
 def normalize_url(url: str) -> sa.URL:
@@ -37,6 +39,7 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+            dbapi_connection.create_function(PLAIN_FUNCTION, 1, plain, deterministic=True)  # register desk search
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA busy_timeout = 120000")
             cursor.execute("PRAGMA journal_mode = WAL")

@@ -20,6 +20,10 @@ LANGUAGE = "Tiếng Việt"
 CONG_VAN = "Công văn"
 STATUS_ISSUED = "issued"
 STATUS_RESERVED = "reserved"
+# what the register desk filters on (congvan.register.search); "voided" and "sent" are columns, not statuses
+STATUS_FILTERS = {"issued": "đã cấp số (còn hiệu lực)", "voided": "đã thu hồi", "reserved": "lấy số trước (chưa có "
+                  "văn bản)", "sent": "đã gửi đi"}
+MAX_PAGE_SIZE = 500  # rows of one page of a register search
 
 
 

@@ -155,7 +155,40 @@ def _migration_3(conn: Connection) -> None:
     chain_existing(conn)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2, _migration_3]
+def _migration_4(conn: Connection) -> None:
+    """Accounts, sessions and the journal of `congvan web`: users with their roles and argon2 hashes, server-side
+    sessions (shared by every server of an office), who did what when."""
+    meta = sa.MetaData()
+    sa.Table(
+        "web_users", meta,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("username", sa.String(60), nullable=False, unique=True),
+        sa.Column("full_name", sa.String(100), nullable=False),
+        sa.Column("roles", sa.String(200), nullable=False),  # role codes separated by commas
+        sa.Column("password_hash", sa.String(200), nullable=False),
+        sa.Column("active", sa.Boolean, nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "web_sessions", meta,
+        sa.Column("key", sa.String(100), primary_key=True),
+        sa.Column("data", sa.LargeBinary, nullable=False),
+        sa.Column("expires_at", sa.Float),  # seconds since the epoch; NULL: never
+    )
+    sa.Table(
+        "web_journal", meta,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", sa.String(40), nullable=False),
+        sa.Column("username", sa.String(60), nullable=False),
+        sa.Column("action", sa.String(60), nullable=False),
+        sa.Column("detail", sa.Text, nullable=False),
+        sa.Column("batch_id", sa.String(LIMITS["batch_id"])),
+        sa.Column("number", sa.String(60)),
+    )
+    meta.create_all(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4]
 
 _meta = sa.MetaData()
 schema_version = sa.Table(
@@ -171,6 +204,23 @@ events = sa.Table(
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("kind", sa.String), sa.Column("document_id", sa.Integer), sa.Column("payload", sa.Text),
     sa.Column("prev_hash", sa.String), sa.Column("hash", sa.String), sa.Column("created_at", sa.String),
+)
+users = sa.Table(
+    "web_users", _meta,
+    sa.Column("id", sa.Integer, primary_key=True), sa.Column("username", sa.String),
+    sa.Column("full_name", sa.String), sa.Column("roles", sa.String), sa.Column("password_hash", sa.String),
+    sa.Column("active", sa.Boolean), sa.Column("created_at", sa.String),
+)
+sessions = sa.Table(
+    "web_sessions", _meta,
+    sa.Column("key", sa.String, primary_key=True), sa.Column("data", sa.LargeBinary),
+    sa.Column("expires_at", sa.Float),
+)
+journal = sa.Table(
+    "web_journal", _meta,
+    sa.Column("id", sa.Integer, primary_key=True), sa.Column("at", sa.String), sa.Column("username", sa.String),
+    sa.Column("action", sa.String), sa.Column("detail", sa.Text), sa.Column("batch_id", sa.String),
+    sa.Column("number", sa.String),
 )
 
 

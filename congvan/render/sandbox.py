@@ -38,6 +38,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from congvan import vn
 from congvan.render import sizes
+from congvan.render.blocks import blocks_xml
 from congvan.render.sizes import MAX_SEQUENCE
 
 MAX_TEMPLATE_CHARS = 20_000_000  # a letter's XML part is ~20 KB; 20 MB means a runaway template
@@ -289,7 +290,29 @@ def make_environment(*, autoescape: bool = True, max_chars: int = MAX_TEMPLATE_C
     filters["join"] = _guarded_join(env, filters["join"])
     filters["chu"] = vn.number_to_words  # {{ 2024|chu }}: hai nghìn không trăm hai mươi bốn
     filters["bang_chu"] = vn.money_words  # {{ so_tien|bang_chu }}: Một triệu năm trăm nghìn đồng
+    filters["liet_ke"] = _list_results  # {{ ket_qua_tat_ca|liet_ke }}: "Tiếp cận dịch vụ đạt 72,21%; …"
+    filters["khoi_van_ban"] = blocks_xml  # {{p noi_dung|khoi_van_ban }}: a composed body (render/blocks.py)
+    filters[PICTURE_FILTER] = _no_picture  # render/template.py's fast path places pictures
     return env
+
+
+PICTURE_FILTER = "hinh"  # {{ b.bieu_do|hinh }}: the chart as a picture in a .docx template
+
+
+def _no_picture(value: Any) -> Any:
+    raise jinja2.TemplateRuntimeError(
+        "bộ lọc hinh (biểu đồ) chỉ dùng được trong thân mẫu .docx không có hộp văn bản (text box) và không có "
+        "thẻ mẫu trong thuộc tính tài liệu; không dùng trong câu chữ của danh mục hay congvan.toml.")
+
+
+def _list_results(items: Iterable[Any], truoc: str = "", noi: str = " đạt ") -> str:
+    """Criteria results in one sentence: "<truoc><ten><noi><ket_qua>" joined by "; "."""
+    def part(item: Any, name: str) -> str:
+        return str(item[name] if isinstance(item, dict) else getattr(item, name))
+
+    shown = [f"{truoc}{part(item, 'ten')}{noi}{part(item, 'ket_qua')}" for item in _counting(items)]
+    _refuse_longer("bộ lọc liet_ke", sum(map(len, shown)) + 2 * len(shown))
+    return "; ".join(shown)
 
 
 def _guarded_join(env: jinja2.Environment, original: Callable[..., str]) -> Callable[..., str]:

@@ -8,9 +8,11 @@ a new zip that copies every other member unchanged: no python-docx parse and sav
 docxtpl's steps before and after Jinja (tag patching, listings `\\n` `\\t` `\\a`, `{%tc %}` table grids,
 picture ids) come from render/docxtpl_adapter.py, the only module that uses docxtpl, so any template that
 works with `docxtpl` works here, but stricter: an undefined name is an error, not a blank.
-Parts without any tag are prepared once and copied into every letter. What the fast path cannot do —
-templated document properties, text boxes, InlineImage/Subdoc values — falls back to docxtpl itself
-(`fallback_reason` says why), with the same strictness and a deterministic zip.
+Parts without any tag are prepared once and copied into every letter. Charts (`{{ b.bieu_do|hinh }}`, drawn by
+render/charts.py) are placed on the fast path too: the picture, its relationship and the PNG content type are added
+to the letter's package. What the fast path cannot do — templated document properties, text boxes,
+InlineImage/Subdoc values — falls back to docxtpl itself (`fallback_reason` says why), with the same strictness
+and a deterministic zip.
 """
 
 from __future__ import annotations
@@ -29,12 +31,13 @@ from xml.parsers import expat
 import jinja2
 from jinja2 import meta
 from lxml import etree
+from markupsafe import Markup
 
 from congvan.errors import TemplateError
 from congvan.files import sha256_file, zip_problem
-from congvan.render import docxtpl_adapter
+from congvan.render import charts, docxtpl_adapter
 from congvan.render.checks import check_tags
-from congvan.render.sandbox import RENDER_ERRORS, TEMPLATE_SECONDS, make_environment
+from congvan.render.sandbox import PICTURE_FILTER, RENDER_ERRORS, TEMPLATE_SECONDS, make_environment
 
 _PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -44,6 +47,9 @@ FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 # its size: checked from the zip directory before anything is read (a 2 GiB word/media file, a huge comment).
 TEMPLATE_PART_BYTES = 64 << 20
 TEMPLATE_RATIO = 100
+RELATIONSHIPS, CONTENT_TYPES = "word/_rels/document.xml.rels", "[Content_Types].xml"
+_PICTURE_USE_RE = re.compile(r"\|\s*" + PICTURE_FILTER + r"\b")
+_PNG_TYPE_RE = re.compile(r'<Default\s[^>]*Extension="png"', re.IGNORECASE)
 
 
 class _NeedsDocxtpl(Exception):
@@ -63,6 +69,8 @@ class LetterTemplate:
         self.path = Path(path)
         self.sha256 = sha256_file(self.path)
         self.env = make_environment(seconds=seconds, finalize=_refuse_docxtpl_objects)  # fast path
+        self.env.filters[PICTURE_FILTER] = self._picture
+        self._pictures: list[charts.Picture] = []  # placed by the letter being rendered
         self._docxtpl_env = make_environment(seconds=seconds)
         try:
             with zipfile.ZipFile(self.path) as archive:
@@ -90,8 +98,7 @@ class LetterTemplate:
         if "word/document.xml" not in self._compiled and "word/document.xml" not in self._static:
             raise TemplateError(f"{self.path}: tệp không có word/document.xml, không phải mẫu .docx.")
         self.fallback_reason = self._find_fallback_reason()
-        self._base = self._base_zip()
-        self._base_split: tuple[bytes, bytes, int] | None = None
+        self._bases: dict[bool, tuple[bytes, bytes, int]] = {}  # with pictures? -> the base zip, split
 
     # -- public API --
 
@@ -101,6 +108,10 @@ class LetterTemplate:
         for source in self._sources.values():
             names |= meta.find_undeclared_variables(self.env.parse(source))
         return names
+
+    def places_pictures(self) -> bool:
+        """Whether the template uses the `hinh` filter (places charts) anywhere."""
+        return any(_PICTURE_USE_RE.search(source) for source in self._sources.values())
 
     def check_context(self, context: Mapping[str, Any]) -> None:
         """Raise `TemplateError` naming every top-level variable the template needs and `context` lacks."""
@@ -116,6 +127,7 @@ class LetterTemplate:
         if self.fallback_reason:
             return self._render_with_docxtpl(context)
         rendered: dict[str, bytes] = {}
+        self._pictures = []
         for name, template in self._compiled.items():
             try:
                 xml = template.render(context)  # within the sandbox's limits: time, loop steps, output size
@@ -124,7 +136,32 @@ class LetterTemplate:
             except (jinja2.TemplateError, *RENDER_ERRORS) as err:
                 raise TemplateError(self._describe(name, err)) from err
             rendered[name] = self._finish(name, xml)
-        return self._zip(rendered)
+        return self._zip(rendered, self._picture_members())
+
+    def _picture(self, value: Any) -> Markup:
+        """The `hinh` filter of the fast path: draw the chart `value` describes and return its run's XML."""
+        try:
+            picture = charts.draw(charts.BarChart.from_dict(value))
+        except ValueError as err:
+            raise jinja2.TemplateRuntimeError(f"bộ lọc hinh: {err}") from err
+        self._pictures.append(picture)
+        return Markup(_drawing_xml(len(self._pictures), picture))
+
+    def _picture_members(self) -> list[tuple[str, bytes]]:
+        """The letter's pictures, and the relationships and content types that name them (none: no members)."""
+        if not self._pictures:
+            return []
+        members = dict(self._members_by_name())
+        relations = members[RELATIONSHIPS].decode("utf-8")
+        added = "".join(f'<Relationship Id="{_picture_id(n)}" Type="{_IMAGE_RELATIONSHIP}" '
+                        f'Target="media/{_picture_name(n)}"/>' for n in range(1, len(self._pictures) + 1))
+        relations = relations.replace("</Relationships>", added + "</Relationships>")
+        types_xml = members[CONTENT_TYPES].decode("utf-8")
+        if not _PNG_TYPE_RE.search(types_xml):
+            types_xml = types_xml.replace("<Override ", '<Default Extension="png" ContentType="image/png"/><Override ',
+                                          1)
+        return [(RELATIONSHIPS, relations.encode("utf-8")), (CONTENT_TYPES, types_xml.encode("utf-8")),
+                *((f"word/media/{_picture_name(n)}", p.png) for n, p in enumerate(self._pictures, start=1))]
 
     def _finish(self, name: str, xml: str) -> bytes:
         """Apply docxtpl's steps after Jinja (`docxtpl_adapter.finish`) and check that the part is XML."""
@@ -186,34 +223,77 @@ class LetterTemplate:
                                      produced.read(info.filename), compress_type=zipfile.ZIP_DEFLATED)
         return out.getvalue()
 
-    def _base_zip(self) -> bytes:
-        """Compress the members no letter changes once; each letter appends its rendered parts to a copy."""
+    def _base_zip(self, pictures: bool) -> tuple[bytes, bytes, int]:
+        """Compress the members no letter changes once; each letter appends its rendered parts to a copy.
+
+        Return the local part, the central directory and the member count. With `pictures`, the relationships
+        and the content types are left out: the letter writes its own.
+        """
+        if pictures in self._bases:
+            return self._bases[pictures]
+        left_out = {RELATIONSHIPS, CONTENT_TYPES} if pictures else set()
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
             for info, data in self._members:
-                if info.filename not in self._compiled:
+                if info.filename not in self._compiled and info.filename not in left_out:
                     archive.writestr(_copy_info(info), self._static.get(info.filename, data))
-        return buffer.getvalue()
+        base = buffer.getvalue()
+        with zipfile.ZipFile(io.BytesIO(base)) as opened:
+            count, start = len(opened.infolist()), opened.start_dir
+        record_at = len(base) - 22  # end-of-directory record, no comment
+        self._bases[pictures] = (base[:start], base[start:record_at], count)
+        return self._bases[pictures]
 
-    def _zip(self, rendered: Mapping[str, bytes]) -> bytes:
-        """Return the base zip with the rendered parts appended (level 1: small parts, speed matters)."""
-        if self._base_split is None:
-            with zipfile.ZipFile(io.BytesIO(self._base)) as base:
-                count, start = len(base.infolist()), base.start_dir
-            record_at = len(self._base) - 22  # end-of-directory record, no comment
-            self._base_split = (self._base[:start], self._base[start:record_at], count)
-        local, central, count = self._base_split
+    def _zip(self, rendered: Mapping[str, bytes], extra: list[tuple[str, bytes]]) -> bytes:
+        """Return the base zip with the rendered parts and the `extra` members (pictures) appended (level 1:
+        small parts, speed matters)."""
+        local, central, count = self._base_zip(bool(extra))
         pieces, entries, offset = [local], [central], len(local)
-        for info, _data in self._members:
-            if info.filename in rendered:
-                head, entry = _zip_member(info, rendered[info.filename], offset)
-                pieces.append(head)
-                entries.append(entry)
-                offset += len(head)
-                count += 1
+        infos = {info.filename: info for info, _data in self._members}
+        appended = [(info, rendered[info.filename]) for info, _data in self._members if info.filename in rendered]
+        appended += [(infos.get(name) or zipfile.ZipInfo(name, date_time=FIXED_DATE), data) for name, data in extra]
+        for info, data in appended:
+            head, entry = _zip_member(info, data, offset)
+            pieces.append(head)
+            entries.append(entry)
+            offset += len(head)
+            count += 1
         directory = b"".join(entries)
         end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
         return b"".join(pieces) + directory + end
+
+
+_IMAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_DRAWING = (
+    '</w:t></w:r><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+    '<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{n}" name="Biểu đồ {n}"/>'
+    '<wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+    '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:nvPicPr><pic:cNvPr id="{n}" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
+    '<pic:blipFill><a:blip r:embed="{rid}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+    '<a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+    '<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+    '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+    '</wp:inline></w:drawing></w:r><w:r><w:t xml:space="preserve">')
+
+
+def _picture_id(number: int) -> str:
+    return f"rIdCvHinh{number}"
+
+
+def _picture_name(number: int) -> str:
+    return f"cv_hinh{number}.png"
+
+
+def _drawing_xml(number: int, picture: charts.Picture) -> str:
+    """The inline picture as docxtpl's InlineImage writes it: the text run closed, a drawing run, a run reopened."""
+    return _DRAWING.format(cx=picture.width_emu, cy=picture.height_emu, n=number, name=_picture_name(number),
+                           rid=_picture_id(number))
 
 
 def render_file(template: Path, context: Mapping[str, Any]) -> bytes:

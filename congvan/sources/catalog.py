@@ -43,6 +43,7 @@ def load_catalog(path: Path) -> Catalog:
             ignored_headers=tuple(table.bo_qua_cot),
             overall_headers=tuple(table.cot_chi_so_chung or ()),
             default_kind=table.loai_mac_dinh or "",
+            opening=tuple(table.mo_dau),
         ))
     return Catalog(source=str(path), tables=tuple(tables))
 

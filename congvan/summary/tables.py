@@ -15,6 +15,18 @@ AVERAGE, TARGET = "Bình quân", "Chỉ tiêu"
 CRITERIA_COLUMNS = ("Bảng", "Tiêu chí", TARGET, AVERAGE, "Thấp nhất", "Cao nhất", "Số đơn vị chưa đạt",
                     "Năm đơn vị thấp nhất")
 WEAKEST = 5
+NOTE = "Ghi chú so sánh"
+CHANGES_COLUMNS = ("Bảng", "Nhóm", "Đơn vị", "Năm trước", "Năm nay", "Tăng/giảm (điểm %)")
+MOST = 5  # units in each of the "most improved" and "most declined" lists
+
+
+def previous_column(year: int) -> str:
+    return f"Chỉ số chung năm {year}"
+
+
+def change_column(name: str) -> str:
+    """The column of a criterion's (or the overall index's) change since last year."""
+    return f"Tăng/giảm: {name}"
 
 
 @dataclass(frozen=True)
@@ -25,6 +37,7 @@ class TableSummary:
     units: pd.DataFrame  # STT, Đơn vị, each criterion (by name), Chỉ số chung, Xếp hạng, Số tiêu chí chưa đạt
     average: dict[str, float]  # criterion name (and OVERALL) -> the table average the letters quote
     targets: dict[str, float]  # criterion name -> target
+    previous_year: int | None = None  # with [du_lieu] nam_truoc: the change columns are in `units`
 
 
 def table_results(assessments: Sequence[UnitAssessment]) -> list[tuple[TableSpec, list[tuple[str, TableResult]]]]:
@@ -40,13 +53,53 @@ def summarize_table(spec: TableSpec, results: Sequence[tuple[str, TableResult]])
     """Return the table's units ranked by overall index (ties keep batch order), with STT from 1."""
     names = [c.name for c in spec.criteria]
     rows = [{UNIT: unit, **{c.criterion.name: c.score for c in result.criteria}, OVERALL: result.overall,
-             RANK: result.overall_rank, SHORT: len(result.weaknesses)} for unit, result in results]
-    frame = pd.DataFrame(rows, columns=[UNIT, *names, OVERALL, RANK, SHORT])
+             RANK: result.overall_rank, SHORT: len(result.weaknesses), **_changes(result)} for unit, result in results]
+    first = results[0][1]
+    year = first.previous.year if first.previous else None
+    history = [] if year is None else [previous_column(year), change_column(OVERALL),
+                                       *(change_column(name) for name in names), NOTE]
+    frame = pd.DataFrame(rows, columns=[UNIT, *names, OVERALL, RANK, SHORT, *history])
     frame = frame.sort_values(RANK, kind="stable").reset_index(drop=True)
     frame.insert(0, STT, range(1, len(frame) + 1))
-    first = results[0][1]
     average = {c.criterion.name: c.average for c in first.criteria} | {OVERALL: first.overall_average}
-    return TableSummary(spec, frame, average, {c.criterion.name: c.target for c in first.criteria})
+    return TableSummary(spec, frame, average, {c.criterion.name: c.target for c in first.criteria}, year)
+
+
+def _changes(result: TableResult) -> dict[str, object]:
+    """The change columns of one unit: last year's overall index, the changes, and why one is missing."""
+    previous = result.previous
+    if previous is None:
+        return {}
+    digits = 4  # the scores are rounded already: this only drops float noise (80.1 - 70.05 = 10.049999...)
+    row: dict[str, object] = {previous_column(previous.year): previous.overall,
+                              change_column(OVERALL): None if previous.overall is None
+                              else round(result.overall - previous.overall, digits)}
+    for criterion in result.criteria:
+        last = previous.scores.get(criterion.criterion.code)
+        row[change_column(criterion.criterion.name)] = None if last is None else round(criterion.score - last, digits)
+    if previous.merged_from:
+        row[NOTE] = f"Hợp nhất từ {', '.join(previous.merged_from)}: không so sánh"
+    elif previous.overall is None:
+        row[NOTE] = f"Không có số liệu năm {previous.year}"
+    else:
+        row[NOTE] = f"Năm {previous.year} là {previous.renamed_from}" if previous.renamed_from else ""
+    return row
+
+
+def changes_table(summaries: Sequence[TableSummary]) -> pd.DataFrame:
+    """Per table, the units whose overall index rose most and fell most since last year (MOST of each)."""
+    rows = []
+    for summary in summaries:
+        if summary.previous_year is None:
+            continue
+        before, change = previous_column(summary.previous_year), change_column(OVERALL)
+        compared = summary.units.dropna(subset=[change]).sort_values(change, ascending=False, kind="stable")
+        rising = compared[compared[change] > 0].head(MOST)
+        falling = compared[compared[change] < 0].sort_values(change, kind="stable").head(MOST)
+        for group, frame in (("Tăng nhiều nhất", rising), ("Giảm nhiều nhất", falling)):
+            rows += [(summary.spec.name, group, unit, last, now, delta)
+                     for unit, last, now, delta in frame[[UNIT, before, OVERALL, change]].itertuples(index=False)]
+    return pd.DataFrame(rows, columns=list(CHANGES_COLUMNS))
 
 
 def criteria_table(summaries: Sequence[TableSummary]) -> pd.DataFrame:

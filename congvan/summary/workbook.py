@@ -30,8 +30,10 @@ VERDICT_COLOURS = {"vuot": ("56B4E9", "000000"), "dat": ("CDE8F6", "000000"),
 BAR_COLOUR = "0072B2"
 SERIES_COLOURS = ("E69F00", "0072B2")  # the chart's target and average bars
 CRITERIA_SHEET = "Tiêu chí"
+CHANGES_SHEET = "So với năm trước"
 HEADER_ROW = 3  # rows 1-2: title and subtitle; row 3: column names (repeated on every printed page)
 NUMBER_FORMAT = "0.00"
+CHANGE_FORMAT = "+0.00;-0.00;0.00"  # a change since last year shows its sign
 _BOLD = Font(bold=True)
 
 
@@ -44,12 +46,14 @@ def summary_workbook(assessments: Sequence[UnitAssessment], very_low_margin: flo
         for summary, name in zip(summaries, names, strict=True):
             _table_sheet(writer, name, summary, very_low_margin, title)
         _criteria_sheet(writer, tables.criteria_table(summaries), title)
+        if any(summary.previous_year is not None for summary in summaries):
+            _changes_sheet(writer, tables.changes_table(summaries), title)
     return buffer.getvalue()
 
 
 def sheet_names(names: Sequence[str]) -> list[str]:
     """Excel sheet names: without []:*?/\\, at most 31 characters, unique, never the criteria sheet's."""
-    taken = {CRITERIA_SHEET.casefold()}
+    taken = {CRITERIA_SHEET.casefold(), CHANGES_SHEET.casefold()}
     result = []
     for name in names:
         base = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31] or "Bảng"
@@ -76,6 +80,12 @@ def _table_sheet(writer: pd.ExcelWriter, name: str, summary: TableSummary, margi
              f"{len(frame)} đơn vị, xếp theo chỉ số chung. {title}".strip())
     for position, column in enumerate(columns, start=1):
         letter = get_column_letter(position)
+        if column.startswith(tables.change_column("")):
+            for row in range(first, last + 1):
+                sheet[f"{letter}{row}"].number_format = CHANGE_FORMAT
+        if summary.previous_year is not None and column == tables.previous_column(summary.previous_year):
+            for row in range(first, last + 1):
+                sheet[f"{letter}{row}"].number_format = NUMBER_FORMAT
         if column in summary.targets or column == tables.OVERALL:
             for row in range(first, last + 3):
                 sheet[f"{letter}{row}"].number_format = NUMBER_FORMAT
@@ -90,7 +100,7 @@ def _table_sheet(writer: pd.ExcelWriter, name: str, summary: TableSummary, margi
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 28
     for position in range(3, len(columns) + 1):
-        sheet.column_dimensions[get_column_letter(position)].width = 14
+        sheet.column_dimensions[get_column_letter(position)].width = 40 if columns[position - 1] == tables.NOTE else 14
     sheet.freeze_panes = f"C{first}"
     _print_setup(sheet, f"A1:{get_column_letter(len(columns))}{last + 8}")
 
@@ -134,6 +144,24 @@ def _print_setup(sheet: Worksheet, area: str) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"1:{HEADER_ROW}"
     sheet.print_area = area
+
+
+def _changes_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, title: str) -> None:
+    """The units whose overall index rose most and fell most since last year, per table."""
+    frame.to_excel(writer, sheet_name=CHANGES_SHEET, startrow=HEADER_ROW - 1, index=False)
+    sheet = writer.sheets[CHANGES_SHEET]
+    first, last = HEADER_ROW + 1, HEADER_ROW + len(frame)
+    _heading(sheet, "Báo cáo tổng hợp: so với năm trước",
+             f"Chỉ số chung: {tables.MOST} đơn vị tăng nhiều nhất và {tables.MOST} đơn vị giảm nhiều nhất của mỗi "
+             f"bảng (đơn vị hợp nhất, đơn vị không có số liệu năm trước không xếp). {title}".strip())
+    for row in range(first, last + 1):
+        for column in "DE":
+            sheet[f"{column}{row}"].number_format = NUMBER_FORMAT
+        sheet[f"F{row}"].number_format = CHANGE_FORMAT
+    for column, width in zip("ABCDEF", (18, 18, 30, 12, 12, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = f"A{first}"
+    _print_setup(sheet, f"A1:F{max(last, HEADER_ROW)}")
 
 
 def _criteria_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, title: str) -> None:

@@ -30,6 +30,7 @@ from congvan.vn.numbers import (  # noqa: F401
     format_percent,
     parse_score,
     parse_vietnamese_number,
+    roman,
 )
 from congvan.vn.text import (  # noqa: F401
     capitalize_first,

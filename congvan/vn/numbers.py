@@ -98,3 +98,18 @@ def document_number(number: int) -> str:
     if number < 1:
         raise ValueError("số văn bản bắt đầu từ 1")
     return f"{number:02d}"
+
+
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def roman(number: int) -> str:
+    """Return `number` (1–3999) in Roman numerals, as NĐ 30 numbers phụ lục and mục: 4 -> "IV"."""
+    if not 0 < number < 4000:
+        raise ValueError(f"số La Mã chỉ từ 1 đến 3999: {number}")
+    out = []
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
