@@ -24,6 +24,7 @@ from congvan.web import (
     account_pages,
     batch_pages,
     build_pages,
+    compose_pages,
     content_pages,
     jobs,
     pages,
@@ -92,6 +93,7 @@ def create_app(root: Path, *, setup_token: str = "", max_upload: int = MAX_UPLOA
     return Litestar(
         route_handlers=[*account_pages.ROUTES, *results_pages.ROUTES, *build_pages.ROUTES, *batch_pages.ROUTES,
                         *content_pages.ROUTES, *register_pages.ROUTES, *register_tools_pages.ROUTES,
+                        *compose_pages.ROUTES,
                         create_static_files_router("/static", [HERE / "static"], opt={"public": True})],
         guards=[guard],
         middleware=[ServerSideSessionConfig(max_age=IDLE_SECONDS, renew_on_access=True, secure=secure_cookies,
