@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import TestClient
 
 from congvan import clock
-from congvan.batch import approval
+from congvan.batch import approval, drafts
 from congvan.batch.register_flows import NumberRequest, show
 from congvan.compose.letter import read_letter
 from congvan.config import load_workspace
@@ -113,3 +113,25 @@ def test_the_live_preview_shows_the_pages_or_the_mistake_by_line(app, workspace)
                          headers={**csrf(officer), "hx-request": "true"})
     assert "Ô «Phụ lục 1»: dòng 1" in wrong.text and "<img" not in wrong.text
     assert not (workspace / "soan").exists() and not list(load_workspace(workspace).drafts_dir.glob("*"))
+
+
+def test_a_word_body_and_a_mail_merge_make_one_letter_per_unit(app, workspace, tmp_path):
+    body = docx.Document()
+    body.add_paragraph("Đề nghị Ủy ban nhân dân {{ don_vi }} báo cáo trước ngày 15./.")
+    body.save(tmp_path / "than.docx")
+    officer = _signed_in(app, "chuyenvien")
+    page = officer.get("/soan-van-ban")
+    assert '<option value="@thuong-truc">' in page.text  # the picker lists the workspace's recipients lists
+    form = {"loai": "công văn", "trich_yeu": "báo cáo định kỳ", "gui_tung_don_vi": "@thuong-truc"}
+    made = officer.post("/soan-van-ban/tao", data=form, headers=csrf(officer), follow_redirects=False,
+                        files={"tep_noi_dung": ("than.docx", (tmp_path / "than.docx").read_bytes())})
+    assert made.status_code in (302, 303), made.text
+    kept = workspace / "soan" / "bao-cao-dinh-ky"
+    assert (kept / "noi_dung.docx").read_bytes() == (tmp_path / "than.docx").read_bytes()
+    assert not (kept / "noi_dung.txt").exists()
+    batch = load_workspace(workspace).drafts_dir / re.search(r"/lo/([\w-]+)", made.headers["location"]).group(1)
+    letters = [batch / row.file for row in drafts.letter_rows(batch)]
+    assert len(letters) > 1
+    texts = ["\n".join(p.text for p in docx.Document(str(path)).paragraphs) for path in letters]
+    assert all("Đề nghị Ủy ban nhân dân" in t and "{{" not in t for t in texts)
+    assert len(set(texts)) == len(texts)  # each unit its own letter

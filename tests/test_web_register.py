@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from litestar.testing import TestClient
 from lxml import etree
+from pypdf import PdfReader
 
 from congvan import clock
 from congvan.batch.register_flows import NumberRequest, show
@@ -20,6 +21,7 @@ from congvan.config import load_workspace
 from congvan.register import journal
 from congvan.register.store import Register
 from congvan.web.auth import CLERK
+from tests.conftest import require_tool
 from tests.web_support import add_user, csrf, sign_in, web_app
 
 YEAR, TODAY = clock.today().year, clock.today().isoformat()
@@ -153,3 +155,16 @@ def test_verify_recreate_and_the_letter_view(client, workspace, batch):
     report = client.get("/so-van-ban/kiem-tra")
     assert "Sổ có sai lệch" in report.text and "tệp đã bị sửa" in report.text and "03/SNV-CCHC" in report.text
     assert "tệp đã bị sửa: mã băm khác" in client.get(f"/so-van-ban/{YEAR}/3").text
+
+
+def test_the_print_bundle_of_the_year_is_a_job_with_its_download(client, workspace, batch):
+    require_tool("soffice")
+    _issue(client, batch)
+    client.post(f"/so-van-ban/{YEAR}/4/thu-hoi", data={"ly_do": "Sai đơn vị"}, headers=csrf(client))
+    started = client.post("/so-van-ban/ban-in", data={"nam": str(YEAR)}, headers=csrf(client), follow_redirects=False)
+    job = client.get(started.headers["location"])
+    assert "xong" in job.text and f'href="/so-van-ban/ban-in/{YEAR}"' in job.text
+    bundle = PdfReader(io.BytesIO(client.get(f"/so-van-ban/ban-in/{YEAR}").content))
+    titles = [item.title for item in bundle.outline]
+    assert len(titles) == 4 and not any(t.startswith("04/") for t in titles)  # the voided letter left out
+    assert any(e.action == "tạo bản in PDF sổ văn bản" for e in _journal(workspace))
