@@ -35,7 +35,8 @@ def _confirm(request: Request, batch: str, status_code: int = 200, error: str = 
                       approval=approval.read_approval(folder), error=error, today=clock.today())
 
 
-@get("/so-van-ban/cap-so/{batch:str}", opt=CLERKS, sync_to_thread=False)  # True with the POST beside it: a Litestar bug
+# sync_to_thread=True beside a POST on the same path made Litestar 2 answer 500 (an unawaited coroutine)
+@get("/so-van-ban/cap-so/{batch:str}", opt=CLERKS, sync_to_thread=False)
 def issue_confirm(request: Request, batch: FromPath[str]) -> Template:
     """Before cấp số: the numbers issuing the batch now would take (nothing is reserved by looking)."""
     return _confirm(request, batch)
