@@ -42,7 +42,8 @@ def _routes(app) -> list[tuple[str, str, dict]]:
 
 
 def _filled(path: str) -> str:
-    return re.sub(r"\{(\w+):\w+\}", lambda m: {"batch": "20260101-000000-abcdef"}.get(m.group(1), "x"), path)
+    return re.sub(r"\{(\w+):(\w+)\}", lambda m: {"batch": "20260101-000000-abcdef"}.get(
+        m.group(1), "1" if m.group(2) == "int" else "x"), path)
 
 
 def test_a_logged_out_request_to_every_route_is_refused(app):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from congvan import clock
-from congvan.batch.drafts import partial_folders, template_path
+from congvan.batch.drafts import load_batch, partial_folders, template_path
 from congvan.batch.recreate import keep_template, recreate_letter
 from congvan.batch.sweep import PARTIAL_AGE_SECONDS, SweepResult, sweep
 from congvan.config import Workspace, load_workspace
@@ -37,6 +37,7 @@ from congvan.register.search import MAX_PAGE_SIZE, Page, Query
 from congvan.register.search import search as search_rows
 from congvan.register.store import Register
 from congvan.vn import nfc
+from congvan.vn.numbers import document_number
 
 
 def parse_number(value: str) -> int:
@@ -123,6 +124,35 @@ def reserve(request: ReserveRequest) -> ReserveResult:
         record = register.reserve(doc, organ=ws.agency.issuer_abbreviation, date=request.issued_on,
                                   series=request.series, backdate=request.backdate)
     return ReserveResult(record, swept)
+
+
+@dataclass(frozen=True)
+class PlannedNumber:
+    """A letter of a draft batch and the number it gets if the batch is issued now (or already has)."""
+
+    index: int
+    unit: str
+    number_symbol: str
+    issued: bool
+
+
+def planned_numbers(workspace: Path, batch_dir: Path, series: str = DEFAULT_SERIES) -> list[PlannedNumber]:
+    """Return the numbers issuing `batch_dir` today would take, in letter order (informational: nothing is
+    reserved; another issue in between moves them). Letters already issued show their number."""
+    batch = load_batch(batch_dir)
+    with _opened(workspace) as (_ws, register, organ):
+        with register.read() as conn:
+            done = register.batch_records(conn, batch.batch_id)
+        following = register.peek_next(organ, clock.today().year, series)
+    planned = []
+    for letter in batch.letters:
+        record = done.get(letter.index)
+        if record is not None:
+            planned.append(PlannedNumber(letter.index, letter.unit, record.number_symbol, True))
+            continue
+        planned.append(PlannedNumber(letter.index, letter.unit, f"{document_number(following)}/{letter.symbol}", False))
+        following += 1
+    return planned
 
 
 def set_next(workspace: Path, number: int, year: int | None = None, series: str = DEFAULT_SERIES) -> tuple[int, int]:

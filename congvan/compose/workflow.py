@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from congvan import clock
 from congvan.batch import drafts
@@ -61,8 +62,19 @@ def template_for(ws: Workspace, source: LetterSource, chosen: Path | None = None
                     "`congvan init` trong một thư mục mới rồi chép thư mục templates_docx/ sang.")
 
 
-def compose(request: ComposeRequest) -> ComposeResult:
-    """Build the draft batch of a composed letter (one letter, or one per unit); issue it when numbered."""
+@dataclass(frozen=True)
+class _Prepared:
+    """A LETTER.toml read and checked, with the contexts of its letters: what is written, or previewed."""
+
+    ws: Workspace
+    source: LetterSource
+    template: LetterTemplate
+    units: list[MergeUnit | None]
+    contexts: list[dict[str, Any]]
+    warnings: list[str]
+
+
+def _prepare(request: ComposeRequest) -> _Prepared:
     ws = load_workspace(request.workspace)
     source = read_letter(Path(request.letter))
     front = source.front
@@ -81,6 +93,21 @@ def compose(request: ComposeRequest) -> ComposeResult:
     contexts = [build_context(ws, source, rules, unit=unit, results=results, draft_month=today.month,
                               draft_year=today.year) for unit in units]
     template.check_context(contexts[0])
+    return _Prepared(ws, source, template, units, contexts, list(rules.warnings))
+
+
+def preview(request: ComposeRequest) -> bytes:
+    """Return the first letter of `request` as a .docx, written nowhere (the web's live preview)."""
+    prepared = _prepare(request)
+    return prepared.template.render(prepared.contexts[0])
+
+
+def compose(request: ComposeRequest) -> ComposeResult:
+    """Build the draft batch of a composed letter (one letter, or one per unit); issue it when numbered."""
+    prepared = _prepare(request)
+    ws, source, template, units, contexts = (prepared.ws, prepared.source, prepared.template, prepared.units,
+                                             prepared.contexts)
+    front = source.front
     if front.so is not None and front.ngay is not None:  # refused here (a number already used) writes nothing
         set_next(ws.root, front.so, front.ngay.year)
     now = clock.now()
@@ -98,12 +125,12 @@ def compose(request: ComposeRequest) -> ComposeResult:
             data = template.render(context)
             drafts.write_letter(partial, stem, data, context)
             entries.append(drafts.letter_entry(index, name, stem, data, context, (), (), ()))
-        folder = drafts.finish_batch(partial, header, template.path, entries, list(rules.warnings))
+        folder = drafts.finish_batch(partial, header, template.path, entries, prepared.warnings)
     letters = [folder / entry["file"] for entry in entries]
     issued = None
     if front.so is not None and front.ngay is not None:
         issued = issue(IssueRequest(ws.root, folder, issued_on=front.ngay, backdate=True))
-    return ComposeResult(folder, letters, list(rules.warnings), issued)
+    return ComposeResult(folder, letters, prepared.warnings, issued)
 
 
 def _shown(ws: Workspace, path: Path) -> str:

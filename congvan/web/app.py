@@ -20,7 +20,18 @@ from congvan.config import load_workspace
 from congvan.errors import CongvanError
 from congvan.register.sessions import remove_expired
 from congvan.register.store import Register
-from congvan.web import account_pages, batch_pages, build_pages, content_pages, jobs, pages, results_pages
+from congvan.web import (
+    account_pages,
+    batch_pages,
+    build_pages,
+    compose_pages,
+    content_pages,
+    jobs,
+    pages,
+    register_pages,
+    register_tools_pages,
+    results_pages,
+)
 from congvan.web.auth import IDLE_SECONDS, LoginLimiter, guard
 from congvan.web.session_store import RegisterStore
 from congvan.web.state import WebPaths
@@ -81,7 +92,8 @@ def create_app(root: Path, *, setup_token: str = "", max_upload: int = MAX_UPLOA
     }
     return Litestar(
         route_handlers=[*account_pages.ROUTES, *results_pages.ROUTES, *build_pages.ROUTES, *batch_pages.ROUTES,
-                        *content_pages.ROUTES,
+                        *content_pages.ROUTES, *register_pages.ROUTES, *register_tools_pages.ROUTES,
+                        *compose_pages.ROUTES,
                         create_static_files_router("/static", [HERE / "static"], opt={"public": True})],
         guards=[guard],
         middleware=[ServerSideSessionConfig(max_age=IDLE_SECONDS, renew_on_access=True, secure=secure_cookies,

@@ -60,7 +60,9 @@ def progress_view(state: dict) -> dict:
         timing = "" if left is None else f"còn khoảng {int(left) + 1} giây"
     return {"status": state["status"], "label": jobs.STATUS_LABELS[state["status"]], "done": state.get("done", 0),
             "total": total, "percent": int(100 * state.get("done", 0) / total) if total else 0,
-            "left": timing, "batch": state.get("batch"),
+            "left": timing, "batch": state.get("batch"), "link": state.get("link") or (
+                f"/lo/{state['batch']}" if state.get("batch") else None),
+            "link_text": state.get("link_text") or f"Xem lô văn bản {state.get('batch') or ''}",
             "error": state.get("error"), "warnings": state.get("warnings") or []}
 
 

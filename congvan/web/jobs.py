@@ -38,6 +38,7 @@ class Queue:
     huey: Huey
     build: Any
     bundle: Any
+    register_bundle: Any
 
 
 def make_queue(root: Path) -> Queue:
@@ -49,8 +50,8 @@ def make_queue(root: Path) -> Queue:
         huey = PostgresHuey(name="congvan", dsn=url)
     else:
         huey = SqliteHuey(name="congvan", filename=str(WebPaths(root).queue))
-    return Queue(huey, huey.task(name="build")(run_build), huey.task(name="bundle")(run_bundle))
-    return huey
+    return Queue(huey, huey.task(name="build")(run_build), huey.task(name="bundle")(run_bundle),
+                 huey.task(name="register_bundle")(run_register_bundle))
 
 
 def new_job(root: Path, kind: str, username: str, **details: Any) -> str:
@@ -175,5 +176,29 @@ def run_bundle(root: str, job_id: str, batch: str, username: str) -> None:
         with Register(ws.register_url) as register:
             journal.record(register, username, "tạo bản in PDF", f"{result.bundled} văn bản", batch_id=batch)
         return {"batch": batch, "warnings": result.report.warnings}
+
+    _run(root, job_id, work)
+
+
+def register_bundle_path(root: Path, year: int) -> Path:
+    """Where the print bundle of the issued letters of `year` is kept (made again on each request)."""
+    return WebPaths(root).state / "pdf" / f"so-{year}" / BUNDLE_NAME
+
+
+def run_register_bundle(root: str, job_id: str, year: int, username: str) -> None:
+    """The register's print bundle: the issued letters of `year` (output/<year>/) to PDF, voided ones left out,
+    bookmarked by their number, gathered into one file to download."""
+    from congvan.batch.workflows import PdfRequest, make_pdfs
+
+    def work(progress: _Progress) -> dict[str, Any]:
+        ws = load_workspace(Path(root))
+        target = register_bundle_path(Path(root), year)
+        target.unlink(missing_ok=True)  # the web's own copy, made again; the letters' PDFs are kept when current
+        result = make_pdfs(PdfRequest(paths=(ws.archive_dir / str(year),), out=target.parent,
+                                      bundle_to=target, workspace=Path(root)), progress=progress)
+        with Register(ws.register_url) as register:
+            journal.record(register, username, "tạo bản in PDF sổ văn bản", f"năm {year}: {result.bundled} văn bản")
+        return {"link": f"/so-van-ban/ban-in/{year}", "link_text": f"Tải bản in PDF năm {year}",
+                "warnings": result.report.warnings}
 
     _run(root, job_id, work)

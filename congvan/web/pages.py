@@ -22,6 +22,8 @@ MENU = [
     ("/tao-van-ban", "Tạo văn bản", (OFFICER,)),
     ("/lo", "Lô văn bản", ()),
     ("/noi-dung", "Nội dung", (OFFICER,)),
+    ("/soan-van-ban", "Soạn văn bản", (OFFICER,)),
+    ("/so-van-ban", "Sổ văn bản đi", (CLERK,)),
     ("/nguoi-dung", "Người dùng", (ADMIN,)),
     ("/nhat-ky", "Nhật ký", (ADMIN, CLERK)),
 ]

@@ -13,9 +13,9 @@ document.addEventListener("DOMContentLoaded", function () {
     list.innerHTML = "";
     v.warnings.forEach(function (w) { var li = document.createElement("li"); li.textContent = w; list.appendChild(li); });
     if (v.error) { var e = document.getElementById("loi"); e.textContent = v.error; e.hidden = false; }
-    if (v.batch) {
+    if (v.link) {
       var link = document.getElementById("lo");
-      link.href = "/lo/" + v.batch; link.textContent = "Xem lô văn bản " + v.batch;
+      link.href = v.link; link.textContent = v.link_text;
       document.getElementById("xong").hidden = false;
     }
     if (v.status === "done" || v.status === "failed") { box.dataset.finished = v.status; source.close(); }
