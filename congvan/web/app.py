@@ -20,7 +20,17 @@ from congvan.config import load_workspace
 from congvan.errors import CongvanError
 from congvan.register.sessions import remove_expired
 from congvan.register.store import Register
-from congvan.web import account_pages, batch_pages, build_pages, content_pages, jobs, pages, results_pages
+from congvan.web import (
+    account_pages,
+    approval_pages,
+    batch_pages,
+    build_pages,
+    content_pages,
+    jobs,
+    pages,
+    recipient_pages,
+    results_pages,
+)
 from congvan.web.auth import IDLE_SECONDS, LoginLimiter, guard
 from congvan.web.session_store import RegisterStore
 from congvan.web.state import WebPaths
@@ -81,7 +91,7 @@ def create_app(root: Path, *, setup_token: str = "", max_upload: int = MAX_UPLOA
     }
     return Litestar(
         route_handlers=[*account_pages.ROUTES, *results_pages.ROUTES, *build_pages.ROUTES, *batch_pages.ROUTES,
-                        *content_pages.ROUTES,
+                        *content_pages.ROUTES, *recipient_pages.ROUTES, *approval_pages.ROUTES,
                         create_static_files_router("/static", [HERE / "static"], opt={"public": True})],
         guards=[guard],
         middleware=[ServerSideSessionConfig(max_age=IDLE_SECONDS, renew_on_access=True, secure=secure_cookies,
