@@ -191,3 +191,19 @@ def test_a_submitter_cannot_approve_their_own_batch(workspace):
     assert refused.status_code == 409 and "không tự duyệt" in refused.text
     assert json.loads((load_workspace(workspace).drafts_dir / batch / "phe_duyet.json").read_text())["history"][-1][
         "action"] == "trinh"
+
+
+def test_the_summary_workbook_and_report_download_from_the_batch_and_the_leaders_page(app, workspace):
+    batch = _batch(workspace)
+    folder = load_workspace(workspace).drafts_dir / batch
+    report = folder / "tong_hop.docx"
+    report.write_bytes(next(folder.glob("*nha-trang*.docx")).read_bytes())  # as the summary step writes it
+    clerk = _client(app, "vanthu")
+    page = clerk.get(f"/lo/{batch}").text
+    assert 'id="tong-hop-xlsx"' in page and 'id="tong-hop-docx"' in page
+    assert clerk.get(f"/lo/{batch}/tep/tong_hop.docx").content == report.read_bytes()
+    assert clerk.get(f"/lo/{batch}/tep/tong_hop.xlsx").content == (folder / "tong_hop.xlsx").read_bytes()
+    officer = _client(app, "chuyenvien")
+    officer.post(f"/lo/{batch}/trinh-ky", headers=csrf(officer), data={"ghi_chu": ""})
+    review = _client(app, "lanhdao").get(f"/trinh-ky/{batch}").text
+    assert f'href="/lo/{batch}/tep/tong_hop.docx"' in review and f'href="/lo/{batch}/tep/tong_hop.xlsx"' in review

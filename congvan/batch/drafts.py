@@ -41,6 +41,7 @@ MANIFEST_CSV = "manifest.csv"
 TEMPLATE = "template.docx"
 SUMMARY = "tong_hop.xlsx"
 APPROVAL = "phe_duyet.json"
+REPORT = "tong_hop.docx"
 DOCUMENT_TYPE = "Công văn"
 _SEE_DOCS = "xem docs/drafts.md"
 

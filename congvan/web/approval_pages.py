@@ -17,7 +17,7 @@ from congvan.batch import approval, batches, drafts
 from congvan.errors import CongvanError, EditConflict, RegisterError
 from congvan.web import grid, pages
 from congvan.web.auth import LEADER, OFFICER, SessionUser
-from congvan.web.batch_pages import batch_folder, read_state
+from congvan.web.batch_pages import batch_folder, criterion_names, read_state
 
 LEADERS = {"roles": (LEADER,)}
 DECISIONS = {"duyet": approval.APPROVE, "tra_lai": approval.RETURN}
@@ -89,10 +89,11 @@ def _review(request: Request, batch: str, status_code: int = 200, **extra: str) 
     assert summary is not None  # batch_folder found its manifest
     state, broken = read_state(folder)
     grids, no_grid = _assessment(request, summary)
+    files = [name for name in (drafts.SUMMARY, drafts.REPORT) if (folder / name).is_file()]
     return pages.page(request, "approval.html", status_code, batch=batch, status=found, summary=summary,
-                      letters=drafts.letter_rows(folder), state=state,
-                      broken=broken, grids=grids, no_grid=no_grid, verdicts=grid.VERDICTS, waiting=approval.SUBMIT,
-                      **extra)
+                      letters=drafts.letter_rows(folder), names=criterion_names(request), state=state,
+                      broken=broken, grids=grids, no_grid=no_grid, files=files, verdicts=grid.VERDICTS,
+                      waiting=approval.SUBMIT, **extra)
 
 
 @get("/trinh-ky/{batch:str}", opt=LEADERS, sync_to_thread=True)
