@@ -12,10 +12,12 @@ from litestar.testing import TestClient
 
 from congvan.batch import approval
 from congvan.batch.workflows import BuildRequest, build_letters
+from congvan.compose.workflow import ComposeRequest, compose
 from congvan.config import load_workspace
 from congvan.register import journal
 from congvan.register.store import Register
 from congvan.web.auth import CLERK, LEADER, OFFICE, OFFICER
+from tests.test_compose import example_workspace
 from tests.web_support import add_user, csrf, sign_in, web_app
 
 
@@ -207,3 +209,20 @@ def test_the_summary_workbook_and_report_download_from_the_batch_and_the_leaders
     officer.post(f"/lo/{batch}/trinh-ky", headers=csrf(officer), data={"ghi_chu": ""})
     review = _client(app, "lanhdao").get(f"/trinh-ky/{batch}").text
     assert f'href="/lo/{batch}/tep/tong_hop.docx"' in review and f'href="/lo/{batch}/tep/tong_hop.xlsx"' in review
+
+
+def test_a_composed_letter_is_submitted_approved_and_issued_like_a_batch(tmp_path):
+    root = example_workspace(tmp_path, "002_gia_nghia")
+    for name, role in (("lanhdao", LEADER), ("chuyenvien", OFFICER), ("vanthu", CLERK)):
+        add_user(root, name, role)
+    batch = compose(ComposeRequest(root, root / "thu.toml")).batch_dir.name
+    app = web_app(root)
+    officer, leader, clerk = (_client(app, name) for name in ("chuyenvien", "lanhdao", "vanthu"))
+    officer.post(f"/lo/{batch}/trinh-ky", headers=csrf(officer), data={"ghi_chu": "Trình công văn"})
+    review = leader.get(f"/trinh-ky/{batch}")
+    assert review.status_code == 200 and "văn bản soạn riêng" in review.text
+    leader.post(f"/trinh-ky/{batch}/quyet-dinh", headers=csrf(leader), data={"quyet_dinh": "duyet"})
+    issued = clerk.post(f"/lo/{batch}/cap-so", headers=csrf(clerk), follow_redirects=False)
+    assert issued.status_code in (302, 303)
+    with Register(load_workspace(root).register_url) as register:
+        assert [r.batch_id for r in register.records()] == [batch]
