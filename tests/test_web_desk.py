@@ -226,3 +226,17 @@ def test_a_composed_letter_is_submitted_approved_and_issued_like_a_batch(tmp_pat
     assert issued.status_code in (302, 303)
     with Register(load_workspace(root).register_url) as register:
         assert [r.batch_id for r in register.records()] == [batch]
+
+
+def test_a_list_edit_or_a_decision_without_its_csrf_token_changes_nothing(app, workspace):
+    path = workspace / "recipients" / "danh_sach.toml"
+    before = path.read_bytes()
+    batch = _batch(workspace)
+    client = _client(app, "vanphong")
+    refused = client.post("/nguoi-nhan/danh-sach", data={"phien_ban": _versions(client.get("/nguoi-nhan").text),
+                                                         "danh_sach": "chi-dao", "thao_tac": "them",
+                                                         "noi_dung": "Sở Tư pháp"})
+    assert refused.status_code == 403 and path.read_bytes() == before
+    officer = _client(app, "chuyenvien")
+    assert officer.post(f"/lo/{batch}/trinh-ky", data={"ghi_chu": ""}).status_code == 403
+    assert approval.read_approval(load_workspace(workspace).drafts_dir / batch).state == approval.NONE
