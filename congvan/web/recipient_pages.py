@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from congvan.batch.recipients_edit import check_edit, preview_letter, save_edit
-from congvan.batch.recipients_report import load
+from congvan.batch.recipients_report import CheckReport, load
+from congvan.config import load_workspace
 from congvan.config.workspace import CONFIG_NAME
 from congvan.errors import CongvanError, EditConflict, UsageError
 from congvan.recipients.editing import Addition, RecipientEditor
@@ -52,14 +54,26 @@ class Item:
 
 def _units(root: Path) -> list[str]:
     """The units of the workspace's results (for the unit autocomplete and the preview); [] if unreadable."""
+    ws = load_workspace(root)
     try:
-        return [a.unit.name for a in load(root).assessments]
-    except CongvanError:
+        stamp = tuple((str(p), p.stat().st_mtime_ns) for p in (*ws.results, ws.catalog, ws.config_path))
+    except OSError:
         return []
+    return list(_read_units(root, stamp))
 
 
-def _view(request: Request, status: int = 200, **extra: Any) -> Template:
-    """The editor (whole page, or the fragment an htmx request swaps) as the files are now."""
+@lru_cache(maxsize=4)
+def _read_units(root: Path, stamp: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
+    """The units of the results as read at `stamp` (their paths and times): read again only when one changes."""
+    try:
+        return tuple(a.unit.name for a in load(root).assessments)
+    except CongvanError:
+        return ()
+
+
+def _view(request: Request, status: int = 200, report: CheckReport | None = None, **extra: Any) -> Template:
+    """The editor (whole page, or the fragment an htmx request swaps) as the files are now; `report` is their
+    check when the caller just made it."""
     root = pages.root(request)
     editor = RecipientEditor(root)
     defaults = editor.defaults()
@@ -67,7 +81,7 @@ def _view(request: Request, status: int = 200, **extra: Any) -> Template:
              for name, (file, entries) in editor.lists().items()}
     context = {"lists": lists, "additions": editor.additions(), "defaults": defaults, "sorts": SORTS,
                "versions": json.dumps(editor.versions(), ensure_ascii=False), "units": _units(root),
-               "report": check_edit(editor), **extra}
+               "report": report or check_edit(editor), **extra}
     name = "recipients_body.html" if request.headers.get("hx-request") else "recipients.html"
     return pages.page(request, name, status, **context)
 
@@ -115,11 +129,11 @@ def _apply_list_change(editor: RecipientEditor, form: dict[str, str], notes: lis
 def _save(request: Request, editor: RecipientEditor, done: str, detail: str) -> Template:
     """Save through the recipients check; show the refusal (nothing written) or what was saved."""
     try:
-        save_edit(editor)
+        result = save_edit(editor)
     except CongvanError as err:
         return _view(request, 409 if isinstance(err, EditConflict) else 400, refused=str(err))
     pages.note(request, "sửa danh sách người nhận", detail)
-    return _view(request, saved=done + " Lần tạo văn bản sau dùng danh sách mới.")
+    return _view(request, report=result.report, saved=done + " Lần tạo văn bản sau dùng danh sách mới.")
 
 
 @get("/nguoi-nhan", opt=SECRETARIES, sync_to_thread=True)
