@@ -13,6 +13,7 @@ import pytest
 from bench.render import own_config
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.browser_support"]  # the browser tests' server and chromium fixtures
 
 CRITERIA_HEADERS = [
     "Tiếp cận dịch vụ",

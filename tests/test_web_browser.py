@@ -5,95 +5,24 @@ its Huey consumer) on 127.0.0.1, in a tmp workspace. Screenshots of each page go
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 import zipfile
-from collections.abc import Iterator
-from pathlib import Path
 
 import docx
 import pytest
 
-from tests.conftest import make_workspace, standard_sheets, write_workbook
+from tests.browser_support import shots_folder
+from tests.conftest import standard_sheets, write_workbook
 from tests.web_support import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run"]
 VERDICT_COLOURS = {"vuot": "rgb(198, 239, 206)", "dat": "rgb(226, 240, 217)", "chua_dat": "rgb(255, 235, 156)",
                    "rat_thap": "rgb(255, 199, 206)"}
 
-
-def _require(tool: str) -> None:
-    if shutil.which(tool):
-        return
-    message = f"{tool} is not installed (apt-get install {tool})"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message + " (CI=true: .ci/run must install it)")
-    pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
-    """A `congvan web` process on a free loopback port; yield its address, the set-up link and the workspace."""
-    _require("chromium")
-    _require("soffice")
-    root = make_workspace(tmp_path / "ws")
-    port = _free_port()
-    started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "congvan", "web", "--port", str(port)], cwd=root,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    link, lines = "", []
-    while not link and time.monotonic() - started < 20:
-        line = process.stdout.readline() if process.stdout else ""
-        if not line and process.poll() is not None:
-            break
-        lines.append(line)
-        found = re.search(r"(http://127\.0\.0\.1:\d+/cai-dat/\S+)", line)
-        link = found.group(1) if found else ""
-    assert link, "no set-up link printed:\n" + "".join(lines)
-    try:
-        yield f"http://127.0.0.1:{port}", link, root
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def _shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("CONGVAN_WEB_SCREENSHOTS") or tmp_path / "screens")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def test_a_clerk_goes_from_workbook_to_letters_in_the_browser(server, browser, tmp_path):
     base, link, root = server
-    shots = _shots(tmp_path)
+    shots = shots_folder(tmp_path)
     page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="vi-VN")
     page.set_default_timeout(20_000)
 

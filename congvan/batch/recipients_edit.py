@@ -23,10 +23,14 @@ from congvan.recipients.editing import RecipientEditor
 
 @dataclass(frozen=True)
 class SaveResult:
-    """What a save wrote: the new version of every file, and the check's warnings."""
+    """What a save wrote: the new version of every file, and the check of the files as saved."""
 
     versions: dict[str, str | None]
-    warnings: list[str]
+    report: CheckReport
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.report.warnings
 
 
 @contextmanager
@@ -70,7 +74,7 @@ def save_edit(editor: RecipientEditor) -> SaveResult:
     if report.errors:
         raise DataError("không lưu, danh sách người nhận sau khi sửa có lỗi (như `congvan recipients check` báo):\n"
                         + "\n".join(f"- {error}" for error in report.errors))
-    return SaveResult(editor.save(), report.warnings)
+    return SaveResult(editor.save(), report)
 
 
 def preview_letter(editor: RecipientEditor, unit: str) -> list[str]:

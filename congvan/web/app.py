@@ -22,12 +22,14 @@ from congvan.register.sessions import remove_expired
 from congvan.register.store import Register
 from congvan.web import (
     account_pages,
+    approval_pages,
     batch_pages,
     build_pages,
     compose_pages,
     content_pages,
     jobs,
     pages,
+    recipient_pages,
     register_pages,
     register_tools_pages,
     results_pages,
@@ -94,6 +96,7 @@ def create_app(root: Path, *, setup_token: str = "", max_upload: int = MAX_UPLOA
         route_handlers=[*account_pages.ROUTES, *results_pages.ROUTES, *build_pages.ROUTES, *batch_pages.ROUTES,
                         *content_pages.ROUTES, *register_pages.ROUTES, *register_tools_pages.ROUTES,
                         *compose_pages.ROUTES,
+                        *recipient_pages.ROUTES, *approval_pages.ROUTES,
                         create_static_files_router("/static", [HERE / "static"], opt={"public": True})],
         guards=[guard],
         middleware=[ServerSideSessionConfig(max_age=IDLE_SECONDS, renew_on_access=True, secure=secure_cookies,

@@ -11,8 +11,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
-from congvan.batch import batches, drafts
-from congvan.errors import CongvanError
+from congvan.batch import approval, batches, drafts
+from congvan.errors import CongvanError, RegisterError
 from congvan.pdf.images import page_images
 from congvan.sources.catalog import workspace_catalog
 from congvan.web import jobs, pages
@@ -38,24 +38,43 @@ def batch_folder(request: Request, batch: str) -> Path:
 
 def _letter(request: Request, batch: str, name: str) -> Path:
     folder = batch_folder(request, batch)
-    known = {row.file for row in drafts.letter_rows(folder)} | {BUNDLE_NAME, drafts.SUMMARY}
+    known = {row.file for row in drafts.letter_rows(folder)} | {BUNDLE_NAME, drafts.SUMMARY, drafts.REPORT}
     path = inside(folder, name)
     if name not in known or path is None or not path.is_file():
         raise NotFoundException(f"Lô '{batch}' không có tệp '{name}'.")
     return path
 
 
+def criterion_names(request: Request) -> dict[str, str]:
+    """The criteria's names by code (empty when the catalog broke since the build: the codes are shown)."""
+    try:
+        return {c.code: c.name for t in workspace_catalog(pages.workspace(request)).tables for c in t.criteria}
+    except CongvanError:
+        return {}
+
+
+def read_state(folder: Path) -> tuple[approval.Approval | None, str]:
+    """The batch's approval history, or None and why it cannot be read (an edited phe_duyet.json)."""
+    try:
+        return approval.read_approval(folder), ""
+    except RegisterError as err:
+        return None, str(err)
+
+
 @get("/lo/{batch:str}", sync_to_thread=True)
 def batch_page(request: Request, batch: FromPath[str], message: FromQuery[str] = "") -> Template:
     folder = batch_folder(request, batch)
     status = next((b for b in batches.workspace_batches(pages.root(request)) if b.summary.folder == folder), None)
-    try:
-        names = {c.code: c.name for t in workspace_catalog(pages.workspace(request)).tables for c in t.criteria}
-    except CongvanError:  # the catalog was broken since the build: show the codes
-        names = {}
+    names = criterion_names(request)
+    state, broken = read_state(folder)
+    issuable = state is not None and (state.state == approval.APPROVE or (
+        state.state == approval.NONE and not pages.workspace(request).approval_required))
     return pages.page(request, "batch.html", batch=batch, status=status, letters=drafts.letter_rows(folder),
                       names=names, bundle=(folder / BUNDLE_NAME).is_file(),
-                      summary=(folder / drafts.SUMMARY).is_file(), message=message)
+                      summary=(folder / drafts.SUMMARY).is_file(), report=(folder / drafts.REPORT).is_file(),
+                      message=message, state=state, broken=broken,
+                      issuable=issuable, may_submit=state is not None and state.state in approval.ALLOWED_FROM[
+                          approval.SUBMIT])
 
 
 @get("/lo/{batch:str}/tep/{name:str}", sync_to_thread=True)

@@ -13,7 +13,7 @@ from litestar.response import Template
 from congvan.config import Workspace, load_workspace
 from congvan.register import journal
 from congvan.register.store import Register
-from congvan.web.auth import ADMIN, CLERK, OFFICER, ROLES, SessionUser, session_user
+from congvan.web.auth import ADMIN, CLERK, LEADER, OFFICE, OFFICER, ROLES, SessionUser, session_user
 from congvan.web.state import WebPaths
 
 # (path, label, roles that see it in the menu; empty: everyone signed in)
@@ -24,6 +24,8 @@ MENU = [
     ("/noi-dung", "Nội dung", (OFFICER,)),
     ("/soan-van-ban", "Soạn văn bản", (OFFICER,)),
     ("/so-van-ban", "Sổ văn bản đi", (CLERK,)),
+    ("/nguoi-nhan", "Người nhận", (OFFICE,)),
+    ("/trinh-ky", "Trình ký", (LEADER,)),
     ("/nguoi-dung", "Người dùng", (ADMIN,)),
     ("/nhat-ky", "Nhật ký", (ADMIN, CLERK)),
 ]
