@@ -15,9 +15,7 @@ from congvan.batch import batches
 from congvan.config import load_workspace
 from congvan.web import jobs
 from tests.conftest import make_workspace
-from tests.web_processes import (
-    free_port, office_env, signed_in, start_build, start_server, start_worker, wait_job,
-)
+from tests.web_processes import free_port, office_env, signed_in, start_build, start_server, start_worker, wait_job
 from tests.web_support import add_user
 
 LETTERS = 5  # the test workspace's units
@@ -44,7 +42,8 @@ def _assert_complete_or_absent(root: Path, state: dict) -> None:
         letters = [p for p in (_drafts(root) / state["batch"]).glob("*.docx") if p.name != "template.docx"]
         assert len(letters) == LETTERS == state["done"] and all(docx.Document(str(p)).paragraphs for p in letters)
     else:
-        assert state["status"] == jobs.FAILED and "dừng giữa chừng" in state["error"] and "Hãy chạy lại" in state["error"]
+        assert state["status"] == jobs.FAILED
+        assert "dừng giữa chừng" in state["error"] and "Hãy chạy lại" in state["error"]
         assert found == []
 
 
