@@ -55,7 +55,7 @@ def web_command(ctx: click.Context, workspace: Path, host: str, port: int, no_wo
               help="Số việc nền chạy cùng lúc trong tiến trình này.")
 @click.option("--check", is_flag=True, help="Chỉ kiểm tra là mở được hàng đợi rồi thoát.")
 def worker_command(workspace: Path, workers: int, check: bool) -> None:
-    """Nhận và chạy việc nền (tạo lô văn bản, bản in PDF) của `congvan web`.
+    """Nhận và chạy việc nền của trang web (tạo lô, bản in PDF).
 
     Chạy trên máy chủ hoặc trên máy khác gắn cùng thư mục làm việc; nhiều tiến trình cùng nhận
     việc từ một hàng đợi PostgreSQL (biến môi trường CONGVAN_WEB_QUEUE_URL, mật khẩu trong
