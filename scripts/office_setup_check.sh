@@ -107,4 +107,50 @@ grep -q "không mở được sổ văn bản đi" "$WORK/down.txt" || fail "th�
 [[ "$(ls "$SHARE/$YEAR" | wc -l)" == "$before" ]] || fail "máy chủ không chạy nhưng có tệp mới"
 (cd "$WORK/may1" && "$CONGVAN" issue latest >/dev/null) || fail "cấp số lại khi máy chủ chạy lại"
 
+step "9. congvan web cho cả cơ quan: các tệp dịch vụ của tài liệu, chạy ở đây (cổng khác, không cài vào systemd)"
+UNITS="$WORK/systemd"
+WEBPORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+# each unit file of section 9.2 becomes a shell script doing what systemd would: cd, environment, ExecStart
+python3 - "$HERE/docs/office.md" "$UNITS" "$CONGVAN" "$WORK/may1" "$HOME/.pgpass" "$URL" "$WEBPORT" <<'EOF'
+import re, shlex, sys
+from pathlib import Path
+doc, units, congvan, workspace, pgpass, url, port = sys.argv[1:]
+text = Path(doc).read_text(encoding="utf-8").split("## 9.", 1)[1]
+found = dict(re.findall(r"`/etc/systemd/system/([\w@.-]+)`[^\n]*:\n\n```ini\n(.*?)```", text, re.S))
+assert set(found) == {"congvan-web.service", "congvan-worker@.service"}, sorted(found)
+for name, unit in found.items():
+    keys = re.findall(r"^(\w+)=(.*)$", unit, re.M)
+    assert ("KillSignal", "SIGINT") in keys, f"{name}: KillSignal=SIGINT"
+    env = [v for k, v in keys if k == "Environment"]
+    assert any(v.startswith("CONGVAN_WEB_QUEUE_URL=postgresql://") for v in env), f"{name}: the shared queue"
+    start = dict(keys)["ExecStart"]
+    assert ("--no-worker" in start) == (name == "congvan-web.service"), f"{name}: {start}"
+    here = {"/opt/congvan/.venv/bin/congvan": congvan, "/srv/congvan/so_noi_vu": workspace,
+            "/etc/congvan.pgpass": pgpass, "postgresql://vanthu@localhost:5432/congvan": url,
+            "--host 0.0.0.0": "--host 127.0.0.1", "--port 8000": f"--port {port}"}
+    script = f"cd {shlex.quote(dict(keys)['WorkingDirectory'])}\nexec env " + " ".join(
+        shlex.quote(v) for v in env) + " " + start + "\n"
+    for old, new in here.items():
+        script = script.replace(old, new)
+    Path(units).mkdir(exist_ok=True)
+    Path(units, name + ".sh").write_text(script, encoding="utf-8")
+EOF
+(cd "$WORK/may1" && CONGVAN_WEB_QUEUE_URL="$URL" "$CONGVAN" web worker --check) | grep -q "Sẵn sàng nhận việc nền .* từ PostgreSQL" \
+    || fail "congvan web worker --check với hàng đợi PostgreSQL"
+PIDS=()
+bash "$UNITS/congvan-web.service.sh" > "$WORK/web.log" 2>&1 & PIDS+=($!)
+for n in 1 2; do bash "$UNITS/congvan-worker@.service.sh" > "$WORK/worker$n.log" 2>&1 & PIDS+=($!); done
+ready=""
+for _ in $(seq 1 150); do
+    if python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$WEBPORT/dang-nhap', timeout=2)" 2>/dev/null \
+       && grep -q "congvan web worker (" "$WORK/worker1.log" && grep -q "congvan web worker (" "$WORK/worker2.log"; then
+        ready=yes; break
+    fi
+    sleep 0.2
+done
+kill -INT "${PIDS[@]}"
+wait "${PIDS[@]}" || true
+[[ -n "$ready" ]] || fail "máy chủ web hoặc tiến trình việc nền không chạy: $(cat "$WORK"/web.log "$WORK"/worker*.log)"
+grep -q "cai-dat/" "$WORK/web.log" || fail "máy chủ web không in liên kết tạo tài khoản quản trị đầu tiên"
+
 step "xong: mọi bước của docs/office.md chạy được"

@@ -132,5 +132,5 @@ def test_the_systemd_units_of_office_md_run_the_expected_commands_unprivileged()
         assert service["User"] == "congvan" and service["Restart"] == "on-failure"
         assert "postgresql.service" in unit["Unit"]["After"] and unit["Install"]["WantedBy"] == "multi-user.target"
         commands.append(service["ExecStart"].split("/bin/", 1)[1])
-    assert commands == ["congvan web --host 0.0.0.0 --port 8000", "congvan web worker"]
+    assert commands == ["congvan web --no-worker --host 0.0.0.0 --port 8000", "congvan web worker --workers 2"]
     assert "congvan-worker@1 congvan-worker@2" in doc

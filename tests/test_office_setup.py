@@ -32,7 +32,7 @@ def test_the_office_document_runs_from_setup_to_restore(tmp_path: Path) -> None:
     result = subprocess.run(["bash", str(SCRIPT), admin], env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     steps = re.findall(r"== office_setup_check: (\d)\.", result.stderr)
-    assert steps == [str(n) for n in range(1, 9)]
+    assert steps == [str(n) for n in range(1, 10)]
     assert "xong: mọi bước của docs/office.md chạy được" in result.stderr
     with sa.create_engine(sa.make_url(admin).set(drivername="postgresql+psycopg")).connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM pg_roles WHERE rolname = :r"),
@@ -43,8 +43,9 @@ def test_the_script_runs_the_commands_the_document_gives() -> None:
     script = SCRIPT.read_text(encoding="utf-8")
     for command in ("congvan register init-postgres", "chmod 600 ~/.pgpass", "pg_dump -Fc", "pg_restore",
                     "congvan register verify", "congvan register recreate 01", "[luu_tru]", "thu_muc =",
-                    "tar -czf", "scram-sha-256"):
+                    "tar -czf", "scram-sha-256", "congvan web worker", "--no-worker", "KillSignal=SIGINT"):
         assert command in DOC, command
     for command in ("register init-postgres", "chmod 600", "pg_dump -Fc", "pg_restore", "register verify",
-                    "register recreate 01", "[luu_tru]", "thu_muc = ", "tar -czf", "scram-sha-256"):
+                    "register recreate 01", "[luu_tru]", "thu_muc = ", "tar -czf", "scram-sha-256",
+                    "web worker --check", "ExecStart"):
         assert command in script, command

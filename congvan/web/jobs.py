@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from huey import Huey, PostgresHuey, SqliteHuey
 
 from congvan.config import load_workspace
-from congvan.errors import CongvanError
+from congvan.errors import ConfigError, CongvanError, DatabaseUnavailable
 from congvan.register import journal
 from congvan.register.store import Register
 from congvan.web.state import WebPaths, read_json, write_json
@@ -42,16 +43,51 @@ class Queue:
 
 
 def make_queue(root: Path) -> Queue:
-    """Return the Huey queue of the workspace at `root`, with its tasks registered."""
-    url = os.environ.get(QUEUE_URL_ENV, "")
+    """Return the Huey queue of the workspace at `root`, with its tasks registered: `PostgresHuey` when
+    CONGVAN_WEB_QUEUE_URL names a PostgreSQL database (password in ~/.pgpass or PGPASSFILE, never in the URL),
+    else `SqliteHuey` in the workspace."""
+    url = os.environ.get(QUEUE_URL_ENV, "").strip()
     WebPaths(root).prepare()
     huey: Huey
-    if url.startswith(("postgresql://", "postgres://")):
-        huey = PostgresHuey(name="congvan", dsn=url)
-    else:
+    if not url:
         huey = SqliteHuey(name="congvan", filename=str(WebPaths(root).queue))
+    elif url.startswith(("postgresql://", "postgres://")):
+        huey = _postgres_huey(url)
+    else:
+        raise ConfigError(f"biến môi trường {QUEUE_URL_ENV} = {url!r}: hàng đợi việc nền chỉ dùng được PostgreSQL "
+                          "(postgresql://người_dùng@máy:5432/tên_csdl). Bỏ biến này để dùng hàng đợi trong thư mục "
+                          "làm việc. Xem docs/office.md mục 9.")
     return Queue(huey, huey.task(name="build")(run_build), huey.task(name="bundle")(run_bundle),
                  huey.task(name="register_bundle")(run_register_bundle))
+
+
+def _postgres_huey(url: str) -> Huey:
+    import psycopg
+
+    if urlsplit(url).password:
+        raise ConfigError(f"biến môi trường {QUEUE_URL_ENV} có mật khẩu trong địa chỉ: bỏ mật khẩu khỏi địa chỉ và "
+                          "ghi nó vào ~/.pgpass (hoặc tệp PGPASSFILE) như docs/office.md bước 4.")
+    try:
+        return PostgresHuey(name="congvan", dsn=url)
+    except psycopg.OperationalError as err:
+        raise DatabaseUnavailable(f"không kết nối được hàng đợi việc nền {queue_place_of(url)} "
+                                  f"({QUEUE_URL_ENV}; {str(err).strip()}). Kiểm tra máy chủ PostgreSQL đang chạy, "
+                                  "địa chỉ và mật khẩu trong ~/.pgpass (docs/office.md mục 8).") from err
+
+
+def queue_place_of(url: str) -> str:
+    """Where a queue URL points, for messages: `user@host:port/database`, never a password."""
+    parts = urlsplit(url)
+    user = f"{parts.username}@" if parts.username else ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"PostgreSQL {user}{parts.hostname or 'localhost'}{port}{parts.path}"
+
+
+def queue_place(queue: Queue) -> str:
+    """Where the jobs of `queue` wait, for messages."""
+    if isinstance(queue.huey, PostgresHuey):
+        return queue_place_of(os.environ.get(QUEUE_URL_ENV, "").strip())
+    return f"tệp {queue.huey.storage.filename}"
 
 
 def new_job(root: Path, kind: str, username: str, **details: Any) -> str:

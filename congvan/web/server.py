@@ -18,7 +18,7 @@ from congvan.config import load_workspace
 from congvan.register.accounts import count_accounts
 from congvan.register.store import Register
 from congvan.web.app import create_app
-from congvan.web.jobs import abandon_running
+from congvan.web.jobs import abandon_running, queue_place
 
 STOP_SECONDS = 10
 
@@ -66,10 +66,12 @@ class Consumer:
             self.child.wait()
 
 
-def serve(root: Path, host: str, port: int, announce: Callable[[str], None], *, check: bool = False) -> None:
+def serve(root: Path, host: str, port: int, announce: Callable[[str], None], *, check: bool = False,
+          worker: bool = True) -> None:
     """Serve the workspace at `root` until interrupted; `announce` prints the address and the set-up link.
 
-    With `check`, build the application (workspace read, register migrated) and return without serving.
+    With `check`, build the application (workspace read, register migrated) and return without serving. Without
+    `worker`, no child consumer: `congvan web worker` processes (here or on other machines) run the jobs.
     """
     started = time.monotonic()
     root = Path(root).resolve()
@@ -79,7 +81,10 @@ def serve(root: Path, host: str, port: int, announce: Callable[[str], None], *, 
     if check:
         announce(f"Sẵn sàng phục vụ {root} tại {address} (kiểm tra trong {time.monotonic() - started:.1f} giây).")
         return
-    consumer = Consumer(root, announce)
+    consumer = Consumer(root, announce) if worker else None
+    if not worker:
+        announce(f"Không chạy việc nền ở đây: cần ít nhất một `congvan web worker` nhận việc từ "
+                 f"{queue_place(app.state.queue)} (docs/office.md mục 9).")
     try:
         config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
         server = uvicorn.Server(config)
@@ -89,4 +94,5 @@ def serve(root: Path, host: str, port: int, announce: Callable[[str], None], *, 
                      f"{address}/cai-dat/{token}")
         server.run()
     finally:
-        consumer.stop()
+        if consumer:
+            consumer.stop()
