@@ -17,7 +17,7 @@ from congvan import clock
 from congvan.batch import approval
 from congvan.batch.workflows import BuildRequest, build_letters
 from congvan.config import load_workspace
-from tests.test_web_browser import _shots, browser, server  # noqa: F401  (fixtures)
+from tests.browser_support import shots_folder  # the server and browser fixtures: tests/browser_support.py
 from tests.web_support import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -38,7 +38,7 @@ def _first_user(page, base: str, link: str) -> None:
 
 def test_a_clerk_issues_voids_exports_and_verifies(server, browser, tmp_path):  # noqa: F811
     base, link, root = server
-    shots = _shots(tmp_path)
+    shots = shots_folder(tmp_path)
     batch = build_letters(BuildRequest(workspace=root)).report.batch
     page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="vi-VN")
     page.set_default_timeout(20_000)
@@ -88,7 +88,7 @@ def test_a_clerk_issues_voids_exports_and_verifies(server, browser, tmp_path):  
 
 def test_an_officer_composes_a_letter_that_is_approved_and_issued(server, browser, tmp_path):  # noqa: F811
     base, link, root = server
-    shots = _shots(tmp_path)
+    shots = shots_folder(tmp_path)
     page = browser.new_page(viewport={"width": 1366, "height": 1000}, locale="vi-VN")
     page.set_default_timeout(20_000)
     _first_user(page, base, link)

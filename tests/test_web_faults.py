@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from congvan.batch import batches
+from congvan.batch import batches, drafts
 from congvan.config import load_workspace
 from congvan.web import jobs
 from tests.conftest import make_workspace
@@ -39,7 +39,8 @@ def _assert_complete_or_absent(root: Path, state: dict) -> None:
     found = batches.summaries(_drafts(root))
     if state["status"] == jobs.DONE:
         assert [b.batch_id for b in found] == [state["batch"]]
-        letters = [p for p in (_drafts(root) / state["batch"]).glob("*.docx") if p.name != "template.docx"]
+        letters = [p for p in (_drafts(root) / state["batch"]).glob("*.docx")
+                   if p.name not in ("template.docx", drafts.REPORT)]
         assert len(letters) == LETTERS == state["done"] and all(docx.Document(str(p)).paragraphs for p in letters)
     else:
         assert state["status"] == jobs.FAILED
