@@ -195,11 +195,12 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
     # The hidden folder is the unit of atomicity: its files are written plainly, synced once, then renamed.
     with drafts.writing_batch(options.out or workspace.drafts_dir, batch) as partial:
         entries: list[dict[str, Any]] = []
-        for chunk_entries, new_warnings in _produce(planned, partial, options.workers):
-            entries += chunk_entries
-            _add_warnings(warnings, new_warnings)
-            if progress:
-                progress(len(chunk_entries))
+        with drafts.ContextFile(partial) as stored:  # the workers write the .docx; the contexts come here, in order
+            for chunk_entries, new_warnings in _produce(planned, partial, options.workers):
+                entries += [entry | stored.add(raw) for entry, raw in chunk_entries]
+                _add_warnings(warnings, new_warnings)
+                if progress:
+                    progress(len(chunk_entries))
         assessed = [letter.assessment for letter in letters]
         atomic_write(drafts.summary_path(partial), summary_workbook(
             assessed, workspace.assessment.very_low_margin, f"Lô {batch}."))
@@ -212,7 +213,7 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
 
 # -- making letters, in this process or in workers --
 
-Chunk = tuple[list[dict[str, Any]], list[str]]  # manifest entries of the letters, new warnings
+Chunk = tuple[list[tuple[dict[str, Any], bytes]], list[str]]  # manifest entries and contexts' bytes, new warnings
 _WORKER: dict[str, Any] = {}
 
 
@@ -259,7 +260,7 @@ def _worker_chunk(letters: list[PlannedLetter]) -> Chunk:
 
 def _make_letters(template: LetterTemplate, contexts: ContextMaker, folder: Path | None,
                   letters: Sequence[PlannedLetter]) -> Chunk:
-    """Make each letter: context, render, and (unless `folder` is None) write its .docx and context .json."""
+    """Make each letter: context, render, and (unless `folder` is None) write its .docx and pack its context."""
     warnings = contexts.rules.warnings
     seen = len(warnings)
     entries = []
@@ -269,10 +270,12 @@ def _make_letters(template: LetterTemplate, contexts: ContextMaker, folder: Path
             data = template.render(context)
         except CongvanError as err:
             raise _for_letter(err, letter) from err
+        raw = b""
         if folder is not None:
-            drafts.write_letter(folder, letter.stem, data, context)
-        entries.append(drafts.letter_entry(letter.index, letter.unit, letter.stem, data, context,
-                                           letter.weaknesses, letter.strengths, letter.figures))
+            drafts.write_docx(folder, letter.stem, data)
+            raw = drafts.context_bytes(context)
+        entries.append((drafts.letter_entry(letter.index, letter.unit, letter.stem, data, context,
+                                            letter.weaknesses, letter.strengths, letter.figures), raw))
     return entries, warnings[seen:]
 
 

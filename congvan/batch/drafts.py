@@ -6,7 +6,10 @@
         template.docx               exact copy of the template used (SHA-256 in the manifest)
         tong_hop.xlsx               the summary workbook for leaders (docs/summary.md); not checked on reading
         tong_hop.docx               the summary report (báo cáo tổng hợp) beside it, the same figures; not checked
-        <stem>.docx, <stem>.json    each draft letter and the context it was rendered from
+        <stem>.docx                 each draft letter
+        contexts.jsonl              the context of each letter, one a line in batch order (the manifest
+                                    records each one's offset, length and SHA-256); batches made before
+                                    it keep one <stem>.json a letter, and still load
         phe_duyet.json              trình ký / duyệt / trả lại, once submitted (congvan.batch.approval)
 
 A batch is written into `.<batch>.partial/` and renamed when complete. Reading a batch checks the
@@ -39,6 +42,7 @@ from congvan.vn import format_number, format_percent, nfc, slugify
 
 MANIFEST = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
+CONTEXTS = "contexts.jsonl"
 TEMPLATE = "template.docx"
 SUMMARY = "tong_hop.xlsx"
 APPROVAL = "phe_duyet.json"
@@ -95,10 +99,36 @@ def context_bytes(context: dict[str, Any]) -> bytes:
     return json.dumps(pack(context), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def write_letter(folder: Path, stem: str, data: bytes, context: dict[str, Any]) -> None:
-    """Write one draft letter and its context into the (hidden, not yet renamed) batch folder."""
+def write_docx(folder: Path, stem: str, data: bytes) -> None:
+    """Write one draft letter into the (hidden, not yet renamed) batch folder; its context goes to `ContextFile`."""
     letter_path(folder, stem).write_bytes(data)
-    (folder / f"{stem}.json").write_bytes(context_bytes(context))
+
+
+class ContextFile:
+    """The batch's contexts.jsonl, written in batch order by one process: a packed context a line.
+
+    `add` returns the manifest fields that find and check the line: file, [offset, length], SHA-256.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._handle = open(Path(folder) / CONTEXTS, "wb")  # noqa: SIM115 -- closed by close()/__exit__
+        self._offset = 0
+
+    def add(self, raw: bytes) -> dict[str, Any]:
+        """Append one letter's `context_bytes`; return its manifest fields."""
+        self._handle.write(raw + b"\n")
+        at = [self._offset, len(raw)]
+        self._offset += len(raw) + 1
+        return {"context": CONTEXTS, "context_at": at, "context_sha256": sha256_bytes(raw)}
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> ContextFile:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 @dataclass(frozen=True)
@@ -120,16 +150,14 @@ class CriterionFigures:
 def letter_entry(index: int, unit: str, stem: str, data: bytes, context: dict[str, Any],
                  weaknesses: Sequence[str], strengths: Sequence[str],
                  figures: Sequence[CriterionFigures]) -> dict[str, Any]:
-    """Return the manifest entry of one letter (with the SHA-256 of its .docx and of its context file);
-    `figures` are in catalog order."""
+    """Return the manifest entry of one letter (with the SHA-256 of its .docx), without where its context is
+    stored: add `ContextFile.add`'s fields to it. `figures` are in catalog order."""
     signer = context["ky"]
     return {
         "index": index,
         "unit": unit,
         "file": _docx_name(stem),
-        "context": f"{stem}.json",
         "sha256": sha256_bytes(data),
-        "context_sha256": sha256_bytes(context_bytes(context)),
         "weaknesses": list(weaknesses),
         "strengths": list(strengths),
         "figures": [f.as_dict() for f in figures],
@@ -251,13 +279,24 @@ class DraftLetter:
     symbol: str
     context_path: Path
     context_sha256: str
+    file: str = ""  # the draft .docx's name in the batch folder
+    context_at: tuple[int, int] | None = None  # offset and length in contexts.jsonl; None: a whole <stem>.json
 
     @property
     def context(self) -> dict[str, Any]:
-        raw = self.context_path.read_bytes()
+        raw = _context_raw(self.context_path, self.context_at)
         if sha256_bytes(raw) != self.context_sha256:
             raise RegisterError(f"{self.context_path}: dữ liệu bản nháp đã thay đổi trong khi cấp số; chạy lại.")
         return unpack(_read_json(self.context_path, raw))
+
+
+def _context_raw(path: Path, at: tuple[int, int] | None) -> bytes:
+    """The bytes of one letter's context: a whole file (older batches) or one line of contexts.jsonl."""
+    if at is None:
+        return path.read_bytes()
+    with open(path, "rb") as handle:
+        handle.seek(at[0])
+        return handle.read(at[1])
 
 
 @dataclass(frozen=True)
@@ -338,14 +377,16 @@ def _load_letter(folder: Path, manifest_path: Path, entry: Any, batch_symbol: st
     try:
         index = int(entry["index"])
         context_path = folder / entry["context"]
-    except (KeyError, TypeError, ValueError) as err:
+        at = entry.get("context_at")
+        context_at = None if at is None else (int(at[0]), int(at[1]))
+    except (KeyError, TypeError, ValueError, IndexError) as err:
         raise RegisterError(f"{manifest_path}: mục văn bản thiếu 'index' hoặc 'context' ({err}).") from err
     if index in seen:
         raise RegisterError(f"{manifest_path}: số thứ tự {index} lặp lại.")
     if not context_path.is_file():
         raise RegisterError(f"{context_path}: thiếu dữ liệu (context) của bản nháp số {index}.")
     _check_recorded(folder / str(entry.get("file") or ""), entry.get("sha256"), "bản nháp (.docx)", index)
-    raw = context_path.read_bytes()
+    raw = _context_raw(context_path, context_at)
     _check_recorded(context_path, entry.get("context_sha256"), "dữ liệu (context)", index, raw)
     context = unpack(_read_json(context_path, raw))
     for key in ("ky_hieu", "dia_danh"):
@@ -356,7 +397,7 @@ def _load_letter(folder: Path, manifest_path: Path, entry: Any, batch_symbol: st
             f"{context_path}: ký hiệu '{context['ky_hieu']}' khác ký hiệu của lô '{batch_symbol}'.")
     unit = nfc(str(entry.get("unit") or context.get("don_vi", {}).get("ten_hoa") or f"van-ban-{index}"))
     return DraftLetter(index=index, unit=unit, symbol=context["ky_hieu"], context_path=context_path,
-                       context_sha256=sha256_bytes(raw))
+                       context_sha256=sha256_bytes(raw), file=str(entry.get("file") or ""), context_at=context_at)
 
 
 def _check_recorded(path: Path, recorded: Any, what: str, index: int, raw: bytes | None = None) -> None:
