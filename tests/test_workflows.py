@@ -70,6 +70,7 @@ def test_built_batch_reads_back_in_manifest_order_with_checked_contexts(workspac
     assert batch.template_sha256 == sha256_file(drafts.template_path(batch.folder)) == result.report.template_sha256
     assert all((batch.folder / letter.file).is_file() for letter in batch.letters)
     assert {letter.context_path.name for letter in batch.letters} == {drafts.CONTEXTS}  # one file, a line each
+    assert not list(batch.folder.glob(".*"))  # the build's spool of manifest entries is not left behind
     assert batch.letters[0].context["ky_hieu"] == batch.symbol == "SNV-CCHC"
     assert list(drafts.letter_titles(batch.folder).values()) == [letter.unit for letter in batch.letters]
     batch.letters[1].context_path.write_text("{}", encoding="utf-8")

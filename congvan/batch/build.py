@@ -194,10 +194,11 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
 
     # The hidden folder is the unit of atomicity: its files are written plainly, synced once, then renamed.
     with drafts.writing_batch(options.out or workspace.drafts_dir, batch) as partial:
-        entries: list[dict[str, Any]] = []
+        entries = drafts.SpooledEntries(partial)  # on disk, not in memory: a batch of 20,000 stays small
         with drafts.ContextFile(partial) as stored:  # the workers write the .docx; the contexts come here, in order
             for chunk_entries, new_warnings in _produce(planned, partial, options.workers):
-                entries += [entry | stored.add(raw) for entry, raw in chunk_entries]
+                for entry, raw in chunk_entries:
+                    entries.add(entry | stored.add(raw))
                 _add_warnings(warnings, new_warnings)
                 if progress:
                     progress(len(chunk_entries))

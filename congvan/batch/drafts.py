@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import os
 import secrets
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +35,7 @@ from typing import Any
 
 from congvan import __version__
 from congvan.errors import RegisterError
-from congvan.files import atomic_write, sha256_bytes, sha256_file
+from congvan.files import sha256_bytes, sha256_file
 from congvan.letter.context import pack, unpack
 from congvan.vn import format_number, format_percent, nfc, slugify
 
@@ -219,9 +218,43 @@ def writing_batch(drafts_dir: Path, batch: str) -> Iterator[Path]:
         raise
 
 
-def finish_batch(partial: Path, header: BatchHeader, template: Path, entries: list[dict[str, Any]],
+class SpooledEntries:
+    """The manifest entries of a batch being built, kept in a hidden file of its folder instead of in memory.
+
+    Iterate it (as often as needed) to read them back in the order they were added; `close` removes the file.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._path = Path(folder) / ".letters.jsonl"
+        self._handle = open(self._path, "wb")  # noqa: SIM115 -- closed by close()/__exit__
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self._handle.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        self._handle.flush()
+        with open(self._path, "rb") as handle:
+            for line in handle:
+                yield json.loads(line)
+
+    def close(self) -> None:
+        self._handle.close()
+        self._path.unlink(missing_ok=True)
+
+    def __enter__(self) -> SpooledEntries:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def finish_batch(partial: Path, header: BatchHeader, template: Path, entries: Iterable[dict[str, Any]],
                  warnings: list[str]) -> Path:
-    """Add the template copy and the manifests to `partial`, sync, rename it into place; return the folder."""
+    """Add the template copy and the manifests to `partial`, sync, rename it into place; return the folder.
+
+    `entries` is iterated twice (manifest.json, manifest.csv), one entry at a time: a list, or `SpooledEntries`
+    (closed here, before the folder is renamed).
+    """
     shutil.copyfile(template, partial / TEMPLATE)
     manifest = {
         "batch": header.batch,
@@ -234,10 +267,17 @@ def finish_batch(partial: Path, header: BatchHeader, template: Path, entries: li
         "symbol": header.symbol,
         "inputs": [{"role": i.role, "path": i.path, "sha256": i.sha256} for i in header.inputs],
         "warnings": warnings,
-        "letters": entries,
     }
-    atomic_write(partial / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
-    atomic_write(partial / MANIFEST_CSV, _manifest_csv(entries))
+    # The folder is the unit of atomicity (synced and renamed below): its files are written plainly, streamed.
+    with open(partial / MANIFEST, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(manifest, ensure_ascii=False, indent=1)[:-2] + ',\n "letters": [')
+        for number, entry in enumerate(entries):
+            handle.write(("," if number else "") + "\n  " + json.dumps(entry, ensure_ascii=False))
+        handle.write("\n ]\n}\n")
+    with open(partial / MANIFEST_CSV, "w", encoding="utf-8-sig", newline="") as handle:
+        _manifest_csv(handle, entries)
+    if isinstance(entries, SpooledEntries):
+        entries.close()  # its file is not part of the batch
     os.sync()
     final = partial.parent / header.batch
     os.rename(partial, final)
@@ -248,17 +288,16 @@ MANIFEST_CSV_HEADER = ("STT", "Đơn vị", "Tệp", "Số tiêu chí chưa đ�
                        "Tiêu chí chưa đạt (kết quả; chỉ tiêu; chênh lệch)", "Tiêu chí đạt, vượt")
 
 
-def _manifest_csv(entries: list[dict[str, Any]]) -> bytes:
-    """The letters for Excel: UTF-8 with a BOM, a Vietnamese header, criteria by name in catalog order."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def _manifest_csv(handle: Any, entries: Iterable[dict[str, Any]]) -> None:
+    """Write the letters for Excel to `handle` (opened UTF-8 with a BOM): a Vietnamese header, criteria by name in
+    catalog order."""
+    writer = csv.writer(handle)
     writer.writerow(MANIFEST_CSV_HEADER)
     for entry in entries:
         short = [f for f in entry["figures"] if not f["met"]]
         writer.writerow([entry["index"], entry["unit"], entry["file"], len(short),
                          "; ".join(map(_shortfall, short)),
                          "; ".join(f["name"] for f in entry["figures"] if f["met"])])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def _shortfall(figures: dict[str, Any]) -> str:
