@@ -11,6 +11,8 @@ import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,7 +195,8 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
         return BuildReport(batch, None, letters, warnings, template.sha256)
 
     # The hidden folder is the unit of atomicity: its files are written plainly, synced once, then renamed.
-    with drafts.writing_batch(options.out or workspace.drafts_dir, batch) as partial:
+    with (drafts.writing_batch(options.out or workspace.drafts_dir, batch) as partial,
+          _summaries(workspace, planned, partial, batch, options.workers) as summaries):
         entries = drafts.SpooledEntries(partial)  # on disk, not in memory: a batch of 20,000 stays small
         with drafts.ContextFile(partial) as stored:  # the workers write the .docx; the contexts come here, in order
             for chunk_entries, new_warnings in _produce(planned, partial, options.workers):
@@ -202,14 +205,43 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
                 _add_warnings(warnings, new_warnings)
                 if progress:
                     progress(len(chunk_entries))
-        assessed = [letter.assessment for letter in letters]
-        atomic_write(drafts.summary_path(partial), summary_workbook(
-            assessed, workspace.assessment.very_low_margin, f"Lô {batch}."))
-        atomic_write(drafts.report_path(partial), summary_report(workspace, template.path, assessed,
-                                                                 planned.contexts.today))
+        summaries.result()  # raises what the summary's process raised
         header = _header(workspace, batch, now, template, planned.inputs)
         final = drafts.finish_batch(partial, header, template.path, entries, warnings)
     return BuildReport(batch, final, letters, warnings, template.sha256)
+
+
+# -- the summary workbook and report, beside the letters --
+
+_SUMMARIES: dict[str, Any] = {}
+
+
+@contextmanager
+def _summaries(workspace: Workspace, planned: Plan, partial: Path, batch: str,
+               requested: int | None) -> Iterator[Future[None]]:
+    """Write tong_hop.xlsx and tong_hop.docx into `partial`: in a forked process while the letters are made
+    when the batch is made in parallel (it inherits the plan; nothing is pickled), else here and now. Yield the
+    future to wait on; on leaving, the process is waited for (an error elsewhere cancels what has not begun)."""
+    _SUMMARIES.update(workspace=workspace, planned=planned, partial=partial, batch=batch)
+    if worker_count(len(planned.letters), requested) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        try:
+            yield executor.submit(_write_summaries)
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+        return
+    done: Future[None] = Future()
+    done.set_result(_write_summaries())
+    yield done
+
+
+def _write_summaries() -> None:
+    workspace, planned, partial = _SUMMARIES["workspace"], _SUMMARIES["planned"], _SUMMARIES["partial"]
+    assessed = [letter.assessment for letter in planned.letters]
+    atomic_write(drafts.summary_path(partial), summary_workbook(
+        assessed, workspace.assessment.very_low_margin, f"Lô {_SUMMARIES['batch']}."))
+    atomic_write(drafts.report_path(partial), summary_report(workspace, planned.template.path, assessed,
+                                                             planned.contexts.today))
 
 
 # -- making letters, in this process or in workers --
