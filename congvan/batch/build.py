@@ -231,7 +231,8 @@ def _summaries(workspace: Workspace, planned: Plan, partial: Path, batch: str,
             executor.shutdown(wait=True, cancel_futures=True)
         return
     done: Future[None] = Future()
-    done.set_result(_write_summaries())
+    _write_summaries()
+    done.set_result(None)
     yield done
 
 
