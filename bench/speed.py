@@ -148,11 +148,11 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="work folder (default: a temporary one)")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
-    rows: list[tuple[str, dict[str, dict[str, float]], str]] = []  # label, medians per revision, measure shown
 
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
         revisions = [Revision("baseline", args.baseline, folder), Revision("change", args.change, folder)]
+        rows = Rows(revisions, args.repeat)  # printed as each is measured
         try:
             def workspace(units: int) -> Path:
                 path = folder / f"ws{units}"
@@ -161,6 +161,10 @@ def main() -> None:
                     make_workspace(path, units)
                 return path
 
+            if "help" not in skip:
+                for command in ((), ("web",)):
+                    rows.append((f"`congvan {' '.join(command) + ' ' if command else ''}--help`",
+                                 side_by_side(revisions, 5, help_run(*command)), "wall"))
             for units in [int(n) for n in args.sizes.split(",")] if "build" not in skip else []:
                 rows.append((f"build {units:,} letters", side_by_side(revisions, args.repeat,
                                                                       build_run(workspace(units))), "rate"))
@@ -182,26 +186,26 @@ def main() -> None:
                 build_run(small)(revisions[1])
                 rows.append((f"pdf {args.pdf_n} letters", side_by_side(revisions, min(args.repeat, 2),
                                                                        pdf_run(small)), "rate"))
-            if "help" not in skip:
-                for command in ((), ("web",)):
-                    rows.append((f"`congvan {' '.join(command) + ' ' if command else ''}--help`",
-                                 side_by_side(revisions, 5, help_run(*command)), "wall"))
         finally:
             for revision in revisions:
                 revision.close()
-    _print(rows, revisions, args)
+    print(f"load average at the end {os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M')}")
 
 
-def _print(rows: list[tuple[str, dict[str, dict[str, float]], str]], revisions: list[Revision],
-           args: argparse.Namespace) -> None:
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    base, change = revisions
-    print(f"baseline {base.rev} ({base.commit}) vs change {change.rev} ({change.commit}); {cpus} CPUs, "
-          f"Python {sys.version.split()[0]}, medians of {args.repeat} alternating runs, "
-          f"load average at the end {os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M')}")
-    print("| measure | baseline | change | change ÷ baseline | peak RSS MB baseline → change |")
-    print("|---|---|---|---|---|")
-    for label, medians, shown in rows:
+class Rows:
+    """The table, printed a row at a time (a long run shows what it has measured so far)."""
+
+    def __init__(self, revisions: list[Revision], repeat: int) -> None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        base, change = revisions
+        print(f"baseline {base.rev} ({base.commit}) vs change {change.rev} ({change.commit}); {cpus} CPUs, "
+              f"Python {sys.version.split()[0]}, medians of {repeat} alternating runs, load average at the start "
+              f"{os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M')}")
+        print("| measure | baseline | change | change ÷ baseline | peak RSS MB baseline → change |")
+        print("|---|---|---|---|---|", flush=True)
+
+    def append(self, row: tuple[str, dict[str, dict[str, float]], str]) -> None:
+        label, medians, shown = row
         old, new = medians["baseline"], medians["change"]
         units = int(label.split()[1].replace(",", "")) if shown == "rate" else 0
         if shown == "rate":
@@ -211,7 +215,7 @@ def _print(rows: list[tuple[str, dict[str, dict[str, float]], str]], revisions: 
             values = (f"{old['ms']:.2f} ms", f"{new['ms']:.2f} ms", f"{old['ms'] / new['ms']:.2f}× faster")
         else:
             values = (f"{old['wall']:.3f} s", f"{new['wall']:.3f} s", f"{old['wall'] / new['wall']:.2f}× faster")
-        print(f"| {label} | {' | '.join(values)} | {old['rss']:.0f} → {new['rss']:.0f} |")
+        print(f"| {label} | {' | '.join(values)} | {old['rss']:.0f} → {new['rss']:.0f} |", flush=True)
 
 
 if __name__ == "__main__":
