@@ -218,10 +218,11 @@ _SUMMARIES: dict[str, Any] = {}
 
 @contextmanager
 def _summaries(workspace: Workspace, planned: Plan, partial: Path, batch: str,
-               requested: int | None) -> Iterator[Future[None]]:
+               requested: int | None) -> Iterator[Future[None] | _Later]:
     """Write tong_hop.xlsx and tong_hop.docx into `partial`: in a forked process while the letters are made
-    when the batch is made in parallel (it inherits the plan; nothing is pickled), else here and now. Yield the
-    future to wait on; on leaving, the process is waited for (an error elsewhere cancels what has not begun)."""
+    when the batch is made in parallel (it inherits the plan; nothing is pickled), else here once the letters are
+    made. Yield what to wait on; on leaving, the process is waited for (an error elsewhere cancels what has not
+    begun)."""
     _SUMMARIES.update(workspace=workspace, planned=planned, partial=partial, batch=batch)
     if worker_count(len(planned.letters), requested) > 1 and "fork" in multiprocessing.get_all_start_methods():
         executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
@@ -230,10 +231,17 @@ def _summaries(workspace: Workspace, planned: Plan, partial: Path, batch: str,
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
         return
-    done: Future[None] = Future()
-    _write_summaries()
-    done.set_result(None)
-    yield done
+    yield _Later(_write_summaries)
+
+
+class _Later:
+    """A call made when its result is asked for: the summaries after the letters, as a failed letter says first."""
+
+    def __init__(self, call: Callable[[], None]) -> None:
+        self._call = call
+
+    def result(self) -> None:
+        self._call()
 
 
 def _write_summaries() -> None:
