@@ -254,7 +254,7 @@ def test_concurrent_calls_never_share_a_profile(tmp_path):
 def test_small_batches_are_split_across_workers(tmp_path):
     script = fake_soffice(tmp_path / "bin", "ok")
     letters = [minimal_docx(tmp_path / "in" / f"{i}.docx") for i in range(5)]
-    convert_to_pdf(letters, tmp_path / "pdf", soffice=str(script), workers=2)  # chunk_size 100 by default
+    convert_to_pdf(letters, tmp_path / "pdf", soffice=str(script), workers=2)  # chunk_size 150 by default
     assert sorted(c["n"] for c in fake_calls(tmp_path / "bin")) == [2, 3]
 
 
