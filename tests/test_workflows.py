@@ -190,7 +190,8 @@ def test_commands_with_findings_exit_1_and_print_the_summary(workspace: Path, mo
 def test_cli_help_imports_no_heavy_library() -> None:
     code = ("import sys; from click.testing import CliRunner; import congvan.cli; "
             "runs = [CliRunner().invoke(congvan.cli.cli, args) for args in "
-            "(['--help'], ['build', '--help'], ['register', 'export', '--help'], ['pdf', '--help'], ['web', '--help'])]; "
+            "(['--help'], ['build', '--help'], ['register', 'export', '--help'], ['pdf', '--help'], "
+            "['web', '--help'])]; "
             "assert all(r.exit_code == 0 for r in runs), [r.output for r in runs]; "
             f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
