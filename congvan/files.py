@@ -78,6 +78,41 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
         raise OutputError(write_failure(path, err)) from err
 
 
+def write_unsynced(path: Path, data: bytes) -> None:
+    """Create `path` (never replacing a file) holding `data`, not yet on stable storage: `sync_files` it before
+    anything relies on it. A failed write leaves no file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError as err:
+        raise OutputError(f"{path}: tệp đã tồn tại, không được ghi đè.") from err
+    except OSError as err:
+        raise OutputError(write_failure(path, err)) from err
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException as err:
+        path.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise OutputError(write_failure(path, err)) from err
+        raise
+
+
+def sync_files(paths: list[Path]) -> None:
+    """fsync each file of `paths`, then each folder holding them once: after this they survive a power cut."""
+    for path in paths:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as err:
+            raise OutputError(write_failure(path, err)) from err
+    for folder in dict.fromkeys(path.parent for path in paths):
+        _fsync_dir(folder)
+
+
 def write_failure(path: Path, err: OSError) -> str:
     """Return the message for a write that failed: a full disk says so, nothing half-written is left."""
     if err.errno in (errno.ENOSPC, errno.EDQUOT):

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from congvan.batch import batches
 from congvan.cli import cli
 from congvan.config import load_workspace
-from congvan.files import sha256_file
+from congvan.files import sha256_bytes, sha256_file
 from congvan.register.store import Register
 
 DATE = "2026-11-25"
@@ -58,12 +58,13 @@ def test_manifest_records_the_sha256_of_every_input_draft_and_context(workspace:
     }
     (letter,) = manifest["letters"]
     assert letter["sha256"] == sha256_file(folder / letter["file"])
-    assert letter["context_sha256"] == sha256_file(folder / letter["context"])
+    offset, length = letter["context_at"]
+    assert letter["context_sha256"] == sha256_bytes((folder / letter["context"]).read_bytes()[offset:offset + length])
 
 
 def test_a_context_edited_to_another_unit_is_refused(workspace: Path) -> None:
     folder = build(workspace, "Phường Nha Trang")
-    context = next(p for p in folder.glob("*.json") if p.name != "manifest.json")
+    context = folder / "contexts.jsonl"
     context.write_text(context.read_text(encoding="utf-8").replace("phường Nha Trang", "phường Cam Ranh"),
                        encoding="utf-8")
     code, out = issue(workspace, "latest")

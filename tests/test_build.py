@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from docx.shared import Mm
 
+from congvan.batch import drafts
 from congvan.cli import cli
 from congvan.files import sha256_file
 from tests.conftest import CRITERIA_HEADERS, HEALTH, UNITS, standard_sheets, write_workbook
@@ -58,9 +59,10 @@ def test_one_letter_per_unit_with_manifest_and_contexts(workspace):
     assert sorted(e["unit"] for e in manifest["letters"]) == sorted(UNITS)
     assert manifest["template"]["sha256"] == sha256_file(folder / "template.docx")
     assert manifest["symbol"] == "SNV-CCHC"
+    stored = {letter.file: letter.context for letter in drafts.load_batch(folder).letters}
     for entry in manifest["letters"]:
         assert sha256_file(folder / entry["file"]) == entry["sha256"]
-        context = json.loads((folder / entry["context"]).read_text(encoding="utf-8"))
+        context = stored[entry["file"]]
         assert context["don_vi"]["ten_hoa"] == entry["unit"]
         assert re.fullmatch(r"\d+_[a-z0-9-]+\.docx", entry["file"])
     nha_trang = next(e for e in manifest["letters"] if e["unit"] == "Phường Nha Trang")

@@ -29,7 +29,7 @@ def test_two_workers_write_the_same_batch_as_one(workspace, tmp_path):
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir())
     for name in names:
-        if name.endswith((".docx", ".json")) and not name.startswith("manifest"):
+        if name.endswith((".docx", ".jsonl")) and not name.startswith("manifest"):
             assert (first / name).read_bytes() == (second / name).read_bytes(), name
     letters_one = json.loads((first / "manifest.json").read_text(encoding="utf-8"))["letters"]
     letters_two = json.loads((second / "manifest.json").read_text(encoding="utf-8"))["letters"]

@@ -14,11 +14,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from congvan.batch import drafts
 from congvan.batch.build import BuildOptions, build, plan
 from congvan.config import load_workspace
 from congvan.errors import TemplateError
 from congvan.letter.assessment import round_half_up
-from congvan.letter.context import unpack
 from congvan.lint.check import check_docx
 from congvan.render import charts
 from congvan.render.template import LetterTemplate, iter_text
@@ -108,7 +108,7 @@ def test_the_letter_carries_the_chart_after_the_summary_sentence(charted):
 def test_the_stored_context_renders_the_same_letter(charted, workspace):
     """Issuing re-renders from the stored context: the chart comes back from its data, byte for byte."""
     path = nha_trang(charted)
-    context = unpack(json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))
+    context = next(letter.context for letter in drafts.load_batch(path.parent).letters if letter.file == path.name)
     template = LetterTemplate(workspace / "templates_docx" / "cong_van_chi_dao.docx")
     assert template.render(context) == path.read_bytes()
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import codecs
 import csv
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from congvan.batch import drafts
 from congvan.cli import cli
 from congvan.config import load_workspace
 from congvan.errors import DataError, cell_location
@@ -93,9 +93,7 @@ def build(workspace: Path, *args: str):
 
 def contexts(workspace: Path) -> dict[str, dict]:
     (batch,) = [p for p in (workspace / "output" / "drafts").iterdir() if not p.name.startswith(".")]
-    manifest = json.loads((batch / "manifest.json").read_text(encoding="utf-8"))
-    return {entry["unit"]: json.loads((batch / entry["context"]).read_text(encoding="utf-8"))
-            for entry in manifest["letters"]}
+    return {letter.unit: letter.context for letter in drafts.load_batch(batch).letters}
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))

@@ -254,8 +254,15 @@ def test_concurrent_calls_never_share_a_profile(tmp_path):
 def test_small_batches_are_split_across_workers(tmp_path):
     script = fake_soffice(tmp_path / "bin", "ok")
     letters = [minimal_docx(tmp_path / "in" / f"{i}.docx") for i in range(5)]
-    convert_to_pdf(letters, tmp_path / "pdf", soffice=str(script), workers=2)  # chunk_size 100 by default
+    convert_to_pdf(letters, tmp_path / "pdf", soffice=str(script), workers=2)  # chunk_size 150 by default
     assert sorted(c["n"] for c in fake_calls(tmp_path / "bin")) == [2, 3]
+
+
+def test_chunks_come_in_a_multiple_of_the_workers_so_no_core_idles_at_the_end(tmp_path):
+    script = fake_soffice(tmp_path / "bin", "ok")
+    letters = [minimal_docx(tmp_path / "in" / f"{i}.docx") for i in range(12)]
+    convert_to_pdf(letters, tmp_path / "pdf", soffice=str(script), workers=2, chunk_size=5)
+    assert sorted(c["n"] for c in fake_calls(tmp_path / "bin")) == [3, 3, 3, 3]  # not 5, 5, 2
 
 
 def test_same_names_in_different_folders_go_beside_their_own_docx(tmp_path):

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
+from congvan.batch import drafts
 from congvan.cli import cli
 from congvan.errors import OutputError
 from congvan.pdf.finish import bundle, font_warning, letter_info, pdf_fonts
@@ -70,7 +71,7 @@ def test_letter_info_reads_the_letter_itself(workspace):
     assert result.exit_code == 0, result.output
     draft = next(batch(workspace).glob("*_xa-cam-lam.docx"))
     (issued,) = (workspace / "output" / "2026").glob("*.docx")
-    context = json.loads(draft.with_suffix(".json").read_text(encoding="utf-8"))
+    context = next(letter.context for letter in drafts.load_batch(draft.parent).letters if letter.file == draft.name)
     info = letter_info(draft)
     assert info.title == context["trich_yeu"] and info.author == "SỞ NỘI VỤ" and info.subject == ""
     assert letter_info(issued).subject == "01/SNV-CCHC"
@@ -89,12 +90,13 @@ def test_build_pdf_and_bundle(workspace, soffice):
     assert result.exit_code == 0, result.output
     folder = batch(workspace)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["letters"]
+    stored = {letter.file: letter.context for letter in drafts.load_batch(folder).letters}
     assert "Phông chữ: LiberationSerif" in result.output or "Phông chữ: TimesNewRoman" in result.output
     expected_pages = 0
     starts = []
     for entry in manifest:
         pdf = folder / entry["file"].replace(".docx", ".pdf")
-        context = json.loads((folder / entry["context"]).read_text(encoding="utf-8"))
+        context = stored[entry["file"]]
         texts = page_texts(pdf)
         reader = PdfReader(pdf)
         first = texts[0]

@@ -23,7 +23,8 @@ from congvan.files import sha256_file
 from tests.conftest import ROOT, UNITS
 from tests.test_pdf import fake_soffice
 
-HEAVY = ("pandas", "openpyxl", "docxtpl", "sqlalchemy", "lxml", "pypdf", "pydantic")
+HEAVY = ("pandas", "openpyxl", "docxtpl", "sqlalchemy", "lxml", "pypdf", "pydantic", "litestar", "huey", "numpy",
+         "matplotlib", "jinja2")
 
 
 # -- clock --
@@ -68,7 +69,9 @@ def test_built_batch_reads_back_in_manifest_order_with_checked_contexts(workspac
     batch = drafts.load_batch(result.report.folder)
     assert [letter.unit for letter in batch.letters] == [letter.unit for letter in result.report.letters]
     assert batch.template_sha256 == sha256_file(drafts.template_path(batch.folder)) == result.report.template_sha256
-    assert all(drafts.letter_path(batch.folder, letter.context_path.stem).is_file() for letter in batch.letters)
+    assert all((batch.folder / letter.file).is_file() for letter in batch.letters)
+    assert {letter.context_path.name for letter in batch.letters} == {drafts.CONTEXTS}  # one file, a line each
+    assert not list(batch.folder.glob(".*"))  # the build's spool of manifest entries is not left behind
     assert batch.letters[0].context["ky_hieu"] == batch.symbol == "SNV-CCHC"
     assert list(drafts.letter_titles(batch.folder).values()) == [letter.unit for letter in batch.letters]
     batch.letters[1].context_path.write_text("{}", encoding="utf-8")
@@ -187,7 +190,8 @@ def test_commands_with_findings_exit_1_and_print_the_summary(workspace: Path, mo
 def test_cli_help_imports_no_heavy_library() -> None:
     code = ("import sys; from click.testing import CliRunner; import congvan.cli; "
             "runs = [CliRunner().invoke(congvan.cli.cli, args) for args in "
-            "(['--help'], ['build', '--help'], ['register', 'export', '--help'], ['pdf', '--help'])]; "
+            "(['--help'], ['build', '--help'], ['register', 'export', '--help'], ['pdf', '--help'], "
+            "['web', '--help'])]; "
             "assert all(r.exit_code == 0 for r in runs), [r.output for r in runs]; "
             f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -11,6 +11,8 @@ import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,26 +195,67 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
         return BuildReport(batch, None, letters, warnings, template.sha256)
 
     # The hidden folder is the unit of atomicity: its files are written plainly, synced once, then renamed.
-    with drafts.writing_batch(options.out or workspace.drafts_dir, batch) as partial:
-        entries: list[dict[str, Any]] = []
-        for chunk_entries, new_warnings in _produce(planned, partial, options.workers):
-            entries += chunk_entries
-            _add_warnings(warnings, new_warnings)
-            if progress:
-                progress(len(chunk_entries))
-        assessed = [letter.assessment for letter in letters]
-        atomic_write(drafts.summary_path(partial), summary_workbook(
-            assessed, workspace.assessment.very_low_margin, f"Lô {batch}."))
-        atomic_write(drafts.report_path(partial), summary_report(workspace, template.path, assessed,
-                                                                 planned.contexts.today))
+    with (drafts.writing_batch(options.out or workspace.drafts_dir, batch) as partial,
+          _summaries(workspace, planned, partial, batch, options.workers) as summaries):
+        entries = drafts.SpooledEntries(partial)  # on disk, not in memory: a batch of 20,000 stays small
+        with drafts.ContextFile(partial) as stored:  # the workers write the .docx; the contexts come here, in order
+            for chunk_entries, new_warnings in _produce(planned, partial, options.workers):
+                for entry, raw in chunk_entries:
+                    entries.add(entry | stored.add(raw))
+                _add_warnings(warnings, new_warnings)
+                if progress:
+                    progress(len(chunk_entries))
+        summaries.result()  # raises what the summary's process raised
         header = _header(workspace, batch, now, template, planned.inputs)
         final = drafts.finish_batch(partial, header, template.path, entries, warnings)
     return BuildReport(batch, final, letters, warnings, template.sha256)
 
 
+# -- the summary workbook and report, beside the letters --
+
+_SUMMARIES: dict[str, Any] = {}
+
+
+@contextmanager
+def _summaries(workspace: Workspace, planned: Plan, partial: Path, batch: str,
+               requested: int | None) -> Iterator[Future[None] | _Later]:
+    """Write tong_hop.xlsx and tong_hop.docx into `partial`: in a forked process while the letters are made
+    when the batch is made in parallel (it inherits the plan; nothing is pickled), else here once the letters are
+    made. Yield what to wait on; on leaving, the process is waited for (an error elsewhere cancels what has not
+    begun)."""
+    _SUMMARIES.update(workspace=workspace, planned=planned, partial=partial, batch=batch)
+    if worker_count(len(planned.letters), requested) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        try:
+            yield executor.submit(_write_summaries)
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+        return
+    yield _Later(_write_summaries)
+
+
+class _Later:
+    """A call made when its result is asked for: the summaries after the letters, as a failed letter says first."""
+
+    def __init__(self, call: Callable[[], None]) -> None:
+        self._call = call
+
+    def result(self) -> None:
+        self._call()
+
+
+def _write_summaries() -> None:
+    workspace, planned, partial = _SUMMARIES["workspace"], _SUMMARIES["planned"], _SUMMARIES["partial"]
+    assessed = [letter.assessment for letter in planned.letters]
+    atomic_write(drafts.summary_path(partial), summary_workbook(
+        assessed, workspace.assessment.very_low_margin, f"Lô {_SUMMARIES['batch']}."))
+    atomic_write(drafts.report_path(partial), summary_report(workspace, planned.template.path, assessed,
+                                                             planned.contexts.today))
+
+
 # -- making letters, in this process or in workers --
 
-Chunk = tuple[list[dict[str, Any]], list[str]]  # manifest entries of the letters, new warnings
+Chunk = tuple[list[tuple[dict[str, Any], bytes]], list[str]]  # manifest entries and contexts' bytes, new warnings
 _WORKER: dict[str, Any] = {}
 
 
@@ -259,7 +302,7 @@ def _worker_chunk(letters: list[PlannedLetter]) -> Chunk:
 
 def _make_letters(template: LetterTemplate, contexts: ContextMaker, folder: Path | None,
                   letters: Sequence[PlannedLetter]) -> Chunk:
-    """Make each letter: context, render, and (unless `folder` is None) write its .docx and context .json."""
+    """Make each letter: context, render, and (unless `folder` is None) write its .docx and pack its context."""
     warnings = contexts.rules.warnings
     seen = len(warnings)
     entries = []
@@ -269,10 +312,12 @@ def _make_letters(template: LetterTemplate, contexts: ContextMaker, folder: Path
             data = template.render(context)
         except CongvanError as err:
             raise _for_letter(err, letter) from err
+        raw = b""
         if folder is not None:
-            drafts.write_letter(folder, letter.stem, data, context)
-        entries.append(drafts.letter_entry(letter.index, letter.unit, letter.stem, data, context,
-                                           letter.weaknesses, letter.strengths, letter.figures))
+            drafts.write_docx(folder, letter.stem, data)
+            raw = drafts.context_bytes(context)
+        entries.append((drafts.letter_entry(letter.index, letter.unit, letter.stem, data, context,
+                                            letter.weaknesses, letter.strengths, letter.figures), raw))
     return entries, warnings[seen:]
 
 

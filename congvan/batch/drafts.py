@@ -6,7 +6,10 @@
         template.docx               exact copy of the template used (SHA-256 in the manifest)
         tong_hop.xlsx               the summary workbook for leaders (docs/summary.md); not checked on reading
         tong_hop.docx               the summary report (báo cáo tổng hợp) beside it, the same figures; not checked
-        <stem>.docx, <stem>.json    each draft letter and the context it was rendered from
+        <stem>.docx                 each draft letter
+        contexts.jsonl              the context of each letter, one a line in batch order (the manifest
+                                    records each one's offset, length and SHA-256); batches made before
+                                    it keep one <stem>.json a letter, and still load
         phe_duyet.json              trình ký / duyệt / trả lại, once submitted (congvan.batch.approval)
 
 A batch is written into `.<batch>.partial/` and renamed when complete. Reading a batch checks the
@@ -19,13 +22,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import os
 import secrets
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,12 +35,13 @@ from typing import Any
 
 from congvan import __version__
 from congvan.errors import RegisterError
-from congvan.files import atomic_write, sha256_bytes, sha256_file
+from congvan.files import sha256_bytes, sha256_file
 from congvan.letter.context import pack, unpack
 from congvan.vn import format_number, format_percent, nfc, slugify
 
 MANIFEST = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
+CONTEXTS = "contexts.jsonl"
 TEMPLATE = "template.docx"
 SUMMARY = "tong_hop.xlsx"
 APPROVAL = "phe_duyet.json"
@@ -95,10 +98,36 @@ def context_bytes(context: dict[str, Any]) -> bytes:
     return json.dumps(pack(context), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def write_letter(folder: Path, stem: str, data: bytes, context: dict[str, Any]) -> None:
-    """Write one draft letter and its context into the (hidden, not yet renamed) batch folder."""
+def write_docx(folder: Path, stem: str, data: bytes) -> None:
+    """Write one draft letter into the (hidden, not yet renamed) batch folder; its context goes to `ContextFile`."""
     letter_path(folder, stem).write_bytes(data)
-    (folder / f"{stem}.json").write_bytes(context_bytes(context))
+
+
+class ContextFile:
+    """The batch's contexts.jsonl, written in batch order by one process: a packed context a line.
+
+    `add` returns the manifest fields that find and check the line: file, [offset, length], SHA-256.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._handle = open(Path(folder) / CONTEXTS, "wb")  # noqa: SIM115 -- closed by close()/__exit__
+        self._offset = 0
+
+    def add(self, raw: bytes) -> dict[str, Any]:
+        """Append one letter's `context_bytes`; return its manifest fields."""
+        self._handle.write(raw + b"\n")
+        at = [self._offset, len(raw)]
+        self._offset += len(raw) + 1
+        return {"context": CONTEXTS, "context_at": at, "context_sha256": sha256_bytes(raw)}
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> ContextFile:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 @dataclass(frozen=True)
@@ -120,16 +149,14 @@ class CriterionFigures:
 def letter_entry(index: int, unit: str, stem: str, data: bytes, context: dict[str, Any],
                  weaknesses: Sequence[str], strengths: Sequence[str],
                  figures: Sequence[CriterionFigures]) -> dict[str, Any]:
-    """Return the manifest entry of one letter (with the SHA-256 of its .docx and of its context file);
-    `figures` are in catalog order."""
+    """Return the manifest entry of one letter (with the SHA-256 of its .docx), without where its context is
+    stored: add `ContextFile.add`'s fields to it. `figures` are in catalog order."""
     signer = context["ky"]
     return {
         "index": index,
         "unit": unit,
         "file": _docx_name(stem),
-        "context": f"{stem}.json",
         "sha256": sha256_bytes(data),
-        "context_sha256": sha256_bytes(context_bytes(context)),
         "weaknesses": list(weaknesses),
         "strengths": list(strengths),
         "figures": [f.as_dict() for f in figures],
@@ -191,9 +218,43 @@ def writing_batch(drafts_dir: Path, batch: str) -> Iterator[Path]:
         raise
 
 
-def finish_batch(partial: Path, header: BatchHeader, template: Path, entries: list[dict[str, Any]],
+class SpooledEntries:
+    """The manifest entries of a batch being built, kept in a hidden file of its folder instead of in memory.
+
+    Iterate it (as often as needed) to read them back in the order they were added; `close` removes the file.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._path = Path(folder) / ".letters.jsonl"
+        self._handle = open(self._path, "wb")  # noqa: SIM115 -- closed by close()/__exit__
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self._handle.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        self._handle.flush()
+        with open(self._path, "rb") as handle:
+            for line in handle:
+                yield json.loads(line)
+
+    def close(self) -> None:
+        self._handle.close()
+        self._path.unlink(missing_ok=True)
+
+    def __enter__(self) -> SpooledEntries:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def finish_batch(partial: Path, header: BatchHeader, template: Path, entries: Iterable[dict[str, Any]],
                  warnings: list[str]) -> Path:
-    """Add the template copy and the manifests to `partial`, sync, rename it into place; return the folder."""
+    """Add the template copy and the manifests to `partial`, sync, rename it into place; return the folder.
+
+    `entries` is iterated twice (manifest.json, manifest.csv), one entry at a time: a list, or `SpooledEntries`
+    (closed here, before the folder is renamed).
+    """
     shutil.copyfile(template, partial / TEMPLATE)
     manifest = {
         "batch": header.batch,
@@ -206,10 +267,17 @@ def finish_batch(partial: Path, header: BatchHeader, template: Path, entries: li
         "symbol": header.symbol,
         "inputs": [{"role": i.role, "path": i.path, "sha256": i.sha256} for i in header.inputs],
         "warnings": warnings,
-        "letters": entries,
     }
-    atomic_write(partial / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
-    atomic_write(partial / MANIFEST_CSV, _manifest_csv(entries))
+    # The folder is the unit of atomicity (synced and renamed below): its files are written plainly, streamed.
+    with open(partial / MANIFEST, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(manifest, ensure_ascii=False, indent=1)[:-2] + ',\n "letters": [')
+        for number, entry in enumerate(entries):
+            handle.write(("," if number else "") + "\n  " + json.dumps(entry, ensure_ascii=False))
+        handle.write("\n ]\n}\n")
+    with open(partial / MANIFEST_CSV, "w", encoding="utf-8-sig", newline="") as handle:
+        _manifest_csv(handle, entries)
+    if isinstance(entries, SpooledEntries):
+        entries.close()  # its file is not part of the batch
     os.sync()
     final = partial.parent / header.batch
     os.rename(partial, final)
@@ -220,17 +288,16 @@ MANIFEST_CSV_HEADER = ("STT", "Đơn vị", "Tệp", "Số tiêu chí chưa đ�
                        "Tiêu chí chưa đạt (kết quả; chỉ tiêu; chênh lệch)", "Tiêu chí đạt, vượt")
 
 
-def _manifest_csv(entries: list[dict[str, Any]]) -> bytes:
-    """The letters for Excel: UTF-8 with a BOM, a Vietnamese header, criteria by name in catalog order."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def _manifest_csv(handle: Any, entries: Iterable[dict[str, Any]]) -> None:
+    """Write the letters for Excel to `handle` (opened UTF-8 with a BOM): a Vietnamese header, criteria by name in
+    catalog order."""
+    writer = csv.writer(handle)
     writer.writerow(MANIFEST_CSV_HEADER)
     for entry in entries:
         short = [f for f in entry["figures"] if not f["met"]]
         writer.writerow([entry["index"], entry["unit"], entry["file"], len(short),
                          "; ".join(map(_shortfall, short)),
                          "; ".join(f["name"] for f in entry["figures"] if f["met"])])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def _shortfall(figures: dict[str, Any]) -> str:
@@ -251,13 +318,24 @@ class DraftLetter:
     symbol: str
     context_path: Path
     context_sha256: str
+    file: str = ""  # the draft .docx's name in the batch folder
+    context_at: tuple[int, int] | None = None  # offset and length in contexts.jsonl; None: a whole <stem>.json
 
     @property
     def context(self) -> dict[str, Any]:
-        raw = self.context_path.read_bytes()
+        raw = _context_raw(self.context_path, self.context_at)
         if sha256_bytes(raw) != self.context_sha256:
             raise RegisterError(f"{self.context_path}: dữ liệu bản nháp đã thay đổi trong khi cấp số; chạy lại.")
         return unpack(_read_json(self.context_path, raw))
+
+
+def _context_raw(path: Path, at: tuple[int, int] | None) -> bytes:
+    """The bytes of one letter's context: a whole file (older batches) or one line of contexts.jsonl."""
+    if at is None:
+        return path.read_bytes()
+    with open(path, "rb") as handle:
+        handle.seek(at[0])
+        return handle.read(at[1])
 
 
 @dataclass(frozen=True)
@@ -338,14 +416,16 @@ def _load_letter(folder: Path, manifest_path: Path, entry: Any, batch_symbol: st
     try:
         index = int(entry["index"])
         context_path = folder / entry["context"]
-    except (KeyError, TypeError, ValueError) as err:
+        at = entry.get("context_at")
+        context_at = None if at is None else (int(at[0]), int(at[1]))
+    except (KeyError, TypeError, ValueError, IndexError) as err:
         raise RegisterError(f"{manifest_path}: mục văn bản thiếu 'index' hoặc 'context' ({err}).") from err
     if index in seen:
         raise RegisterError(f"{manifest_path}: số thứ tự {index} lặp lại.")
     if not context_path.is_file():
         raise RegisterError(f"{context_path}: thiếu dữ liệu (context) của bản nháp số {index}.")
     _check_recorded(folder / str(entry.get("file") or ""), entry.get("sha256"), "bản nháp (.docx)", index)
-    raw = context_path.read_bytes()
+    raw = _context_raw(context_path, context_at)
     _check_recorded(context_path, entry.get("context_sha256"), "dữ liệu (context)", index, raw)
     context = unpack(_read_json(context_path, raw))
     for key in ("ky_hieu", "dia_danh"):
@@ -356,7 +436,7 @@ def _load_letter(folder: Path, manifest_path: Path, entry: Any, batch_symbol: st
             f"{context_path}: ký hiệu '{context['ky_hieu']}' khác ký hiệu của lô '{batch_symbol}'.")
     unit = nfc(str(entry.get("unit") or context.get("don_vi", {}).get("ten_hoa") or f"van-ban-{index}"))
     return DraftLetter(index=index, unit=unit, symbol=context["ky_hieu"], context_path=context_path,
-                       context_sha256=sha256_bytes(raw))
+                       context_sha256=sha256_bytes(raw), file=str(entry.get("file") or ""), context_at=context_at)
 
 
 def _check_recorded(path: Path, recorded: Any, what: str, index: int, raw: bytes | None = None) -> None:

@@ -119,12 +119,14 @@ def compose(request: ComposeRequest) -> ComposeResult:
                                 inputs=inputs, document_type=source.type_name)
     entries = []
     with drafts.writing_batch(ws.drafts_dir, batch) as partial:
-        for index, (unit, context) in enumerate(zip(units, contexts, strict=True), start=1):
-            name = unit.addressee if unit else source.path.stem
-            stem = drafts.letter_stem(index, len(units), name)
-            data = template.render(context)
-            drafts.write_letter(partial, stem, data, context)
-            entries.append(drafts.letter_entry(index, name, stem, data, context, (), (), ()))
+        with drafts.ContextFile(partial) as stored:
+            for index, (unit, context) in enumerate(zip(units, contexts, strict=True), start=1):
+                name = unit.addressee if unit else source.path.stem
+                stem = drafts.letter_stem(index, len(units), name)
+                data = template.render(context)
+                drafts.write_docx(partial, stem, data)
+                entries.append(drafts.letter_entry(index, name, stem, data, context, (), (), ())
+                               | stored.add(drafts.context_bytes(context)))
         folder = drafts.finish_batch(partial, header, template.path, entries, prepared.warnings)
     letters = [folder / entry["file"] for entry in entries]
     issued = None

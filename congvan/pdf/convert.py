@@ -88,7 +88,7 @@ def pdf_target(source: Path, out_dir: Path | None = None) -> Path:
 
 
 def convert_to_pdf(files: Sequence[Path], out_dir: Path | None = None, *, workers: int | None = None,
-                   chunk_size: int = 100, timeout_per_file: float = 20, soffice: str | None = None,
+                   chunk_size: int = 150, timeout_per_file: float = 20, soffice: str | None = None,
                    progress: Callable[[int], object] | None = None, overwrite: bool = False) -> list[Path]:
     """Convert `files` (.docx) to PDF; return the PDF paths in the order of `files`.
 
@@ -116,7 +116,10 @@ def convert_to_pdf(files: Sequence[Path], out_dir: Path | None = None, *, worker
     program = find_soffice(soffice)
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
 
-    chunks = _chunks(jobs, min(chunk_size, math.ceil(len(jobs) / workers)))
+    # As many chunks as a multiple of the workers, all about as large: no core idles while the last ones run
+    # (300 letters on 2 cores: 2 chunks of 150, one soffice start each; 400: 4 of 100, not 150, 150, 100).
+    count = math.ceil(len(jobs) / min(chunk_size, math.ceil(len(jobs) / workers)))
+    chunks = _chunks(jobs, math.ceil(len(jobs) / (math.ceil(count / workers) * workers)))
     failed: dict[Path, str] = {}
     stderr_tails: list[str] = []
     written: set[Path] = set()

@@ -14,9 +14,12 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import re
 import zipfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +36,7 @@ from congvan.pdf.convert import convert_to_pdf, is_current, pdf_target
 SERIF_FONTS = ("TimesNewRoman", "Times New Roman", "LiberationSerif", "Liberation Serif", "Tinos")
 SYMBOL_FONTS = ("OpenSymbol", "Symbol", "ZapfDingbats")  # bullets and the like, harmless
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
+FINISH_PARALLEL_FROM = 40  # PDFs; below this, starting processes costs more than the ~18 ms a PDF it shares
 
 
 @dataclass(frozen=True)
@@ -149,21 +153,33 @@ class FinishReport:
         return [f"{', '.join(fonts) or '(không có)'}: {len(pdfs)} tệp" for fonts, pdfs in self.fonts.items()]
 
 
-def finish(pairs: Sequence[tuple[Path, Path]]) -> FinishReport:
-    """For each (docx, pdf): set the PDF's metadata from the letter and check its fonts."""
+def finish(pairs: Sequence[tuple[Path, Path]], workers: int | None = None) -> FinishReport:
+    """For each (docx, pdf): set the PDF's metadata from the letter and check its fonts; in `workers` processes
+    (default: one per CPU) for many PDFs. The report lists them in the order of `pairs`."""
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(pairs) >= FINISH_PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = list(pool.map(_finish_one, pairs, chunksize=max(1, len(pairs) // (workers * 4))))
+    else:
+        done = [_finish_one(pair) for pair in pairs]
     report = FinishReport({}, [])
-    for docx, pdf in pairs:
-        try:
-            set_metadata(pdf, letter_info(docx))
-            fonts = pdf_fonts(pdf)
-        except CongvanError as err:  # the PDF itself is fine; say what could not be added or checked
-            report.warnings.append(f"{pdf}: chưa ghi được thuộc tính, phông chữ chưa kiểm tra ({err}).")
-            continue
-        report.fonts.setdefault(tuple(fonts), []).append(pdf)
-        warning = font_warning(pdf, fonts)
+    for (_docx, pdf), (fonts, warning) in zip(pairs, done, strict=True):
+        if fonts is not None:
+            report.fonts.setdefault(fonts, []).append(pdf)
         if warning:
             report.warnings.append(warning)
     return report
+
+
+def _finish_one(pair: tuple[Path, Path]) -> tuple[tuple[str, ...] | None, str | None]:
+    """Finish one PDF; return its fonts (None when they could not be checked) and its warning."""
+    docx, pdf = pair
+    try:
+        set_metadata(pdf, letter_info(docx))
+        fonts = pdf_fonts(pdf)
+    except CongvanError as err:  # the PDF itself is fine; say what could not be added or checked
+        return None, f"{pdf}: chưa ghi được thuộc tính, phông chữ chưa kiểm tra ({err})."
+    return tuple(fonts), font_warning(pdf, fonts)
 
 
 @dataclass
@@ -201,11 +217,11 @@ def convert_letters(files: Sequence[Path], out_dir: Path | None = None, *, worke
         pdfs = convert_to_pdf(files, out_dir, workers=workers, overwrite=overwrite, progress=progress)
     except PdfError as err:
         done = {pdf_target(f, out_dir): f for f in files}
-        finish([(done[p], p) for p in err.converted if p in done])
+        finish([(done[p], p) for p in err.converted if p in done], workers)
         raise
     unchanged = set(kept)
-    result = PdfResult(pdfs, finish([(f, p) for f, p in zip(files, pdfs, strict=True) if p not in unchanged]),
-                       kept=kept)
+    result = PdfResult(pdfs, finish([(f, p) for f, p in zip(files, pdfs, strict=True) if p not in unchanged],
+                                    workers), kept=kept)
     if bundle_to is not None:
         if bundle_to.exists():
             bundle_to.unlink()

@@ -61,7 +61,8 @@ def finish(xml: str, *, body: bool, cell_tags: bool = False) -> str:
     xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
     if "{_" in xml or "_}" in xml:
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    if _LISTING_CHARS.search(xml):
+    # The "\n" after the XML declaration is outside every paragraph (docxtpl leaves it): look after it.
+    if _LISTING_CHARS.search(xml, xml.find("?>") + 2 if xml.startswith("<?xml") else 0):
         xml = _resolve_listing(xml)
     if body:
         if cell_tags:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -25,6 +26,13 @@ def format_number(value: float | int | Decimal, decimals: int = 2, *, keep_zeros
     ("85,70"), as in published SIPAS tables. NaN and infinities (not numbers a letter may show) are
     written as "NaN", "vô cực" and "âm vô cực" so that a message about a bad cell can still quote them.
     """
+    return _format_number(value, decimals, keep_zeros)
+
+
+# Targets, averages and thresholds are the same in every letter of a batch: format each once. `typed` keeps
+# 2.675 (float) and Decimal(2.675) apart, which compare equal but round differently.
+@functools.lru_cache(maxsize=4096, typed=True)
+def _format_number(value: float | int | Decimal, decimals: int, keep_zeros: bool) -> str:
     if not Decimal(str(value)).is_finite():
         special = Decimal(str(value))
         return "NaN" if special.is_nan() else ("âm vô cực" if special < 0 else "vô cực")

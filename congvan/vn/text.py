@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -11,9 +12,13 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=8192)  # the same catalog and recipient texts recur in every letter of a batch
 def squash(text: str) -> str:
     """Return `text` NFC-normalised, trimmed, with runs of white space collapsed to one space."""
-    return re.sub(r"\s+", " ", nfc(text)).strip()
+    return _SPACES.sub(" ", nfc(text)).strip()
 
 
 def fold(text: str) -> str:
