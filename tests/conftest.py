@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import openpyxl
 import pytest
 
 from bench.render import own_config
+from tests.test_register_support import BACKENDS, backend_url
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.browser_support"]  # the browser tests' server and chromium fixtures
@@ -65,6 +67,12 @@ def standard_sheets(units: dict[str, list[float]] | None = None, health: dict[st
     tyt = [["STT", "Đơn vị", "Chỉ số hài lòng"]]
     tyt += [[i, name, value] for i, (name, value) in enumerate(health.items(), start=1)]
     return {"UBND cấp xã": ubnd, "Trạm y tế": tyt}
+
+
+@pytest.fixture(params=BACKENDS)
+def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A register on each backend: a SQLite file, and a fresh PostgreSQL schema when CONGVAN_TEST_PG_URL is set."""
+    yield from backend_url(request.param, tmp_path)
 
 
 @pytest.fixture

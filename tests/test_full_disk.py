@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +21,9 @@ from congvan.errors import OutputError
 from congvan.files import sha256_file
 from congvan.register.store import Register
 from tests.conftest import ROOT
-from tests.test_register_support import BACKENDS, UNITS, backend_url, make_batch
+from tests.test_register_support import UNITS, make_batch
 
 DATE = "2026-11-23"
-
-
-@pytest.fixture(params=BACKENDS)
-def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from backend_url(request.param, tmp_path)
 
 
 @pytest.fixture

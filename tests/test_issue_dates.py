@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,14 +15,9 @@ from congvan.cli import cli
 from congvan.errors import RegisterError
 from congvan.register.records import NewDocument
 from congvan.register.store import Register
-from tests.test_register_support import BACKENDS, UNITS, backend_url, freeze_today, make_batch
+from tests.test_register_support import UNITS, freeze_today, make_batch
 
 DAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture(params=BACKENDS)
-def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from backend_url(request.param, tmp_path)
 
 
 def hand_doc() -> NewDocument:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,12 @@ from congvan import files
 from congvan.batch.issue import issue_batch
 from congvan.errors import OutputError
 from congvan.register.store import Register
-from tests.test_register_support import BACKENDS, UNITS, backend_url, make_batch
+from tests.test_register_support import UNITS, make_batch
 
 DAY = dt.date(2026, 11, 23)
 
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name an fd's file")
-
-
-@pytest.fixture(params=BACKENDS)
-def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from backend_url(request.param, tmp_path)
 
 
 def _record_fsyncs(monkeypatch: pytest.MonkeyPatch, synced: set[Path], fail: bool = False) -> None:

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -31,9 +30,7 @@ from congvan.files import sha256_file
 from congvan.register.store import Register
 from congvan.render.template import iter_text
 from tests.test_register_support import (
-    BACKENDS,
     UNITS,
-    backend_url,
     freeze_today,
     make_batch,
     make_template,
@@ -41,11 +38,6 @@ from tests.test_register_support import (
 )
 
 DAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture(params=BACKENDS)
-def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from backend_url(request.param, tmp_path)
 
 
 def docx_lines(path: Path) -> list[str]:

@@ -7,7 +7,6 @@ import datetime as dt
 import os
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,9 @@ from congvan.batch.workflows import issued_only
 from congvan.cli import cli
 from congvan.errors import OutputError
 from congvan.register.store import Register
-from tests.test_register_support import BACKENDS, UNITS, backend_url, make_batch
+from tests.test_register_support import UNITS, make_batch
 
 DAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture(params=BACKENDS)
-def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from backend_url(request.param, tmp_path)
 
 
 def test_a_committed_letter_left_under_its_pending_name_is_completed(tmp_path: Path, register_url: str) -> None:

@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,15 +20,10 @@ from congvan.config import load_workspace
 from congvan.files import sha256_file
 from congvan.register.store import Register
 from tests.conftest import ROOT
-from tests.test_register_support import BACKENDS, backend_url, make_batch, make_template
+from tests.test_register_support import make_batch, make_template
 
 DATE = "2026-11-23"
 PEAK_RSS_LIMIT_MB = 400
-
-
-@pytest.fixture(params=BACKENDS)
-def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from backend_url(request.param, tmp_path)
 
 
 def make_workspace(folder: Path, units: int) -> Path:

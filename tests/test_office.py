@@ -34,14 +34,9 @@ from congvan.register.schema import events
 from congvan.register.store import Register
 from tests.conftest import HEALTH, ROOT, UNITS, make_workspace, standard_sheets, write_workbook
 from tests.test_bad_inputs import assert_nothing_written
-from tests.test_register_support import BACKENDS, backend_url, freeze_today, make_batch
+from tests.test_register_support import backend_url, freeze_today, make_batch
 
 DAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture(params=BACKENDS)
-def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from backend_url(request.param, tmp_path)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import multiprocessing.synchronize
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -25,15 +24,10 @@ from congvan.register.export import REGISTER_COLUMNS, export_json, export_xlsx, 
 from congvan.register.records import NewDocument, canonical_type_name, document_symbol
 from congvan.register.schema import MIGRATIONS
 from congvan.register.store import Register
-from tests.test_register_support import BACKENDS, UNITS, backend_url, freeze_today, make_batch, skip_or_fail
+from tests.test_register_support import UNITS, freeze_today, make_batch, skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture(params=BACKENDS)
-def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from backend_url(request.param, tmp_path)
 
 
 def hand_doc(subject: str = "báo cáo công tác CCHC quý IV", type_name: str = "Công văn",

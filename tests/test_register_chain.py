@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,9 @@ from congvan.register.audit import BROKEN, DELETED, EDITED, GAP, MISNAMED, SHARE
 from congvan.register.engine import normalize_url
 from congvan.register.records import NewDocument, VerifyReport
 from congvan.register.store import Register
-from tests.test_register_support import BACKENDS, UNITS, backend_url, make_batch
+from tests.test_register_support import UNITS, make_batch
 
 DAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture(params=BACKENDS)
-def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from backend_url(request.param, tmp_path)
 
 
 def hand_sql(url: str, sql: str) -> None:

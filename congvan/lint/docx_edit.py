@@ -44,22 +44,23 @@ def child(parent: etree._Element, tag: str, order: tuple[str, ...], *, fresh: bo
     return element
 
 
+def _properties(element: etree._Element, name: str) -> etree._Element:
+    """The element's properties child (`w:rPr`, `w:pPr`: always first), made when missing."""
+    found = element.find(f"w:{name}", NS)
+    if found is None:
+        found = etree.Element(w_tag(name))
+        element.insert(0, found)
+    return found
+
+
 def rpr_of(run: etree._Element) -> etree._Element:
     """The run's w:rPr, made when missing."""
-    rpr = run.find("w:rPr", NS)
-    if rpr is None:
-        rpr = etree.Element(w_tag("rPr"))
-        run.insert(0, rpr)
-    return rpr
+    return _properties(run, "rPr")
 
 
 def ppr_of(p: etree._Element) -> etree._Element:
     """The paragraph's w:pPr, made when missing."""
-    ppr = p.find("w:pPr", NS)
-    if ppr is None:
-        ppr = etree.Element(w_tag("pPr"))
-        p.insert(0, ppr)
-    return ppr
+    return _properties(p, "pPr")
 
 
 def set_toggle(run: etree._Element, tag: str, on: bool) -> None:
