@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 import pandas as pd
+from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule, DataBarRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -20,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from congvan.models import VERDICT_WORDS, UnitAssessment
-from congvan.summary import tables
+from congvan.summary import rows, tables
 from congvan.summary.tables import TableSummary
 from congvan.vn import format_number
 
@@ -40,15 +41,17 @@ _BOLD = Font(bold=True)
 def summary_workbook(assessments: Sequence[UnitAssessment], very_low_margin: float, title: str = "") -> bytes:
     """Return the .xlsx bytes of the summary of `assessments`; `title` (e.g. the batch) heads every sheet."""
     summaries = [tables.summarize_table(spec, results) for spec, results in tables.table_results(assessments)]
+    book = Workbook()
+    book.remove(book.active)
+    names = sheet_names([s.spec.name for s in summaries])
+    bulk = [_table_sheet(book.create_sheet(name), summary, very_low_margin, title)
+            for summary, name in zip(summaries, names, strict=True)]
+    _criteria_sheet(book.create_sheet(CRITERIA_SHEET), tables.criteria_table(summaries), title)
+    if any(summary.previous_year is not None for summary in summaries):
+        _changes_sheet(book.create_sheet(CHANGES_SHEET), tables.changes_table(summaries), title)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        names = sheet_names([s.spec.name for s in summaries])
-        for summary, name in zip(summaries, names, strict=True):
-            _table_sheet(writer, name, summary, very_low_margin, title)
-        _criteria_sheet(writer, tables.criteria_table(summaries), title)
-        if any(summary.previous_year is not None for summary in summaries):
-            _changes_sheet(writer, tables.changes_table(summaries), title)
-    return buffer.getvalue()
+    book.save(buffer)
+    return rows.splice(buffer.getvalue(), bulk)
 
 
 def sheet_names(names: Sequence[str]) -> list[str]:
@@ -66,29 +69,29 @@ def sheet_names(names: Sequence[str]) -> list[str]:
     return result
 
 
-def _table_sheet(writer: pd.ExcelWriter, name: str, summary: TableSummary, margin: float, title: str) -> None:
+def _table_sheet(sheet: Worksheet, summary: TableSummary, margin: float, title: str) -> rows.Rows:
+    """The ranked units of one table, its average and target rows and the legend; the units after the first are
+    returned, to be written by `rows.splice` in the first one's styles."""
     frame = summary.units
-    extra = pd.DataFrame([{tables.UNIT: tables.AVERAGE, **summary.average},
-                          {tables.UNIT: tables.TARGET, **summary.targets}],
-                         columns=frame.columns)
-    pd.concat([frame, extra], ignore_index=True).to_excel(writer, sheet_name=name, startrow=HEADER_ROW - 1,
-                                                          index=False)
-    sheet = writer.sheets[name]
-    first, last = HEADER_ROW + 1, HEADER_ROW + len(frame)
     columns = list(frame.columns)
+    units = list(frame.itertuples(index=False, name=None))
+    first, last = HEADER_ROW + 1, HEADER_ROW + len(frame)
+    _put(sheet, HEADER_ROW, columns)
+    _put(sheet, first, units[0])
+    for row, label, figures in ((last + 1, tables.AVERAGE, summary.average),
+                                (last + 2, tables.TARGET, summary.targets)):
+        _put(sheet, row, [label if column == tables.UNIT else figures.get(column) for column in columns])
     _heading(sheet, f"Báo cáo tổng hợp: {summary.spec.name}",
              f"{len(frame)} đơn vị, xếp theo chỉ số chung. {title}".strip())
     for position, column in enumerate(columns, start=1):
         letter = get_column_letter(position)
         if column.startswith(tables.change_column("")):
-            for row in range(first, last + 1):
-                sheet[f"{letter}{row}"].number_format = CHANGE_FORMAT
+            sheet.cell(first, position).number_format = CHANGE_FORMAT
         if summary.previous_year is not None and column == tables.previous_column(summary.previous_year):
-            for row in range(first, last + 1):
-                sheet[f"{letter}{row}"].number_format = NUMBER_FORMAT
+            sheet.cell(first, position).number_format = NUMBER_FORMAT
         if column in summary.targets or column == tables.OVERALL:
-            for row in range(first, last + 3):
-                sheet[f"{letter}{row}"].number_format = NUMBER_FORMAT
+            for row in (first, last + 1, last + 2):
+                sheet.cell(row, position).number_format = NUMBER_FORMAT
         if column in summary.targets:
             _verdict_rules(sheet, f"{letter}{first}:{letter}{last}", summary.targets[column], margin)
         if column == tables.OVERALL:
@@ -103,6 +106,25 @@ def _table_sheet(writer: pd.ExcelWriter, name: str, summary: TableSummary, margi
         sheet.column_dimensions[get_column_letter(position)].width = 40 if columns[position - 1] == tables.NOTE else 14
     sheet.freeze_panes = f"C{first}"
     _print_setup(sheet, f"A1:{get_column_letter(len(columns))}{last + 8}")
+    return rows.Rows(sheet, first, rows.pattern_styles(sheet, first, len(columns)), units[1:])
+
+
+def _put(sheet: Worksheet, row: int, values: Sequence[object]) -> None:
+    """Write `values` into `row` from column A; None and NaN (pandas' missing figure) leave a cell empty, and a
+    text stays text even when it begins with "=" (a unit's name is never a formula)."""
+    for column, value in enumerate(values, start=1):
+        if value is None or value != value:
+            continue
+        cell = sheet.cell(row, column, value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+
+
+def _frame(sheet: Worksheet, frame: pd.DataFrame) -> None:
+    """A small table: its column names in the header row, its rows below."""
+    _put(sheet, HEADER_ROW, list(frame.columns))
+    for row, values in enumerate(frame.itertuples(index=False, name=None), start=HEADER_ROW + 1):
+        _put(sheet, row, values)
 
 
 def _heading(sheet: Worksheet, title: str, subtitle: str) -> None:
@@ -146,10 +168,9 @@ def _print_setup(sheet: Worksheet, area: str) -> None:
     sheet.print_area = area
 
 
-def _changes_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, title: str) -> None:
+def _changes_sheet(sheet: Worksheet, frame: pd.DataFrame, title: str) -> None:
     """The units whose overall index rose most and fell most since last year, per table."""
-    frame.to_excel(writer, sheet_name=CHANGES_SHEET, startrow=HEADER_ROW - 1, index=False)
-    sheet = writer.sheets[CHANGES_SHEET]
+    _frame(sheet, frame)
     first, last = HEADER_ROW + 1, HEADER_ROW + len(frame)
     _heading(sheet, "Báo cáo tổng hợp: so với năm trước",
              f"Chỉ số chung: {tables.MOST} đơn vị tăng nhiều nhất và {tables.MOST} đơn vị giảm nhiều nhất của mỗi "
@@ -164,9 +185,8 @@ def _changes_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, title: str) -> N
     _print_setup(sheet, f"A1:F{max(last, HEADER_ROW)}")
 
 
-def _criteria_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, title: str) -> None:
-    frame.to_excel(writer, sheet_name=CRITERIA_SHEET, startrow=HEADER_ROW - 1, index=False)
-    sheet = writer.sheets[CRITERIA_SHEET]
+def _criteria_sheet(sheet: Worksheet, frame: pd.DataFrame, title: str) -> None:
+    _frame(sheet, frame)
     first, last = HEADER_ROW + 1, HEADER_ROW + len(frame)
     _heading(sheet, "Báo cáo tổng hợp: các tiêu chí",
              f"Bình quân của bảng (như trong thư), thấp nhất, cao nhất và số đơn vị chưa đạt. {title}".strip())
