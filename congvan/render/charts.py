@@ -36,6 +36,7 @@ MET, SHORT, AVERAGE_GREY = 5, 6, 7
 INK = (1, 14, 2, 11, 3, 12, 4, 13, 0)  # palette indices of text from full ink to none (9 levels)
 LEGEND = ("Đạt, vượt chỉ tiêu", "Chưa đạt chỉ tiêu", "Bình quân các đơn vị", "Chỉ tiêu")
 GLYPHS = "0123456789,%"
+PALETTE_BAND = 64  # rows mapped to the palette at a time
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,15 @@ def _write(pixels: np.ndarray, glyphs: _Glyphs, text: str, x: int, middle: int) 
 
 
 def _to_palette(rgb: np.ndarray) -> np.ndarray:
+    """Map every pixel to the nearest palette colour, a band of rows at a time: the whole picture at once takes
+    some 60 MB of temporary arrays (the nearest colour of a pixel does not depend on the band)."""
+    indices = np.empty(rgb.shape[:2], dtype=np.uint8)
+    for start in range(0, rgb.shape[0], PALETTE_BAND):
+        indices[start:start + PALETTE_BAND] = _nearest_colours(rgb[start:start + PALETTE_BAND])
+    return indices
+
+
+def _nearest_colours(rgb: np.ndarray) -> np.ndarray:
     """Map every pixel to the nearest palette colour (each distinct colour once: a few hundred in a chart)."""
     palette = np.asarray(PALETTE, dtype=np.int32)
     packed = (rgb[:, :, 0].astype(np.uint32) << 16) | (rgb[:, :, 1].astype(np.uint32) << 8) | rgb[:, :, 2]
