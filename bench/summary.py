@@ -1,12 +1,13 @@
 """Time the summaries (tong_hop.xlsx and tong_hop.docx) of two git revisions side by side: CPU and peak RSS.
 
     python bench/summary.py                                  # main against this tree, 1k, 10k and 20k units
-    python bench/summary.py --baseline REV --sizes 1000 --repeat 5
+    python bench/summary.py --baseline REV --sizes 1000 --repeat 5 --last-year --check
 
 As `congvan build` does, a process reads and assesses the synthetic workspace (bench/render.py), then forks a
 child that writes both files. The child reports its CPU seconds (user + sys), its resident memory when forked
 (inherited from the parent) and its peak (VmHWM, reset at the fork), and the growth between the two. Runs
-alternate baseline and change; medians are printed as a Markdown table. The baseline runs from a temporary
+alternate baseline and change; medians are printed as a Markdown table. --check compares, cell by cell and
+part by part, what a reader sees in the two revisions' files. The baseline runs from a temporary
 `git worktree` (cwd and PYTHONPATH, so the editable install of this tree is not imported).
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -136,6 +138,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,20000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--check", action="store_true", help="compare what a reader sees in both revisions' files")
+    parser.add_argument("--last-year", action="store_true", help="with last year's results (the change columns)")
     parser.add_argument("--workspaces", type=Path, help="folder of workspaces N/ to reuse (made when missing)")
     args = parser.parse_args()
     from render import make_workspace
@@ -153,6 +156,18 @@ def main() -> None:
                 if not (workspace / "congvan.toml").exists():
                     workspace.mkdir(parents=True, exist_ok=True)
                     make_workspace(workspace, units)
+                    last_year = ""
+                    if args.last_year:  # another draw of the same units, as last year's results
+                        (folder / "last").mkdir()
+                        make_workspace(folder / "last", units, seed=8)
+                        data = folder / "last" / "data"
+                        (data / "ket_qua_2025.xlsx").rename(workspace / "data" / "ket_qua_2024.xlsx")
+                        shutil.rmtree(folder / "last")
+                        last_year = 'nam_truoc = ["data/ket_qua_2024.xlsx"]\n'
+                    config = workspace / "congvan.toml"  # room for the header row above 20,000 units
+                    config.write_text(config.read_text(encoding="utf-8").replace(
+                        "[du_lieu]\n", f"[du_lieu]\nso_dong_toi_da = {units + 100}\n{last_year}", 1),
+                        encoding="utf-8")
                 runs: dict[str, list[dict[str, float]]] = {"baseline": [], "change": []}
                 for _ in range(args.repeat):
                     for label, tree in (("baseline", base), ("change", ROOT)):

@@ -10,6 +10,7 @@ column the style of the pattern row's cell), a block at a time straight into the
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import numbers
 import zipfile
@@ -23,6 +24,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.worksheet import Worksheet
 
 BLOCK = 2000  # rows joined and compressed at a time
+LEVEL = 1  # deflate level of the rows: at 20,000 units 0.1 s less CPU than 6 for a file 30 % larger (2.3 MB)
 _ESCAPES = {"\r": "&#13;"}  # as lxml writes a carriage return in text
 
 
@@ -34,7 +36,7 @@ class Rows:
     sheet: Worksheet
     after: int
     styles: tuple[int | None, ...]
-    values: Sequence[Sequence[object]]
+    values: Iterable[Sequence[object]]  # read once, a block at a time
 
 
 def pattern_styles(sheet: Worksheet, row: int, columns: int) -> tuple[int | None, ...]:
@@ -47,7 +49,8 @@ def splice(package: bytes, rows: Iterable[Rows]) -> bytes:
     """Return the saved workbook `package` with each `rows` written into its sheet under the pattern row."""
     by_member = {item.sheet.path.lstrip("/"): item for item in rows}
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(
+            out, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as target:
         for info in source.infolist():
             data = source.read(info)
             item = by_member.pop(info.filename, None)
@@ -56,10 +59,12 @@ def splice(package: bytes, rows: Iterable[Rows]) -> bytes:
                 continue
             text = data.decode("utf-8")
             cut = _below(text, item.after)
-            with target.open(zipfile.ZipInfo(info.filename, info.date_time), "w") as stream:
+            with target.open(info.filename, "w") as stream:
                 stream.write(text[:cut].encode("utf-8"))
-                for start in range(0, len(item.values), BLOCK):
-                    stream.write(_xml(item, start, item.values[start:start + BLOCK]).encode("utf-8"))
+                values, start = iter(item.values), item.after + 1
+                while block := list(itertools.islice(values, BLOCK)):
+                    stream.write(_xml(item.styles, start, block).encode("utf-8"))
+                    start += len(block)
                 stream.write(text[cut:].encode("utf-8"))
     if by_member:
         raise ValueError(f"không thấy trang tính {', '.join(by_member)} trong tệp vừa lưu")
@@ -75,11 +80,12 @@ def _below(text: str, row: int) -> int:
     return min(ends)
 
 
-def _xml(item: Rows, start: int, block: Sequence[Sequence[object]]) -> str:
-    letters = [get_column_letter(column) for column in range(1, len(item.styles) + 1)]
-    styles = [f' s="{style}"' if style is not None else "" for style in item.styles]
+def _xml(column_styles: Sequence[int | None], start: int, block: Sequence[Sequence[object]]) -> str:
+    """The rows `block`, numbered from `start`."""
+    letters = [get_column_letter(column) for column in range(1, len(column_styles) + 1)]
+    styles = [f' s="{style}"' if style is not None else "" for style in column_styles]
     parts = []
-    for number, values in enumerate(block, start=item.after + 1 + start):
+    for number, values in enumerate(block, start=start):
         parts.append(f'<row r="{number}">')
         for letter, style, value in zip(letters, styles, values, strict=True):
             parts.append(_cell(f"{letter}{number}", style, value))
@@ -89,14 +95,16 @@ def _xml(item: Rows, start: int, block: Sequence[Sequence[object]]) -> str:
 
 def _cell(reference: str, style: str, value: object) -> str:
     """One cell as openpyxl writes it; an empty cell only when styled."""
+    if type(value) is float or type(value) is int or isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if math.isfinite(value):
+            return f'<c r="{reference}"{style} t="n"><v>{value:.16g}</v></c>'
+        return f'<c r="{reference}"{style}/>' if style else ""  # NaN: a missing figure in pandas
     if isinstance(value, str) and value:
         if ILLEGAL_CHARACTERS_RE.search(value):
             raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
         space = ' xml:space="preserve"' if value != value.strip() else ""
         return (f'<c r="{reference}"{style} t="inlineStr"><is><t{space}>{escape(value[:32767], _ESCAPES)}</t></is>'
                 "</c>")
-    if isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value):
-        return f'<c r="{reference}"{style} t="n"><v>{value:.16g}</v></c>'
-    if value is None or value == "" or isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return f'<c r="{reference}"{style}/>' if style else ""  # nothing, or NaN (a missing figure in pandas)
+    if value is None or value == "":
+        return f'<c r="{reference}"{style}/>' if style else ""
     raise TypeError(f"{reference}: giá trị {value!r} không ghi được vào bảng tính")

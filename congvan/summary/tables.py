@@ -52,13 +52,21 @@ def table_results(assessments: Sequence[UnitAssessment]) -> list[tuple[TableSpec
 def summarize_table(spec: TableSpec, results: Sequence[tuple[str, TableResult]]) -> TableSummary:
     """Return the table's units ranked by overall index (ties keep batch order), with STT from 1."""
     names = [c.name for c in spec.criteria]
-    rows = [{UNIT: unit, **{c.criterion.name: c.score for c in result.criteria}, OVERALL: result.overall,
-             RANK: result.overall_rank, SHORT: len(result.weaknesses), **_changes(result)} for unit, result in results]
     first = results[0][1]
     year = first.previous.year if first.previous else None
     history = [] if year is None else [previous_column(year), change_column(OVERALL),
                                        *(change_column(name) for name in names), NOTE]
-    frame = pd.DataFrame(rows, columns=[UNIT, *names, OVERALL, RANK, SHORT, *history])
+    columns: dict[str, list[object]] = {  # a result's criteria are in the order of the table's (assessment.py)
+        UNIT: [unit for unit, _result in results],
+        **{name: [result.criteria[position].score for _unit, result in results]
+           for position, name in enumerate(names)},
+        OVERALL: [result.overall for _unit, result in results],
+        RANK: [result.overall_rank for _unit, result in results],
+        SHORT: [sum(not c.meets_target for c in result.criteria) for _unit, result in results]}
+    if year is not None:
+        changes = [_changes(result) for _unit, result in results]
+        columns |= {column: [row.get(column) for row in changes] for column in history}
+    frame = pd.DataFrame(columns, columns=[UNIT, *names, OVERALL, RANK, SHORT, *history])
     frame = frame.sort_values(RANK, kind="stable").reset_index(drop=True)
     frame.insert(0, STT, range(1, len(frame) + 1))
     average = {c.criterion.name: c.average for c in first.criteria} | {OVERALL: first.overall_average}

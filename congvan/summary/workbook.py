@@ -74,10 +74,10 @@ def _table_sheet(sheet: Worksheet, summary: TableSummary, margin: float, title: 
     returned, to be written by `rows.splice` in the first one's styles."""
     frame = summary.units
     columns = list(frame.columns)
-    units = list(frame.itertuples(index=False, name=None))
+    units = frame.itertuples(index=False, name=None)
     first, last = HEADER_ROW + 1, HEADER_ROW + len(frame)
     _put(sheet, HEADER_ROW, columns)
-    _put(sheet, first, units[0])
+    _put(sheet, first, next(units))
     for row, label, figures in ((last + 1, tables.AVERAGE, summary.average),
                                 (last + 2, tables.TARGET, summary.targets)):
         _put(sheet, row, [label if column == tables.UNIT else figures.get(column) for column in columns])
@@ -106,7 +106,7 @@ def _table_sheet(sheet: Worksheet, summary: TableSummary, margin: float, title: 
         sheet.column_dimensions[get_column_letter(position)].width = 40 if columns[position - 1] == tables.NOTE else 14
     sheet.freeze_panes = f"C{first}"
     _print_setup(sheet, f"A1:{get_column_letter(len(columns))}{last + 8}")
-    return rows.Rows(sheet, first, rows.pattern_styles(sheet, first, len(columns)), units[1:])
+    return rows.Rows(sheet, first, rows.pattern_styles(sheet, first, len(columns)), units)
 
 
 def _put(sheet: Worksheet, row: int, values: Sequence[object]) -> None:
