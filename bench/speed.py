@@ -54,7 +54,10 @@ class Revision:
     def timed(self, args: list[str], **extra: str) -> dict[str, float]:
         """Run `python -m congvan ARGS` from this revision; return wall s, peak RSS MB, CPU s."""
         command = [sys.executable, "-c", _TIMER, sys.executable, "-m", "congvan", *args]
-        result = subprocess.run(command, capture_output=True, text=True, env=self.env(**extra), check=True)
+        # cwd: `python -m` puts the working directory first on sys.path, before PYTHONPATH; run from a checkout,
+        # both revisions would import that checkout's congvan
+        result = subprocess.run(command, capture_output=True, text=True, env=self.env(**extra), check=True,
+                                cwd=self.root)
         code, wall, rss, cpu = result.stdout.split()
         if code != "0":
             raise SystemExit(f"{self.label}: congvan {' '.join(args)} failed ({code}):\n{result.stderr[-3000:]}")
