@@ -9,6 +9,13 @@ then times, all on the same letters:
   * `convert_to_pdf(..., workers=1)` and `workers=2` (chunk size 100, so 2 workers get two halves).
 Prints a table of wall time and seconds per letter. Checks every PDF starts with %PDF. Writes only to a
 temporary folder.
+
+    python bench/bench_pdf.py --floor --n 150
+
+measures instead where the CPU time of `congvan pdf` goes, in CPU seconds (steady under load, unlike wall
+time): one soffice start (1 letter), one soffice converting all N (warm kept profile: the slope is the
+conversion proper), and the finishing of each PDF (metadata from the letter, fonts, one atomic write), then
+prints the fastest `congvan pdf` on 2 cores could be: all that CPU spread over both cores.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from congvan.pdf.convert import convert_to_pdf, find_soffice  # noqa: E402
+from congvan.pdf.finish import finish_pdf  # noqa: E402
 from congvan.render.template import LetterTemplate  # noqa: E402
 
 TEMPLATE = ROOT / "templates_docx" / "cong_van_chi_dao.docx"
@@ -83,6 +92,38 @@ def chunked(letters: list[Path], tmp: Path, workers: int) -> float:
     return elapsed
 
 
+def soffice_cpu(soffice: str, letters: list[Path], profile: Path, out: Path) -> float:
+    """CPU seconds (user + system, soffice and its children) of one soffice converting `letters`."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
+                    "--nolockcheck", "--nodefault", "--nofirststartwizard", "--convert-to", "pdf:writer_pdf_Export",
+                    "--outdir", str(out), *map(str, letters)], check=True, capture_output=True, timeout=1200)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def floor(soffice: str, letters: list[Path], tmp: Path) -> None:
+    """Print where the CPU of converting `letters` goes and the letters/s it allows on 2 cores."""
+    profile, out = tmp / "profile-floor", tmp / "floor"
+    soffice_cpu(soffice, letters[:1], profile, out)  # builds the profile, kept as congvan keeps it
+    start = statistics.median(soffice_cpu(soffice, letters[:1], profile, out) for _ in range(3))
+    whole = soffice_cpu(soffice, letters, profile, out)
+    each = (whole - start) / (len(letters) - 1)
+    begin = time.process_time()
+    for letter in letters:
+        finish_pdf(letter, out / (letter.stem + ".pdf"), tmp / "finished" / (letter.stem + ".pdf"))
+    finishing = (time.process_time() - begin) / len(letters)
+    n, cores = 300, 2
+    total = n * (each + finishing) + cores * start
+    print(f"soffice start (1 letter, kept profile): {start:.2f} s CPU; conversion proper: {1000 * each:.1f} ms CPU "
+          f"a letter (one soffice, {len(letters)} letters: {whole:.2f} s); finishing: {1000 * finishing:.1f} ms "
+          f"CPU a letter")
+    print(f"{n} letters on {cores} cores: {total:.1f} s CPU, so at best {total / cores:.1f} s wall = "
+          f"{n / (total / cores):.1f} letters/s (conversion alone: {n / ((n * each + cores * start) / cores):.1f})")
+
+
 def check(out: Path, letters: list[Path]) -> None:
     for path in letters:
         pdf = out / (path.stem + ".pdf")
@@ -95,8 +136,17 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=50, help="letters (default 50)")
     parser.add_argument("--each", type=int, default=5, help="letters timed one soffice per file (default 5)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each chunked variant; the median is shown")
+    parser.add_argument("--floor", action="store_true", help="CPU a letter: soffice start, conversion, finishing")
     args = parser.parse_args()
     soffice = find_soffice()
+    if args.floor:
+        tmp = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
+        try:
+            (tmp / "finished").mkdir()
+            floor(soffice, render(tmp / "letters", args.n), tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     version = subprocess.run([soffice, "--version"], capture_output=True, text=True).stdout.strip()
     tmp = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
     try:

@@ -50,7 +50,7 @@ def pdf_command(paths: tuple[str, ...], workspace: Path | None, out: Path | None
         congvan pdf output/2026/05-SNV-CCHC_phuong-nha-trang.docx --out gui_di
         congvan pdf output/2026 --overwrite --workers 1
     """
-    from congvan.batch.workflows import PdfRequest, make_pdfs
+    from congvan.batch.pdfs import PdfRequest, make_pdfs
 
     if workspace is None and Path("congvan.toml").is_file():
         workspace = Path(".")

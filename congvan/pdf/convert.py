@@ -2,11 +2,13 @@
 
 Starting soffice costs about 0.9 s, while one soffice given many files costs 0.05–0.11 s per letter
 (shared/docs/measurements.md). So the files are split into chunks, each chunk is one soffice call with
-its own private profile (concurrent soffice sharing a profile fail silently), and up to `workers` calls
-run at once. soffice converts into a temporary folder; every PDF is checked (exists, not empty, starts
-with `%PDF`, ends with `%%EOF`) and only then moved into place atomically, so no partial PDF is ever
-left. soffice can exit 0 without writing anything, so success is judged by the files, not the exit code.
-A call that runs past its timeout is killed with its whole process group.
+its own private profile (concurrent soffice sharing a profile fail silently; the profiles are kept between
+runs, see congvan.pdf.profiles), and up to `workers` calls run at once. soffice converts into a temporary
+folder, one file after the other: a PDF is handed on as soon as a later one appears (or soffice has
+exited), so finishing overlaps the conversion. Every PDF is checked (exists, not empty, starts with `%PDF`,
+ends with `%%EOF`) and only then put in place atomically, so no partial PDF is ever left. soffice can exit
+0 without writing anything, so success is judged by the files, not the exit code. A call that runs past
+its timeout is killed with its whole process group.
 """
 
 from __future__ import annotations
@@ -23,16 +25,21 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from congvan.errors import OutputError, PdfError, PdfToolMissing
 from congvan.files import atomic_write
+from congvan.pdf.profiles import ProfileSlots
 
 INSTALL_HINT = "hãy cài LibreOffice: sudo apt-get install libreoffice-writer-nogui fonts-liberation2"
 _STDERR_TAIL = 800
 _NOISE = ("failed to launch javaldx", "java may not function correctly")
+
+# place(docx, converted PDF in the temporary folder, target): put the PDF in place, now or in a worker; a
+# failed future (OSError, OutputError) marks the letter as not converted
+Place = Callable[[Path, Path, Path], "Future[object]"]
 
 
 def find_soffice(soffice: str | None = None) -> str:
@@ -89,14 +96,16 @@ def pdf_target(source: Path, out_dir: Path | None = None) -> Path:
 
 def convert_to_pdf(files: Sequence[Path], out_dir: Path | None = None, *, workers: int | None = None,
                    chunk_size: int = 150, timeout_per_file: float = 20, soffice: str | None = None,
-                   progress: Callable[[int], object] | None = None, overwrite: bool = False) -> list[Path]:
+                   progress: Callable[[int], object] | None = None, overwrite: bool = False,
+                   place: Place | None = None) -> list[Path]:
     """Convert `files` (.docx) to PDF; return the PDF paths in the order of `files`.
 
     PDFs go to `out_dir` (default: beside each .docx). Only letters whose PDF is missing or older than
     the .docx are converted (an up-to-date PDF is kept as it is), unless `overwrite=True` converts them
     all. `progress(n)` is called from this thread with the number of letters each finished chunk held
-    (the kept ones first). Raises `PdfError` naming every file that did not give a valid PDF, after
-    writing all the good ones.
+    (the kept ones first). `place` is called from this thread for each good PDF as soon as soffice has
+    written it (default: copy it into place). Raises `PdfError` naming every file that did not give a
+    valid PDF, after writing all the good ones.
     """
     sources = [Path(f) for f in files]
     if not sources:
@@ -123,32 +132,40 @@ def convert_to_pdf(files: Sequence[Path], out_dir: Path | None = None, *, worker
     failed: dict[Path, str] = {}
     stderr_tails: list[str] = []
     written: set[Path] = set()
-    with tempfile.TemporaryDirectory(prefix="congvan-pdf-") as tmp:
-        runner = _Runner(program, Path(tmp), min(workers, len(chunks)), timeout_per_file)
-        pool = ThreadPoolExecutor(max_workers=runner.workers, thread_name_prefix="congvan-soffice")
+    events: queue.Queue[tuple[Path, Path, Path] | Future[_ChunkResult]] = queue.Queue()
+    with tempfile.TemporaryDirectory(prefix="congvan-pdf-") as tmp, \
+            ProfileSlots(min(workers, len(chunks)), Path(tmp)) as profiles:
+        runner = _Runner(program, Path(tmp), profiles, timeout_per_file, events.put)
+        pool = ThreadPoolExecutor(max_workers=profiles.count, thread_name_prefix="congvan-soffice")
+        placed: dict[Path, tuple[Path, Future[object]]] = {}
         try:
-            pending: set[Future[_ChunkResult]] = {pool.submit(runner.run, i, c) for i, c in enumerate(chunks)}
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    result = future.result()
-                    for source, target, pdf in result.ready:
-                        try:
-                            atomic_write(target, pdf.read_bytes())  # missing, outdated, or --overwrite
-                            written.add(source)
-                        except (OSError, OutputError) as err:
-                            failed[source] = f"không ghi được {target}: {err}"
-                    failed.update(result.failed)
-                    if result.failed and result.stderr:
-                        stderr_tails.append(result.stderr)
-                    if progress is not None:
-                        progress(len(result.ready) + len(result.failed))
+            for index, chunk in enumerate(chunks):
+                pool.submit(runner.run, index, chunk).add_done_callback(events.put)
+            running = len(chunks)
+            while running:
+                event = events.get()
+                if isinstance(event, tuple):  # a good PDF, handed on while its chunk may still run
+                    source, target, pdf = event
+                    placed[source] = (target, (place or _copy)(source, pdf, target))
+                    continue
+                running -= 1
+                result = event.result()
+                failed.update(result.failed)
+                if result.failed and result.stderr:
+                    stderr_tails.append(result.stderr)
+                if progress is not None:
+                    progress(result.letters)
+            for source, (target, future) in placed.items():  # before the temporary folder goes
+                try:
+                    future.result()
+                    written.add(source)
+                except (OSError, OutputError) as err:
+                    failed[source] = f"không ghi được {target}: {err}"
         except BaseException:
             runner.cancel()
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-            runner.close()
     if failed:
         converted = [t for s, t in jobs if s in written]
         failed = {s: failed[s] for s, _t in jobs if s in failed}  # in the order given
@@ -160,6 +177,17 @@ def convert_to_pdf(files: Sequence[Path], out_dir: Path | None = None, *, worker
             message += f"\nLibreOffice báo (stderr, phần cuối):\n{tail}"
         raise PdfError(message, failed=failed, converted=converted)
     return targets
+
+
+def _copy(source: Path, pdf: Path, target: Path) -> Future[object]:
+    """Put the converted `pdf` in place as `target` (missing, outdated, or --overwrite), atomically."""
+    done: Future[object] = Future()
+    try:
+        atomic_write(target, pdf.read_bytes())
+        done.set_result(None)
+    except (OSError, OutputError) as err:
+        done.set_exception(err)
+    return done
 
 
 def is_current(source: Path, target: Path) -> bool:
@@ -188,29 +216,28 @@ def _chunks(jobs: list[tuple[Path, Path]], size: int) -> list[list[tuple[Path, P
 
 @dataclass
 class _ChunkResult:
-    ready: list[tuple[Path, Path, Path]] = field(default_factory=list)  # (source, target, converted pdf)
+    letters: int  # in the chunk, good or not
     failed: dict[Path, str] = field(default_factory=dict)
     stderr: str = ""
 
 
 class _Runner:
-    """Runs one soffice per chunk; hands each running call a private profile from a pool of `workers`."""
+    """Runs one soffice per chunk on a private profile from `profiles`; hands each good PDF to `hand`."""
 
-    def __init__(self, program: str, tmp: Path, workers: int, timeout_per_file: float) -> None:
+    def __init__(self, program: str, tmp: Path, profiles: ProfileSlots, timeout_per_file: float,
+                 hand: Callable[[tuple[Path, Path, Path]], object]) -> None:
         self.program = program
         self.tmp = tmp
-        self.workers = max(1, workers)
+        self.profiles = profiles
         self.timeout_per_file = timeout_per_file
-        self._profiles: queue.Queue[Path] = queue.Queue()
-        for i in range(self.workers):
-            self._profiles.put(tmp / f"profile-{i}")
+        self.hand = hand
         self._lock = threading.Lock()
         self._running: set[subprocess.Popen[bytes]] = set()
         self._cancelled = False
 
     def run(self, index: int, chunk: list[tuple[Path, Path]]) -> _ChunkResult:
         """Convert one chunk: link its files under numbered names, run soffice, check every PDF."""
-        result = _ChunkResult()
+        result = _ChunkResult(len(chunk))
         work = self.tmp / f"chunk-{index:05d}"
         in_dir, out_dir = work / "in", work / "out"
         in_dir.mkdir(parents=True)
@@ -229,36 +256,59 @@ class _Runner:
             names.append((source, target, link))
         if not names:
             return result
-        profile = self._profiles.get()
+        timeout = self.timeout_per_file * (len(names) + 1)  # one extra share for start-up
+        handed: set[Path] = set()
+        profile = self.profiles.get()
         try:
-            timeout = self.timeout_per_file * (len(names) + 1)  # one extra share for start-up
-            status, stderr = self._soffice(profile, [n[2] for n in names], out_dir, work, timeout)
-            if status == "timeout":
-                shutil.rmtree(profile, ignore_errors=True)  # a killed soffice may leave its profile locked
-        finally:
-            self._profiles.put(profile)
-        result.stderr = stderr
-        for source, target, link in names:
-            pdf = out_dir / (link.stem + ".pdf")
-            if status == "timeout":
-                result.failed[source] = (f"LibreOffice chạy quá {timeout:g} giây, đã bị dừng "
-                                         f"(cả nhóm {len(names)} tệp cùng lượt)")
-            elif status == "cancelled":
-                result.failed[source] = "đã hủy"
-            else:
-                problem = _pdf_problem(pdf)
-                if problem:
+            trusted = self.profiles.trusted(profile)
+            status, stderr = self._soffice(profile, names, out_dir, work, timeout, handed)
+            if status not in ("timeout", "cancelled") and trusted and not handed and not any(
+                    _pdf_problem(out_dir / (link.stem + ".pdf")) is None for _s, _t, link in names):
+                self.profiles.discard(profile)  # a kept profile that made nothing may be damaged: once more, anew
+                status, stderr = self._soffice(profile, names, out_dir, work, timeout, handed)
+            result.stderr = stderr
+            for source, target, link in names:
+                pdf = out_dir / (link.stem + ".pdf")
+                if pdf in handed:
+                    continue
+                if status == "timeout":
+                    result.failed[source] = (f"LibreOffice chạy quá {timeout:g} giây, đã bị dừng "
+                                             f"(cả nhóm {len(names)} tệp cùng lượt)")
+                elif status == "cancelled":
+                    result.failed[source] = "đã hủy"
+                elif problem := _pdf_problem(pdf):
                     result.failed[source] = problem + (f" (soffice trả mã {status})" if status else "")
                 else:
-                    result.ready.append((source, target, pdf))
+                    handed.add(pdf)
+                    self.hand((source, target, pdf))
+            if status == "timeout":
+                self.profiles.discard(profile)  # a killed soffice may leave its profile locked
+            elif handed:
+                self.profiles.vouch(profile)
+        finally:
+            self.profiles.put(profile)
         return result
 
-    def _soffice(self, profile: Path, inputs: list[Path], out_dir: Path, work: Path,
-                 timeout: float) -> tuple[int | str, str]:
+    def _hand_written(self, names: list[tuple[Path, Path, Path]], out_dir: Path, handed: set[Path]) -> None:
+        """Hand on every good PDF that a later one follows: soffice converts the files in order, so those are
+        whole (the last one is judged after soffice exits)."""
+        try:
+            present = {name[:-4] for name in os.listdir(out_dir) if name.endswith(".pdf")}
+        except OSError:
+            return
+        last = max((i for i, (_s, _t, link) in enumerate(names) if link.stem in present), default=-1)
+        for source, target, link in names[:last]:
+            pdf = out_dir / (link.stem + ".pdf")
+            if pdf not in handed and link.stem in present and _pdf_problem(pdf) is None:
+                handed.add(pdf)
+                self.hand((source, target, pdf))
+
+    def _soffice(self, profile: Path, names: list[tuple[Path, Path, Path]], out_dir: Path, work: Path,
+                 timeout: float, handed: set[Path]) -> tuple[int | str, str]:
         """Run soffice; return (exit status or "timeout"/"cancelled", cleaned stderr tail)."""
         args = [self.program, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--invisible",
                 "--norestore", "--nolockcheck", "--nodefault", "--nofirststartwizard",
-                "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out_dir), *map(str, inputs)]
+                "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out_dir), *(str(n[2]) for n in names)]
         with open(work / "stdout.txt", "wb") as out, open(work / "stderr.txt", "wb") as err:
             with self._lock:
                 if self._cancelled:
@@ -267,7 +317,7 @@ class _Runner:
                                         start_new_session=True, cwd=work)
                 self._running.add(proc)
             try:
-                timed_out = _wait(proc, timeout)
+                timed_out = _wait(proc, timeout, lambda: self._hand_written(names, out_dir, handed))
             finally:
                 _kill_group(proc)
                 with self._lock:
@@ -287,17 +337,14 @@ class _Runner:
         for proc in running:
             _signal_group(proc.pid, signal.SIGKILL)
 
-    def close(self) -> None:
-        """Delete the private profiles (the temporary folder holding them goes with the caller's `with`)."""
-        while not self._profiles.empty():
-            shutil.rmtree(self._profiles.get(), ignore_errors=True)
 
-
-def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:
-    """Wait for `proc` to exit without reaping it (its group id stays ours); return True on timeout."""
+def _wait(proc: subprocess.Popen[bytes], timeout: float, tick: Callable[[], object]) -> bool:
+    """Wait for `proc` to exit without reaping it (its group id stays ours), calling `tick` between looks;
+    return True on timeout."""
     deadline = time.monotonic() + timeout
     delay = 0.005
     while True:
+        tick()
         try:
             if os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
                 return False

@@ -19,9 +19,10 @@ import os
 import re
 import zipfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 
 from lxml import etree
 from pypdf import PdfReader, PdfWriter
@@ -32,11 +33,12 @@ from congvan.files import atomic_write
 from congvan.lint.check import read_docx
 from congvan.lint.locate import locate
 from congvan.pdf.convert import convert_to_pdf, is_current, pdf_target
+from congvan.pdf.info import font_names, with_info
 
 SERIF_FONTS = ("TimesNewRoman", "Times New Roman", "LiberationSerif", "Liberation Serif", "Tinos")
 SYMBOL_FONTS = ("OpenSymbol", "Symbol", "ZapfDingbats")  # bullets and the like, harmless
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
-FINISH_PARALLEL_FROM = 40  # PDFs; below this, starting processes costs more than the ~18 ms a PDF it shares
+FINISH_PARALLEL_FROM = 40  # PDFs; below this, starting processes costs more than the finishing they share
 
 
 @dataclass(frozen=True)
@@ -74,31 +76,36 @@ def letter_info(docx: Path) -> LetterInfo:
     return LetterInfo(title=title.strip(), author=author, subject=subject, keywords=docx_keywords(docx))
 
 
-def set_metadata(pdf: Path, info: LetterInfo, creator: str = "congvan") -> None:
-    """Write title, author and subject into the PDF's document information, replacing the file atomically."""
-    writer = PdfWriter(clone_from=_reader(pdf))
+def with_metadata(data: bytes, info: LetterInfo, pdf: Path, creator: str = "congvan") -> bytes:
+    """Return the PDF `data` (read from `pdf`) with title, author, subject, keywords and creator set: appended
+    as an incremental update to a LibreOffice PDF, else the whole file rewritten by pypdf."""
     # a draft has no số và ký hiệu yet: its subject is left empty, not the template's
     values = {"/Title": info.title, "/Author": info.author, "/Subject": info.subject, "/Keywords": info.keywords,
               "/Creator": creator}
+    quick = with_info(data, values)
+    if quick is not None:
+        return quick
+    writer = PdfWriter(clone_from=_reader(pdf, data))
     writer.add_metadata(values)
     buffer = io.BytesIO()
     writer.write(buffer)
-    atomic_write(pdf, buffer.getvalue(), overwrite=True)
+    return buffer.getvalue()
 
 
-def pdf_fonts(pdf: Path) -> list[str]:
-    """Return the names of the fonts the PDF uses (subset prefixes removed), sorted."""
-    names: set[str] = set()
-    for page in _reader(pdf).pages:
-        resources = page.get("/Resources")
-        fonts = resources.get_object().get("/Font") if resources is not None else None
-        if fonts is None:
-            continue
-        for font in fonts.get_object().values():
-            base = font.get_object().get("/BaseFont")
-            if base is not None:
-                names.add(_SUBSET.sub("", str(base).lstrip("/")))
-    return sorted(names)
+def pdf_fonts(pdf: Path, data: bytes | None = None) -> list[str]:
+    """Return the names of the fonts the PDF uses (subset prefixes removed), sorted; `data` is its bytes
+    when already read."""
+    data = pdf.read_bytes() if data is None else data
+    found = font_names(data)
+    if found is None:  # objects in compressed streams: ask pypdf, page by page
+        found = []
+        for page in _reader(pdf, data).pages:
+            resources = page.get("/Resources")
+            fonts = resources.get_object().get("/Font") if resources is not None else None
+            for font in fonts.get_object().values() if fonts is not None else ():
+                base = font.get_object().get("/BaseFont")
+                found += [str(base).lstrip("/")] if base is not None else []
+    return sorted({_SUBSET.sub("", name) for name in found})
 
 
 def font_warning(pdf: Path, fonts: Sequence[str]) -> str | None:
@@ -134,9 +141,9 @@ def bundle(pdfs: Sequence[Path], target: Path, *, titles: Sequence[str] | None =
     return len(writer.pages)
 
 
-def _reader(pdf: Path) -> PdfReader:
+def _reader(pdf: Path, data: bytes | None = None) -> PdfReader:
     try:
-        return PdfReader(pdf)
+        return PdfReader(pdf if data is None else io.BytesIO(data))
     except (OSError, PdfReadError, ValueError) as err:
         raise PdfError(f"{pdf}: không đọc được tệp PDF ({err}).") from err
 
@@ -153,33 +160,68 @@ class FinishReport:
         return [f"{', '.join(fonts) or '(không có)'}: {len(pdfs)} tệp" for fonts, pdfs in self.fonts.items()]
 
 
-def finish(pairs: Sequence[tuple[Path, Path]], workers: int | None = None) -> FinishReport:
-    """For each (docx, pdf): set the PDF's metadata from the letter and check its fonts; in `workers` processes
-    (default: one per CPU) for many PDFs. The report lists them in the order of `pairs`."""
-    workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(pairs) >= FINISH_PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = list(pool.map(_finish_one, pairs, chunksize=max(1, len(pairs) // (workers * 4))))
-    else:
-        done = [_finish_one(pair) for pair in pairs]
-    report = FinishReport({}, [])
-    for (_docx, pdf), (fonts, warning) in zip(pairs, done, strict=True):
-        if fonts is not None:
-            report.fonts.setdefault(fonts, []).append(pdf)
-        if warning:
-            report.warnings.append(warning)
-    return report
-
-
-def _finish_one(pair: tuple[Path, Path]) -> tuple[tuple[str, ...] | None, str | None]:
-    """Finish one PDF; return its fonts (None when they could not be checked) and its warning."""
-    docx, pdf = pair
+def finish_pdf(docx: Path, converted: Path, target: Path) -> tuple[tuple[str, ...] | None, str | None]:
+    """Put the PDF `converted` from `docx` in place as `target` with metadata from the letter, atomically;
+    return its fonts (None when they could not be checked) and its warning."""
+    data = converted.read_bytes()
     try:
-        set_metadata(pdf, letter_info(docx))
-        fonts = pdf_fonts(pdf)
+        data = with_metadata(data, letter_info(docx), target)
+        fonts = tuple(pdf_fonts(target, data))
     except CongvanError as err:  # the PDF itself is fine; say what could not be added or checked
-        return None, f"{pdf}: chưa ghi được thuộc tính, phông chữ chưa kiểm tra ({err})."
-    return tuple(fonts), font_warning(pdf, fonts)
+        outcome: tuple[tuple[str, ...] | None, str | None] = (
+            None, f"{target}: chưa ghi được thuộc tính, phông chữ chưa kiểm tra ({err}).")
+    else:
+        outcome = fonts, font_warning(target, fonts)
+    atomic_write(target, data)  # missing, outdated, or --overwrite
+    return outcome
+
+
+class _Finisher:
+    """Finishes each PDF as the converter hands it on: in `workers` processes (default: one per CPU) for many
+    PDFs, else at once; then reports them in the order asked."""
+
+    def __init__(self, workers: int | None, count: int) -> None:
+        workers = workers or os.cpu_count() or 1
+        self.pool: ProcessPoolExecutor | None = None
+        if workers > 1 and count >= FINISH_PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            self.pool.submit(int).result()  # fork the workers now, before the converter starts its threads
+        self.done: dict[Path, Future[tuple[tuple[str, ...] | None, str | None]]] = {}
+
+    def __enter__(self) -> _Finisher:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def place(self, docx: Path, converted: Path, target: Path) -> Future[object]:
+        """`convert_to_pdf`'s `place`: finish the PDF in a worker, or here and now."""
+        if self.pool is not None:
+            future = self.pool.submit(finish_pdf, docx, converted, target)
+        else:
+            future = Future()
+            try:
+                future.set_result(finish_pdf(docx, converted, target))
+            except (OSError, CongvanError) as err:
+                future.set_exception(err)
+        self.done[target] = future
+        return future  # type: ignore[return-value]  # Future is covariant in what callers read
+
+    def report(self, pdfs: Sequence[Path]) -> FinishReport:
+        """Fonts and warnings of the PDFs finished, in the order of `pdfs`."""
+        report = FinishReport({}, [])
+        for pdf in pdfs:
+            future = self.done.get(pdf)
+            if future is None or future.exception() is not None:
+                continue
+            fonts, warning = future.result()
+            if fonts is not None:
+                report.fonts.setdefault(fonts, []).append(pdf)
+            if warning:
+                report.warnings.append(warning)
+        return report
 
 
 @dataclass
@@ -213,15 +255,10 @@ def convert_letters(files: Sequence[Path], out_dir: Path | None = None, *, worke
     if bundle_to is not None and bundle_to.exists() and not overwrite:
         raise OutputError(f"{bundle_to.resolve()}: đã có tệp, không ghi đè (dùng --overwrite nếu muốn tạo lại).")
     kept = [pdf_target(f, out_dir) for f in files if not overwrite and is_current(f, pdf_target(f, out_dir))]
-    try:
-        pdfs = convert_to_pdf(files, out_dir, workers=workers, overwrite=overwrite, progress=progress)
-    except PdfError as err:
-        done = {pdf_target(f, out_dir): f for f in files}
-        finish([(done[p], p) for p in err.converted if p in done], workers)
-        raise
-    unchanged = set(kept)
-    result = PdfResult(pdfs, finish([(f, p) for f, p in zip(files, pdfs, strict=True) if p not in unchanged],
-                                    workers), kept=kept)
+    with _Finisher(workers, len(files) - len(kept)) as finisher:
+        pdfs = convert_to_pdf(files, out_dir, workers=workers, overwrite=overwrite, progress=progress,
+                              place=finisher.place)
+    result = PdfResult(pdfs, finisher.report(pdfs), kept=kept)
     if bundle_to is not None:
         if bundle_to.exists():
             bundle_to.unlink()

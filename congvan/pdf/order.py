@@ -1,7 +1,7 @@
 """The order and bookmark titles of letters in a print bundle.
 
 The caller may know, for a folder, its letters' print order and titles (a draft batch's manifest, or
-the register for issued letters: see `congvan.batch.workflows.bundle_order`); those come first, in that
+the register for issued letters: see `congvan.batch.pdfs.bundle_order`); those come first, in that
 order. Other files come in natural name order, so that "100-..." follows "99-...", titled by their
 file name. A bookmark is "số và ký hiệu — unit" for an issued letter (`issued_title`), the unit for a draft.
 """

@@ -202,7 +202,7 @@ def run_build(root: str, job_id: str, data: list[str], username: str) -> None:
 
 def run_bundle(root: str, job_id: str, batch: str, username: str) -> None:
     """The print bundle task: every letter of a draft batch to PDF, gathered into `ban_in.pdf` in print order."""
-    from congvan.batch.workflows import PdfRequest, make_pdfs
+    from congvan.batch.pdfs import PdfRequest, make_pdfs
 
     def work(progress: _Progress) -> dict[str, Any]:
         ws = load_workspace(Path(root))
@@ -224,7 +224,7 @@ def register_bundle_path(root: Path, year: int) -> Path:
 def run_register_bundle(root: str, job_id: str, year: int, username: str) -> None:
     """The register's print bundle: the issued letters of `year` (output/<year>/) to PDF, voided ones left out,
     bookmarked by their number, gathered into one file to download."""
-    from congvan.batch.workflows import PdfRequest, make_pdfs
+    from congvan.batch.pdfs import PdfRequest, make_pdfs
 
     def work(progress: _Progress) -> dict[str, Any]:
         ws = load_workspace(Path(root))
