@@ -17,6 +17,18 @@ from tests.test_register_support import BACKENDS, backend_url
 ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.browser_support"]  # the browser tests' server and chromium fixtures
 
+@pytest.fixture(autouse=True, scope="session")
+def _kept_profiles_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """LibreOffice profiles that `congvan pdf` keeps between runs go to a folder of this test run, not ~/.cache."""
+    before = os.environ.get("CONGVAN_CACHE_DIR")
+    os.environ["CONGVAN_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("CONGVAN_CACHE_DIR", None)
+    else:
+        os.environ["CONGVAN_CACHE_DIR"] = before
+
+
 CRITERIA_HEADERS = [
     "Tiếp cận dịch vụ",
     "Điều kiện tiếp đón, phục vụ",
