@@ -2,11 +2,12 @@
 
 `issue_batch` takes the register's write lock, sweeps what a killed run left (`congvan.batch.sweep`),
 gives the letters that have no number yet a block of consecutive numbers, re-renders each from the
-context stored with its draft and writes it under a hidden pending name in `output/<year>/`. The rows
-are committed only when every file is on disk; then each pending file gets its issued name (never
-overwriting a file). If anything fails before the commit, the pending files are removed and the
-transaction is rolled back, so no number is consumed. A file with an issued-looking name is always in
-the register.
+context stored with its draft and writes it under a hidden pending name in `output/<year>/` (written and
+fsynced in background threads while the next letter renders; the rows are inserted `ROWS_AT_ONCE` at a
+time, chained in Python first). The rows are committed only when every file and its folder entry are on
+stable storage; then each pending file gets its issued name (never overwriting a file). If anything
+fails before the commit, the pending files are removed and the transaction is rolled back, so no number
+is consumed. A file with an issued-looking name is always in the register.
 
 Issuing is idempotent per draft letter (batch id + letter index): letters of the batch that already
 have a number are reported, not issued again, so re-running an interrupted or partly failed batch
