@@ -9,8 +9,10 @@ import errno
 import hashlib
 import os
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from congvan.errors import EditConflict, OutputError
@@ -78,10 +80,69 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
         raise OutputError(write_failure(path, err)) from err
 
 
-def write_unsynced(path: Path, data: bytes) -> None:
-    """Create `path` (never replacing a file) holding `data`, not yet on stable storage: `sync_files` it before
-    anything relies on it. A failed write leaves no file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+class SyncedWriter:
+    """Create many new files in background threads, each written and fsynced; `finish` then fsyncs their folders.
+
+    The caller goes on (rendering the next letter) while the disk works, and fsyncs from several threads share
+    the file system's journal commits. When `finish` returns, every file is on stable storage. A file that
+    exists already is never replaced; a failed write or fsync is raised (by `submit` or `finish`) with the
+    message of `write_failure`, and `remove_all` then deletes every file this writer created.
+    """
+
+    def __init__(self, threads: int = 8, in_flight: int = 64) -> None:
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="congvan-write")
+        self._slots = threading.BoundedSemaphore(in_flight)  # letters queued at most: memory stays flat
+        self._futures: list[Future[None]] = []
+        self._failed: Future[None] | None = None
+        self.paths: list[Path] = []
+        self._folders: list[Path] = []
+
+    def __enter__(self) -> SyncedWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, path: Path, data: bytes) -> None:
+        """Queue the creation of `path` holding `data`; raise the error of an earlier file that failed."""
+        if self._failed is not None:
+            self._failed.result()
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.append(path.parent)
+        self._slots.acquire()
+        future = self._pool.submit(_create_synced, path, data)
+        future.add_done_callback(self._done)
+        self.paths.append(path)
+        self._futures.append(future)
+
+    def _done(self, future: Future[None]) -> None:
+        self._slots.release()
+        if not future.cancelled() and future.exception() is not None:
+            self._failed = self._failed or future
+
+    def wait(self) -> None:
+        """Wait until every queued file is written and fsynced; raise the first failure."""
+        for future in self._futures:
+            future.result()
+
+    def finish(self) -> None:
+        """`wait`, then fsync each folder once: afterwards every file and its name survive a power cut."""
+        self.wait()
+        for folder in self._folders:
+            _fsync_dir(folder)
+
+    def remove_all(self) -> None:
+        """Stop writing and delete every file this writer created (a failed run leaves none)."""
+        for future in self._futures:
+            future.cancel()
+        for path, future in zip(self.paths, self._futures, strict=True):
+            if not future.cancelled() and future.exception() is None:  # a failed one removed its own file
+                path.unlink(missing_ok=True)
+
+
+def _create_synced(path: Path, data: bytes) -> None:
+    """Create `path` (never replacing a file) holding `data`, fsynced. A failed write leaves no file."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except FileExistsError as err:
@@ -91,26 +152,13 @@ def write_unsynced(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
     except BaseException as err:
         path.unlink(missing_ok=True)
         if isinstance(err, OSError):
             raise OutputError(write_failure(path, err)) from err
         raise
-
-
-def sync_files(paths: list[Path]) -> None:
-    """fsync each file of `paths`, then each folder holding them once: after this they survive a power cut."""
-    for path in paths:
-        try:
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        except OSError as err:
-            raise OutputError(write_failure(path, err)) from err
-    for folder in dict.fromkeys(path.parent for path in paths):
-        _fsync_dir(folder)
 
 
 def write_failure(path: Path, err: OSError) -> str:

@@ -2,11 +2,12 @@
 
 `issue_batch` takes the register's write lock, sweeps what a killed run left (`congvan.batch.sweep`),
 gives the letters that have no number yet a block of consecutive numbers, re-renders each from the
-context stored with its draft and writes it under a hidden pending name in `output/<year>/`. The rows
-are committed only when every file is on disk; then each pending file gets its issued name (never
-overwriting a file). If anything fails before the commit, the pending files are removed and the
-transaction is rolled back, so no number is consumed. A file with an issued-looking name is always in
-the register.
+context stored with its draft and writes it under a hidden pending name in `output/<year>/` (written and
+fsynced in background threads while the next letter renders; the rows are inserted `ROWS_AT_ONCE` at a
+time, chained in Python first). The rows are committed only when every file and its folder entry are on
+stable storage; then each pending file gets its issued name (never overwriting a file). If anything
+fails before the commit, the pending files are removed and the transaction is rolled back, so no number
+is consumed. A file with an issued-looking name is always in the register.
 
 Issuing is idempotent per draft letter (batch id + letter index): letters of the batch that already
 have a number are reported, not issued again, so re-running an interrupted or partly failed batch
@@ -36,7 +37,7 @@ from congvan.batch.recreate import keep_template
 from congvan.batch.sweep import pending_path, publish, sweep
 from congvan.config import Workspace
 from congvan.errors import OutputError, RegisterError
-from congvan.files import sha256_bytes, sync_files, write_unsynced
+from congvan.files import SyncedWriter, sha256_bytes
 from congvan.letter.context import pack, with_number
 from congvan.register.records import DEFAULT_SERIES, NewDocument, Record, canonical_type_name
 from congvan.register.store import Register
@@ -46,6 +47,7 @@ from congvan.vn import document_number, nfc, slugify
 # Test hooks: after N files of a batch are written, pause (sleep) so a test can kill the process.
 PAUSE_AFTER_ENV = "CONGVAN_ISSUE_PAUSE_AFTER"
 PAUSE_MARKER_ENV = "CONGVAN_ISSUE_PAUSE_MARKER"
+ROWS_AT_ONCE = 500  # letters inserted into the register together: few statements, and memory stays flat
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ def issued_amount(addressees: list[str], distribution: list[str]) -> int | None:
 
 
 def _document(batch: DraftBatch, draft: DraftLetter, context: dict[str, Any], issued: dict[str, Any], data: bytes,
-              file_path: str, note: str) -> NewDocument:
+              file_path: str, note: str, pages: int | None) -> NewDocument:
     signer = context.get("ky") or {}
     addressees = [nfc(str(a)) for a in context.get("kinh_gui") or []]
     distribution = [nfc(str(a)) for a in context.get("noi_nhan") or []]
@@ -159,7 +161,7 @@ def _document(batch: DraftBatch, draft: DraftLetter, context: dict[str, Any], is
         distribution=distribution,
         archive_copy=archive_copy(distribution),
         issued_amount=issued_amount(addressees, distribution),
-        page_amount=page_amount(data),
+        page_amount=pages,
         note=note,
         batch_id=batch.batch_id,
         letter_index=draft.index,
@@ -172,11 +174,12 @@ def _document(batch: DraftBatch, draft: DraftLetter, context: dict[str, Any], is
     )
 
 
-def _pause_hook(written: int) -> None:
-    """Test hook: with CONGVAN_ISSUE_PAUSE_AFTER=N, stop after N files (the test kills the process)."""
+def _pause_hook(written: int, writer: SyncedWriter) -> None:
+    """Test hook: with CONGVAN_ISSUE_PAUSE_AFTER=N, stop after N files are on disk (the test kills the process)."""
     limit = os.environ.get(PAUSE_AFTER_ENV)
     if not limit or written != int(limit):
         return
+    writer.wait()
     marker = os.environ.get(PAUSE_MARKER_ENV)
     if marker:
         Path(marker).write_text(str(os.getpid()), encoding="utf-8")
@@ -224,43 +227,51 @@ def _issue(reg: Register, batch: DraftBatch, template: LetterTemplate, output_di
     batch_id = batch.batch_id
     drafts = batch.letters
     written: list[tuple[Path, Path]] = []  # (pending, issued name)
-    try:
-        with reg.write() as conn:
-            swept = sweep(reg, conn, output_dir, batch.folder.parent)
-            done = reg.batch_records(conn, batch_id)
-            letters = [_already(output_dir, done[d.index], d) for d in drafts if d.index in done]
-            todo = [d for d in drafts if d.index not in done]
-            if not todo:
-                return IssueResult(batch_id, _first_date(done, date), sorted(letters, key=lambda x: x.index),
-                                   swept.quarantined, swept.completed)
-            backdated = reg.check_date_order(conn, organ, date, series, backdate=backdate)
-            keep_template(output_dir, batch.template_path, template.sha256)  # recreate works from any machine
-            first = reg.next_number(conn, organ, date.year, series)
-            year_dir = output_dir / str(date.year)
-            for offset, draft in enumerate(todo):
-                number = first + offset
-                context = draft.context
-                issued = with_number(context, number, date)
-                data = template.render(issued)
-                name = issued_file_name(number, draft.symbol, draft.unit)
-                path = year_dir / name
-                if path.exists():  # the sweep moved unregistered files: this one is in the register
-                    raise OutputError(f"{path}: tệp văn bản đã ban hành, không được ghi đè.")
-                write_unsynced(pending_path(path), data)  # synced all at once below, before the commit
-                written.append((pending_path(path), path))
-                record = reg.insert(conn, _document(batch, draft, context, issued, data, f"{year_dir.name}/{name}",
-                                              notes.get(draft.index, "")),
-                                    organ=organ, number=number, date=date, series=series, backdated=backdated)
-                letters.append(_letter(record, path, already=False))
-                _pause_hook(len(written))
-            reg.advance_counter(conn, organ, date.year, first + len(todo), series)
-            # Every file on stable storage before its row is committed: a power cut never leaves a number whose
-            # file was lost. One fsync a file and one for the folder, not two a file.
-            sync_files([pending for pending, _path in written])
-    except BaseException:
-        for pending, _path in written:
-            pending.unlink(missing_ok=True)
-        raise
+    with SyncedWriter() as writer:
+        try:
+            with reg.write() as conn:
+                swept = sweep(reg, conn, output_dir, batch.folder.parent)
+                done = reg.batch_records(conn, batch_id)
+                letters = [_already(output_dir, done[d.index], d) for d in drafts if d.index in done]
+                todo = [d for d in drafts if d.index not in done]
+                if not todo:
+                    return IssueResult(batch_id, _first_date(done, date), sorted(letters, key=lambda x: x.index),
+                                       swept.quarantined, swept.completed)
+                backdated = reg.check_date_order(conn, organ, date, series, backdate=backdate)
+                keep_template(output_dir, batch.template_path, template.sha256)  # recreate works from any machine
+                first = reg.next_number(conn, organ, date.year, series)
+                year_dir = output_dir / str(date.year)
+                # The fast path copies docProps/app.xml from the template: every letter has the template's <Pages>
+                fixed_pages = not template.fallback_reason
+                pages = page_amount(batch.template_path.read_bytes()) if fixed_pages else None
+                taken = set(os.listdir(year_dir)) if year_dir.is_dir() else set()  # after the sweep: registered
+                rows: list[NewDocument] = []
+                for offset, draft in enumerate(todo):
+                    number = first + offset
+                    context = draft.context
+                    issued = with_number(context, number, date)
+                    data = template.render(issued)
+                    name = issued_file_name(number, draft.symbol, draft.unit)
+                    path = year_dir / name
+                    if name in taken:  # the sweep moved unregistered files: this one is in the register
+                        raise OutputError(f"{path}: tệp văn bản đã ban hành, không được ghi đè.")
+                    writer.submit(pending_path(path), data)  # written and fsynced meanwhile, in other threads
+                    written.append((pending_path(path), path))
+                    rows.append(_document(batch, draft, context, issued, data, f"{year_dir.name}/{name}",
+                                          notes.get(draft.index, ""), pages if fixed_pages else page_amount(data)))
+                    _pause_hook(len(written), writer)
+                    if len(rows) == ROWS_AT_ONCE or offset == len(todo) - 1:
+                        records = reg.insert_many(conn, rows, organ=organ, first=number - len(rows) + 1, date=date,
+                                                  series=series, backdated=backdated)
+                        letters += [_letter(r, output_dir / (r.file_path or ""), already=False) for r in records]
+                        rows = []
+                reg.advance_counter(conn, organ, date.year, first + len(todo), series)
+                # Every file and folder entry on stable storage before the rows are committed: a power cut never
+                # leaves a number whose file was lost.
+                writer.finish()
+        except BaseException:
+            writer.remove_all()
+            raise
     for pending, path in written:  # committed: a failure here is completed by the next sweep
         publish(pending, path)
     return IssueResult(batch_id, date, sorted(letters, key=lambda x: x.index), swept.quarantined, swept.completed,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,21 +62,31 @@ def last_event(conn: Connection) -> tuple[int, str]:
 
 def append(conn: Connection, kind: str, payload: Mapping[str, Any], document_id: int | None = None) -> str:
     """Append one event (inside the register's write transaction); update the row's hash; return the hash."""
-    seq, prev = last_event(conn)
-    seq += 1
-    text = canonical(payload)
-    digest = event_hash(prev, seq, kind, document_id, text)
-    conn.execute(events.insert().values(seq=seq, kind=kind, document_id=document_id, payload=text,
-                                        prev_hash=prev, hash=digest, created_at=now().isoformat()))
+    (digest,) = append_many(conn, [(kind, document_id, payload)])
     if document_id is not None:
         conn.execute(documents.update().where(documents.c.id == document_id).values(chain_hash=digest))
     return digest
 
 
-def append_row(conn: Connection, kind: str, document_id: int) -> str:
-    """Append the `issue`/`reserve` event of a row just inserted, with its whole content."""
-    row = conn.execute(sa.select(documents).where(documents.c.id == document_id)).one()
-    return append(conn, kind, row_content(dict(row._mapping)), document_id)
+def append_many(conn: Connection, entries: Sequence[tuple[str, int | None, Mapping[str, Any]]]) -> list[str]:
+    """Append events (kind, document id, payload) in order, in one statement; return their hashes.
+
+    The hashes are computed here, each over the one before, from the last event the database holds: call
+    it inside the register's write transaction, which keeps any other writer out until the commit. The
+    caller stores each row's hash (`append` updates it; `Register.insert_many` inserts rows with it)."""
+    seq, prev = last_event(conn)
+    stamp = now().isoformat()
+    rows: list[dict[str, Any]] = []
+    for kind, document_id, payload in entries:
+        seq += 1
+        text = canonical(payload)
+        digest = event_hash(prev, seq, kind, document_id, text)
+        rows.append({"seq": seq, "kind": kind, "document_id": document_id, "payload": text, "prev_hash": prev,
+                     "hash": digest, "created_at": stamp})
+        prev = digest
+    if rows:
+        conn.execute(events.insert(), rows)
+    return [row["hash"] for row in rows]
 
 
 def append_change(conn: Connection, kind: str, document_id: int, values: Mapping[str, Any]) -> str:

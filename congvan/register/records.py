@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -128,7 +128,12 @@ class Record:
 
     @classmethod
     def from_row(cls, row: Any) -> Record:
-        values = dict(row._mapping)
+        return cls.from_mapping(row._mapping)
+
+    @classmethod
+    def from_mapping(cls, columns: Mapping[str, Any]) -> Record:
+        """Return the record of a row's columns as the database holds them (lists as JSON text)."""
+        values = dict(columns)
         values["recipients"] = json.loads(values["recipients"] or "[]")
         values["distribution"] = json.loads(values["distribution"] or "[]")
         for key in ("issued_date", "due_date", "sent_date"):

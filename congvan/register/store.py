@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -182,36 +183,44 @@ class Register:
     def insert(self, conn: Connection, doc: NewDocument, *, organ: str, number: int, date: dt.date,
                series: str = DEFAULT_SERIES, backdated: bool = False) -> Record:
         """Insert one row with `number` and chain it (caller holds `write()` and has checked the number)."""
-        values = {
-            "organ": organ, "year": date.year, "series": series, "number": number,
-            "code_number": document_number(number), "code_notation": doc.code_notation,
-            "status": doc.status, "issued_date": date, "type_name": doc.type_name, "subject": nfc(doc.subject),
-            "organ_name": doc.organ_name, "language": doc.language, "page_amount": doc.page_amount,
-            "signer_authority": doc.signer_authority, "signer_position": doc.signer_position,
-            "signer_name": doc.signer_name,
-            "recipients": json.dumps(list(doc.recipients), ensure_ascii=False),
-            "distribution": json.dumps(list(doc.distribution), ensure_ascii=False),
-            "archive_copy": doc.archive_copy, "priority": doc.priority, "issued_amount": doc.issued_amount,
-            "due_date": doc.due_date, "sent_date": None, "receipt": None, "note": doc.note,
-            "batch_id": doc.batch_id, "letter_index": doc.letter_index, "unit": doc.unit,
-            "file_path": doc.file_path, "sha256": doc.sha256, "template_sha256": doc.template_sha256,
-            "draft_sha256": doc.draft_sha256, "context_json": doc.context_json, "tool_version": __version__,
-            "created_at": clock.now().isoformat(), "voided_at": None, "void_reason": None,
-            "backdated": backdated,
-        }
-        who = f"văn bản gửi {doc.unit}" if doc.unit else f"văn bản \"{nfc(doc.subject)[:60]}\""
-        check_lengths(values, who)
+        return self.insert_many(conn, [doc], organ=organ, first=number, date=date, series=series,
+                                backdated=backdated)[0]
+
+    def insert_many(self, conn: Connection, docs: Sequence[NewDocument], *, organ: str, first: int, date: dt.date,
+                    series: str = DEFAULT_SERIES, backdated: bool = False) -> list[Record]:
+        """Insert rows numbered `first`, `first + 1`, … and chain them, in a few statements whatever their count.
+
+        The caller holds `write()` and has checked the numbers. Each row's id and chain hash are worked out
+        before the insert (the write lock keeps any other writer out until the commit), so nothing is read
+        back. A row the database refuses is named, as `insert` names it; the register then holds none of them.
+        """
+        stamp = clock.now().isoformat()
+        rows = [_row_values(doc, organ, first + offset, date, series, backdated, stamp)
+                for offset, doc in enumerate(docs)]
+        ids = self._new_ids(conn, len(rows))
+        hashes = chain.append_many(conn, [
+            (chain.RESERVE if row["status"] == STATUS_RESERVED else chain.ISSUE, row_id, chain.row_content(row))
+            for row_id, row in zip(ids, rows, strict=True)])
+        for row, row_id, digest in zip(rows, ids, hashes, strict=True):
+            row.update(id=row_id, chain_hash=digest)
         try:
-            new_id = conn.execute(documents.insert().values(**values).returning(documents.c.id)).scalar_one()
-        except sa.exc.IntegrityError as err:
-            raise RegisterError(
-                f"số {document_number(number)}/{doc.code_notation} năm {date.year} đã có trong sổ ({err.orig})."
-            ) from err
-        except sa.exc.DataError as err:  # a value the database refuses: say so without the row's whole content
-            raise RegisterError(f"{who}: cơ sở dữ liệu sổ không nhận một giá trị ({str(err.orig).splitlines()[0]})."
-                                " Sổ chưa ghi gì.") from None
-        chain.append_row(conn, chain.RESERVE if doc.status == STATUS_RESERVED else chain.ISSUE, new_id)
-        return Record.from_row(conn.execute(sa.select(documents).where(documents.c.id == new_id)).one())
+            with conn.begin_nested():  # on a refusal, back to here and find the row to name
+                conn.execute(documents.insert(), rows)
+        except (sa.exc.IntegrityError, sa.exc.DataError) as err:
+            for row in rows:
+                _insert_row(conn, row)
+            raise RegisterError(f"sổ văn bản đi không nhận {len(rows)} văn bản từ số {document_number(first)} "
+                                f"({str(err.orig).splitlines()[0]}). Sổ chưa ghi gì.") from err
+        return [Record.from_mapping(row) for row in rows]
+
+    def _new_ids(self, conn: Connection, count: int) -> list[int]:
+        """Return `count` unused ids of `documents` (inside `write()`, so no other writer takes them)."""
+        if self.dialect == "postgresql":  # the id column's sequence, as a plain insert would use it
+            return sorted(conn.execute(sa.text(
+                "SELECT nextval(pg_get_serial_sequence('documents', 'id')) FROM generate_series(1, :count)"),
+                {"count": count}).scalars())
+        top = conn.execute(sa.select(sa.func.max(documents.c.id))).scalar() or 0  # what SQLite itself would give
+        return list(range(top + 1, top + count + 1))
 
     def advance_counter(self, conn: Connection, organ: str, year: int, next_number: int,
                         series: str = DEFAULT_SERIES) -> None:
@@ -344,3 +353,45 @@ class Register:
         """Recompute the chain, check numbers and files against it (see `congvan.register.audit`)."""
         with self.read() as conn:
             return verify_register(conn, Path(output_dir), organ=organ, year=year)
+
+
+def _row_values(doc: NewDocument, organ: str, number: int, date: dt.date, series: str, backdated: bool,
+                stamp: str) -> dict[str, Any]:
+    """Return the columns of a new row (all but its id and chain hash); refuse a value longer than its column."""
+    values = {
+        "organ": organ, "year": date.year, "series": series, "number": number,
+        "code_number": document_number(number), "code_notation": doc.code_notation,
+        "status": doc.status, "issued_date": date, "type_name": doc.type_name, "subject": nfc(doc.subject),
+        "organ_name": doc.organ_name, "language": doc.language, "page_amount": doc.page_amount,
+        "signer_authority": doc.signer_authority, "signer_position": doc.signer_position,
+        "signer_name": doc.signer_name,
+        "recipients": json.dumps(list(doc.recipients), ensure_ascii=False),
+        "distribution": json.dumps(list(doc.distribution), ensure_ascii=False),
+        "archive_copy": doc.archive_copy, "priority": doc.priority, "issued_amount": doc.issued_amount,
+        "due_date": doc.due_date, "sent_date": None, "receipt": None, "note": doc.note,
+        "batch_id": doc.batch_id, "letter_index": doc.letter_index, "unit": doc.unit,
+        "file_path": doc.file_path, "sha256": doc.sha256, "template_sha256": doc.template_sha256,
+        "draft_sha256": doc.draft_sha256, "context_json": doc.context_json, "tool_version": __version__,
+        "created_at": stamp, "voided_at": None, "void_reason": None,
+        "backdated": backdated,
+    }
+    check_lengths(values, _who(values))
+    return values
+
+
+def _who(values: dict[str, Any]) -> str:
+    return f"văn bản gửi {values['unit']}" if values["unit"] else f"văn bản \"{values['subject'][:60]}\""
+
+
+def _insert_row(conn: Connection, row: dict[str, Any]) -> None:
+    """Insert one row alone (to name the row the database refuses)."""
+    try:
+        with conn.begin_nested():
+            conn.execute(documents.insert(), row)
+    except sa.exc.IntegrityError as err:
+        raise RegisterError(
+            f"số {row['code_number']}/{row['code_notation']} năm {row['year']} đã có trong sổ ({err.orig})."
+        ) from err
+    except sa.exc.DataError as err:  # a value the database refuses: say so without the row's whole content
+        raise RegisterError(f"{_who(row)}: cơ sở dữ liệu sổ không nhận một giá trị ({str(err.orig).splitlines()[0]})."
+                            " Sổ chưa ghi gì.") from None
