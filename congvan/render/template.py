@@ -37,6 +37,7 @@ from congvan.errors import TemplateError
 from congvan.files import sha256_file, zip_problem
 from congvan.render import charts, docxtpl_adapter
 from congvan.render.checks import check_tags
+from congvan.render.parts import FastPart, printing_environment
 from congvan.render.sandbox import PICTURE_FILTER, RENDER_ERRORS, TEMPLATE_SECONDS, make_environment
 
 _PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -68,8 +69,11 @@ class LetterTemplate:
     def __init__(self, path: Path, seconds: float = TEMPLATE_SECONDS) -> None:
         self.path = Path(path)
         self.sha256 = sha256_file(self.path)
-        self.env = make_environment(seconds=seconds, finalize=_refuse_docxtpl_objects)  # fast path
-        self.env.filters[PICTURE_FILTER] = self._picture
+        self.env = make_environment(seconds=seconds, finalize=_refuse_docxtpl_objects)  # the exact path
+        self._fast_env = make_environment(seconds=seconds, finalize=_refuse_docxtpl_objects)
+        printing_environment(self._fast_env)  # render/parts.py: the fast path and why it gives the same bytes
+        for env in (self.env, self._fast_env):
+            env.filters[PICTURE_FILTER] = self._picture
         self._pictures: list[charts.Picture] = []  # placed by the letter being rendered
         self._docxtpl_env = make_environment(seconds=seconds)
         try:
@@ -83,6 +87,7 @@ class LetterTemplate:
             raise TemplateError(f"{self.path}: không đọc được mẫu .docx ({err}).") from err
         self._sources: dict[str, str] = {}
         self._compiled: dict[str, jinja2.Template] = {}
+        self._fast: dict[str, FastPart] = {}
         self._static: dict[str, bytes] = {}
         body = dict(self._members_by_name()).get("word/document.xml", b"").decode("utf-8")
         self._cell_tags = docxtpl_adapter.uses_cell_tags(body)
@@ -93,6 +98,10 @@ class LetterTemplate:
                 if _JINJA_RE.search(source):
                     self._sources[info.filename] = source
                     self._compiled[info.filename] = self._compile(info.filename, source)
+                    fast = None if self._cell_tags else FastPart.compile(
+                        self._fast_env, source, body=info.filename == "word/document.xml")
+                    if fast is not None:
+                        self._fast[info.filename] = fast
                 else:  # no tag: what docxtpl would output, prepared once
                     self._static[info.filename] = self._finish(info.filename, source)
         if "word/document.xml" not in self._compiled and "word/document.xml" not in self._static:
@@ -129,13 +138,22 @@ class LetterTemplate:
         rendered: dict[str, bytes] = {}
         self._pictures = []
         for name, template in self._compiled.items():
-            try:
-                xml = template.render(context)  # within the sandbox's limits: time, loop steps, output size
+            fast, pictures = self._fast.get(name), len(self._pictures)
+            try:  # within the sandbox's limits: time, loop steps, output size
+                done = fast.render(context) if fast is not None else None
+                if done is None:
+                    del self._pictures[pictures:]  # drawn again by the exact path
+                    xml = template.render(context)
             except _NeedsDocxtpl:
                 return self._render_with_docxtpl(context)
             except (jinja2.TemplateError, *RENDER_ERRORS) as err:
                 raise TemplateError(self._describe(name, err)) from err
-            rendered[name] = self._finish(name, xml)
+            if done is None:
+                rendered[name] = self._finish(name, xml)
+            else:
+                rendered[name], proven = done
+                if not proven:
+                    self._check_xml(name, rendered[name])
         return self._zip(rendered, self._picture_members())
 
     def _picture(self, value: Any) -> Markup:
@@ -167,11 +185,15 @@ class LetterTemplate:
         """Apply docxtpl's steps after Jinja (`docxtpl_adapter.finish`) and check that the part is XML."""
         xml = docxtpl_adapter.finish(xml, body=name == "word/document.xml", cell_tags=self._cell_tags)
         data = xml.encode("utf-8")
+        self._check_xml(name, data)
+        return data
+
+    def _check_xml(self, name: str, data: bytes) -> None:
+        """Raise `TemplateError` unless the part `name` is well-formed XML with its prefixes declared."""
         try:  # expat checks well-formedness (and prefixes) faster than building an lxml tree
             expat.ParserCreate(namespace_separator=" ").Parse(data, True)
         except expat.ExpatError as err:
             raise TemplateError(f"{self.path} ({name}): kết quả không phải XML hợp lệ: {err}") from err
-        return data
 
     # -- helpers --
 
