@@ -57,12 +57,21 @@ _NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF in UTF-8
 
 
 class Text(str):
-    """The escaped text of a printed plain value (no markup): a piece the proof may stand a probe for."""
+    """The escaped text of a printed plain value, every character printable: a piece a probe may stand for."""
 
     __slots__ = ()
 
 
-_PLAIN = frozenset({str, Text})  # the pieces a shape is made of: literals and escaped values
+class OtherText(str):
+    """The escaped text of a printed plain value with a character that is not printable (a listing
+    character, a control, a no-break space …): a probe may stand for it once its characters are checked."""
+
+    __slots__ = ()
+
+
+_TEXTS = frozenset({str, Text, OtherText})  # the pieces a shape is made of: literals and escaped values
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # what XML 1.0 refuses (surrogates
+# cannot reach it: UTF-8 refuses them first)
 
 
 class _PrintingCodeGenerator(GuardedCodeGenerator):
@@ -81,11 +90,13 @@ def printing_environment(env: jinja2.Environment) -> None:
 
     def print_value(value: Any) -> str:
         if value.__class__ is str:  # finalize passes a plain str as it is
-            return Text(_escape_inner(value))
-        value = finalize(value) if finalize is not None else value
-        if hasattr(value, "__html__"):
-            return Markup(value.__html__())
-        return Text(_escape_inner(str(value)))
+            text = _escape_inner(value)
+        else:
+            value = finalize(value) if finalize is not None else value
+            if hasattr(value, "__html__"):
+                return Markup(value.__html__())
+            text = _escape_inner(str(value))
+        return Text(text) if text.isprintable() else OtherText(text)
 
     env.code_generator_class = _PrintingCodeGenerator
     env.print_value = print_value  # type: ignore[attr-defined]
@@ -131,33 +142,40 @@ class FastPart:
         start = docxtpl_adapter.content_start(data)
         if _paragraph_after_line_break(data, start):
             return None
-        markup = not _PLAIN.issuperset(map(type, pieces))  # a value that brought its own XML
+        kinds = set(map(type, pieces))
+        markup = not _TEXTS.issuperset(kinds)  # a value that brought its own XML
         listing = any(data.find(char, start) >= 0 for char in docxtpl_adapter.LISTING_BYTES)
         braces = b"{" in data or b"}" in data
         pictures = self.body and (self._pictures_in_source or markup)
-        if listing or braces or (pictures and b"<wp:docPr" in data):
+        finished = listing or braces or (pictures and b"<wp:docPr" in data)
+        if finished:
             data = docxtpl_adapter.finish_joined(data, body=self.body, pictures=pictures)
-        if markup or braces or not _allowed_text(data):
+        if markup or braces or (b"]" in data and b"]]>" in data):
             return data, False
-        shape = tuple([piece if piece.__class__ is str else _listing_signature(piece) if listing else None
-                       for piece in pieces])
+        if OtherText in kinds:
+            if any(_FORBIDDEN.search(piece) for piece in pieces if piece.__class__ is OtherText):
+                return data, False
+            shape = tuple([piece if piece.__class__ is str else _listing_signature(piece)
+                           for piece in pieces])
+        else:
+            shape = tuple([piece if piece.__class__ is str else None for piece in pieces])
         verdict = self._shapes.get(shape)
         if verdict is None:
-            verdict = self._skeleton_is_proof(pieces, listing, pictures)
+            verdict = self._skeleton_is_proof(pieces, finished, pictures)
             if len(self._shapes) < SHAPES_KEPT:
                 self._shapes[shape] = verdict
         return data, verdict
 
-    def _skeleton_is_proof(self, pieces: list[str], listing: bool, pictures: bool) -> bool:
+    def _skeleton_is_proof(self, pieces: list[str], finished: bool, pictures: bool) -> bool:
         """Whether the shape of `pieces`, each `Text` replaced by the probe, proves every such letter well-formed.
 
-        With `listing`, each value's probe keeps the value's listing characters, and the skeleton is finished
-        as the letter was: docxtpl's patterns match at literal `<`, `>` only, as neither values nor probes
-        hold one, so they cut the skeleton where they cut the letter.
+        Each value's probe keeps the value's listing characters, and the skeleton is `finished` as the letter
+        was: docxtpl's patterns match at literal `<`, `>` only, as neither values nor probes hold one, so
+        they cut the skeleton where they cut the letter.
         """
-        skeleton = "".join(piece if piece.__class__ is str else _probe(piece, listing) for piece in pieces)
+        skeleton = "".join(piece if piece.__class__ is str else _probe(piece) for piece in pieces)
         data = skeleton.encode("utf-8")
-        if listing:
+        if finished:
             data = docxtpl_adapter.finish_joined(data, body=self.body, pictures=pictures)
         return skeleton_is_proof(data)
 
@@ -175,26 +193,14 @@ def _paragraph_after_line_break(data: bytes, start: int) -> bool:
     return False
 
 
-def _allowed_text(data: bytes) -> bool:
-    """No character XML forbids, no `]]>`."""
-    if len(data.translate(None, _FORBIDDEN_BYTES)) != len(data):
-        return False
-    if b"\xef" in data and any(char in data for char in _NONCHARACTERS):
-        return False
-    return b"]" not in data or b"]]>" not in data
-
-
 def _listing_signature(piece: str) -> tuple[str] | None:
-    """A value's listing characters in order (part of its shape), None without any."""
-    if piece.isprintable():  # the listing characters are controls, never printable
-        return None
-    kept = _NOT_LISTING.sub("", piece)
-    return (kept,) if kept else None
+    """A value's listing characters in order (they are part of its shape); None for a `Text`."""
+    return (_NOT_LISTING.sub("", piece),) if piece.__class__ is OtherText else None
 
 
-def _probe(piece: str, listing: bool) -> str:
-    """The probe standing for a value: `&lt;`, around each of its listing characters with `listing`."""
-    signature = _listing_signature(piece) if listing else None
+def _probe(piece: str) -> str:
+    """The probe standing for a value: `&lt;`, and after each of its listing characters another."""
+    signature = _listing_signature(piece)
     return PROBE + "".join(char + PROBE for char in signature[0]) if signature else PROBE
 
 

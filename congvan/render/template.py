@@ -83,6 +83,7 @@ class LetterTemplate:
                     raise TemplateError(f"{self.path}: mẫu .docx quá lớn, không dùng được: {problem}. Mở mẫu bằng "
                                         "Word, xóa hình ảnh hoặc nội dung thừa rồi lưu lại.")
                 self._members = [(info, archive.read(info.filename)) for info in archive.infolist()]
+                self._infos = {info.filename: info for info in archive.infolist()}
         except (OSError, zipfile.BadZipFile) as err:
             raise TemplateError(f"{self.path}: không đọc được mẫu .docx ({err}).") from err
         self._sources: dict[str, str] = {}
@@ -271,18 +272,16 @@ class LetterTemplate:
         small parts, speed matters)."""
         local, central, count = self._base_zip(bool(extra))
         pieces, entries, offset = [local], [central], len(local)
-        infos = {info.filename: info for info, _data in self._members}
-        appended = [(info, rendered[info.filename]) for info, _data in self._members if info.filename in rendered]
-        appended += [(infos.get(name) or zipfile.ZipInfo(name, date_time=FIXED_DATE), data) for name, data in extra]
-        for info, data in appended:
-            head, entry = _zip_member(info, data, offset)
+        for name, data in [*rendered.items(), *extra]:  # rendered: in the template's order
+            head, entry = _zip_member(self._infos.get(name) or zipfile.ZipInfo(name, date_time=FIXED_DATE), data,
+                                      offset)
             pieces.append(head)
             entries.append(entry)
             offset += len(head)
             count += 1
-        directory = b"".join(entries)
-        end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
-        return b"".join(pieces) + directory + end
+        size = sum(map(len, entries))
+        end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, offset, 0)
+        return b"".join([*pieces, *entries, end])
 
 
 _IMAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
@@ -327,8 +326,7 @@ def render_file(template: Path, context: Mapping[str, Any]) -> bytes:
 
 def _zip_member(info: zipfile.ZipInfo, data: bytes, offset: int) -> tuple[bytes, bytes]:
     """Return (local header + deflated data, central directory entry) of one member, as zipfile writes them."""
-    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
-    packed = compressor.compress(data) + compressor.flush()
+    packed = zlib.compress(data, 1, -15)  # the stream compressobj(1, DEFLATED, -15) gives (tested)
     crc = zlib.crc32(data)
     name = info.filename.encode("ascii")
     year, month, day, hour, minute, second = info.date_time
