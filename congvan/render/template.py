@@ -66,7 +66,9 @@ def _refuse_docxtpl_objects(value: Any) -> Any:
 class LetterTemplate:
     """A .docx template compiled once and rendered many times."""
 
-    def __init__(self, path: Path, seconds: float = TEMPLATE_SECONDS) -> None:
+    def __init__(self, path: Path, seconds: float = TEMPLATE_SECONDS, *, exact: bool = False) -> None:
+        """Open and compile the template; `exact` renders every letter on the exact path (what the fast path
+        is compared with in tests and benches)."""
         self.path = Path(path)
         self.sha256 = sha256_file(self.path)
         self.env = make_environment(seconds=seconds, finalize=_refuse_docxtpl_objects)  # the exact path
@@ -99,7 +101,7 @@ class LetterTemplate:
                 if _JINJA_RE.search(source):
                     self._sources[info.filename] = source
                     self._compiled[info.filename] = self._compile(info.filename, source)
-                    fast = None if self._cell_tags else FastPart.compile(
+                    fast = None if self._cell_tags or exact else FastPart.compile(
                         self._fast_env, source, body=info.filename == "word/document.xml")
                     if fast is not None:
                         self._fast[info.filename] = fast
