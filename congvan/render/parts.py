@@ -13,9 +13,10 @@ nothing; where the proof does not hold it returns None and the caller takes the 
    break starts one, in one pass or the next. That needs every literal to go straight to the output, never
    into a value (`{% set %}…{% endset %}`, macros, `{% filter %}`, blocks, recursive loops): only templates
    whose statements are `if`, `for` (not recursive), `set x = …` and `with` get a fast part. (b)
-   `{{ value }}` prints through `print_value`, which gives the text of `escape(finalize(value))`: a `Text`
-   for a plain value (escaped: no `<`, `>`, quote, and `&` only in `&lt;`, `&amp;` ...), `Markup` for a
-   value that brings its own XML (`Markup`, RichText, blocks, pictures).
+   `{{ value }}` prints through `print_value`, which gives the text of `escape(finalize(value))`: for a
+   plain value escaped text (no `<`, `>`, quote, and `&` only in `&lt;`, `&amp;` ...), as `Text` when every
+   character is printable and `OtherText` when not (listing characters, controls, …); `Markup` for a value
+   that brings its own XML (`Markup`, RichText, blocks, pictures).
 2. Same finishing. The rest of `finish` runs on the UTF-8 bytes (`finish_joined`), and only when the text
    has a listing character, a brace or (with a picture in the source or a `Markup` value) a picture; a
    template with `{%tc %}` tags has no fast part.
@@ -27,8 +28,9 @@ nothing; where the proof does not hold it returns None and the caller takes the 
    instruction, CDATA section, DOCTYPE or namespace name holding a probe, every probe stands in character
    data or an attribute value (`&` is allowed nowhere else), where a reference may start and end. Escaped
    text of characters XML allows fits wherever `&lt;` does, except that content may not hold `]]>`. So a
-   letter whose values are all `Text`, whose shape passed, whose text has no character XML forbids
-   (controls other than tab, line feed, carriage return; U+FFFE, U+FFFF) and no `]]>`, is well-formed.
+   letter whose values are all escaped text, whose shape passed, whose text has no `]]>` and no character
+   XML forbids (controls other than tab, line feed, carriage return; U+FFFE, U+FFFF: none is printable, so
+   only `OtherText` values are searched), is well-formed.
    Verdicts are kept per shape, so most letters parse nothing; a letter with a `Markup` value or a brace,
    or whose shape did not pass, is parsed in full as before, and the same message names the fault.
 """
@@ -52,8 +54,6 @@ PROBE = "&lt;"  # stands for every printed value in a shape's skeleton
 SHAPES_KEPT = 1024  # verdicts kept per part (a shape is a tuple of its literals: ~2 KB each)
 _ALLOWED = (nodes.Output, nodes.If, nodes.For, nodes.Assign, nodes.With)
 _NOT_LISTING = re.compile("[^\n\t\a\f]+")
-_FORBIDDEN_BYTES = bytes([*range(9), 11, 12, *range(14, 32)])  # controls XML 1.0 refuses (UTF-8: one byte)
-_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF in UTF-8
 
 
 class Text(str):

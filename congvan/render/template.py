@@ -8,7 +8,9 @@ a new zip that copies every other member unchanged: no python-docx parse and sav
 docxtpl's steps before and after Jinja (tag patching, listings `\\n` `\\t` `\\a`, `{%tc %}` table grids,
 picture ids) come from render/docxtpl_adapter.py, the only module that uses docxtpl, so any template that
 works with `docxtpl` works here, but stricter: an undefined name is an error, not a blank.
-Parts without any tag are prepared once and copied into every letter. Charts (`{{ b.bieu_do|hinh }}`, drawn by
+Parts without any tag are prepared once and copied into every letter. Each letter takes the fast path of
+render/parts.py where its argument holds (docxtpl's finishing on bytes, no expat parse once the letter's shape
+is proven), the exact path otherwise: the bytes are the same either way. Charts (`{{ b.bieu_do|hinh }}`, drawn by
 render/charts.py) are placed on the fast path too: the picture, its relationship and the PNG content type are added
 to the letter's package. What the fast path cannot do — templated document properties, text boxes,
 InlineImage/Subdoc values — falls back to docxtpl itself (`fallback_reason` says why), with the same strictness
