@@ -7,7 +7,9 @@ saves the N letter contexts, then times, each in a fresh process so that peak RS
 
 1. naive: for each letter `DocxTemplate(path).render(ctx, jinja_env, autoescape=True)` and `.save()` to
    bytes (on the first --naive-n letters: it is slow; letters/s is what is compared);
-2. congvan renderer, 1 core: `LetterTemplate(path)` once, then `render(ctx)` to bytes;
+2. congvan renderer, 1 core: `LetterTemplate(path)` once, then `render(ctx)` to bytes; and the same on its
+   exact path only (`LetterTemplate(path, exact=True)`: every letter parsed by expat), which must give the
+   same bytes;
 3. congvan renderer, all cores: the same in one process per CPU, the template compiled once per process;
 4. the whole `congvan build` command for the N units (read workbook, assess, contexts, render, write
    .docx + context .json, manifest), as a clerk runs it;
@@ -88,8 +90,8 @@ _WORKER: dict = {}
 CHECKED = 20  # letters written to disk to compare the methods; the timed work is render to bytes
 
 
-def _init(template: str, out: str) -> None:
-    _WORKER.update(template=LetterTemplate(Path(template)), out=Path(out))
+def _init(template: str, out: str, exact: bool = False) -> None:
+    _WORKER.update(template=LetterTemplate(Path(template), exact=exact), out=Path(out))
 
 
 def _render_chunk(chunk: list[tuple[int, dict]]) -> list[float]:
@@ -122,8 +124,8 @@ def run_method(method: str, template: Path, contexts_file: Path, out: Path, limi
             times.append(time.perf_counter() - begin)
             if index < CHECKED:
                 (out / f"{index:05d}.docx").write_bytes(buffer.getvalue())
-    elif method == "ours-1":
-        _init(str(template), str(out))
+    elif method in ("ours-1", "exact-1"):
+        _init(str(template), str(out), exact=method == "exact-1")
         times = _render_chunk(list(enumerate(contexts)))
     elif method == "ours-all":
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -222,7 +224,7 @@ def main() -> None:
                 handle.write(json.dumps(planned.contexts(letter), ensure_ascii=False) + "\n")
         template = planned.template.path
         results = {}
-        for method in ("naive", "ours-1", "ours-all"):
+        for method in ("naive", "ours-1", "exact-1", "ours-all"):
             command = [sys.executable, __file__, "--method", method, "--template", str(template), "--contexts",
                        str(contexts_file), "--out", str(root / method), "--n", str(args.n),
                        "--naive-n", str(min(args.naive_n, args.n))]
@@ -248,7 +250,7 @@ def main() -> None:
             name = f"{index:05d}.docx"
             if not same_document(root / "naive" / name, root / "ours-1" / name):
                 raise SystemExit(f"naive and congvan disagree on letter {index}")
-        for method in ("ours-1", "ours-all"):
+        for method in ("ours-1", "exact-1", "ours-all"):
             for index in range(min(CHECKED, args.n)):
                 name = f"{index:05d}.docx"
                 if (root / "ours-1" / name).read_bytes() != (root / method / name).read_bytes():
@@ -261,6 +263,7 @@ def main() -> None:
     print("| method | letters | wall s | letters/s | median ms/letter | peak RSS MB | × naive |")
     print("|---|---|---|---|---|---|---|")
     labels = {"naive": "naive docxtpl loop (render + save to bytes)", "ours-1": "congvan renderer, 1 process",
+              "exact-1": "congvan renderer, exact path only, 1 process",
               "ours-all": f"congvan renderer, {cpus} processes"}
     for method, result in results.items():
         rate = result["letters"] / result["wall"]
@@ -272,7 +275,8 @@ def main() -> None:
     rate = args.n / charted["wall"]
     print(f"| `congvan build` with charts (`bieu_do = true`, {sections} a letter) | {args.n} "
           f"| {charted['wall']:.2f} | {rate:,.0f} | – | {charted['rss_mb']:.0f} | {rate / naive_rate:.1f} |")
-    print(f"Same document XML as docxtpl on {checked} letters; same bytes on 1 and {cpus} processes.")
+    print(f"Same document XML as docxtpl on {checked} letters; same bytes on 1 and {cpus} processes and on the "
+          "exact path.")
     extra = 1000 * (charted["cpu"] - build["cpu"]) / args.n
     print(f"Charts: {chart_ms:.2f} ms to draw one (median, 1 process). The build with charts takes "
           f"{charted['wall'] / build['wall']:.2f}× the wall time of the build without and "

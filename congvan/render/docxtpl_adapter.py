@@ -28,9 +28,10 @@ _DOCXTPL = DocxTemplate.__new__(DocxTemplate)
 _TAG_RE = re.compile(r"<[^>]+>")
 _PARAGRAPH_START_RE = re.compile(r"<w:p([ >])")
 _CELL_TAG_RE = re.compile(r"\{%-?\s*tc\s")
-_LISTING_CHARS = re.compile("[\n\t\a\f]")
+LISTING_BYTES = (b"\n", b"\t", b"\a", b"\f")  # docxtpl's listing characters, in UTF-8
+_LOSSLESS = "surrogatepass"  # encodes a lone surrogate too: the caller's own encoding refuses it
 _DOCPR_ID_RE = re.compile(r'(<wp:docPr\b[^>]*?\sid=")(\d+)(")')
-_PARAGRAPH_END = "</w:p>"
+_PARAGRAPH_END = b"</w:p>"
 _FIRST_PICTURE_ID = 1001  # DocxTemplate.render_init sets docx_ids_index = 1000; fix_docpr_ids adds 1 first
 _DOCXTPL_OBJECTS = {"InlineImage", "Subdoc"}  # docxtpl.subdoc needs docxcompose, so compare names
 
@@ -43,6 +44,11 @@ def prepare(xml: str) -> str:
     line, so the line number of a Jinja error is the paragraph's number.
     """
     return _PARAGRAPH_START_RE.sub(r"\n<w:p\1", _DOCXTPL.patch_xml(xml))
+
+
+def join_paragraph_lines(xml: str) -> str:
+    """Undo the line break `prepare` put before each paragraph (the first step of `finish`)."""
+    return xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
 
 
 def uses_cell_tags(xml: str) -> bool:
@@ -58,18 +64,41 @@ def finish(xml: str, *, body: bool, cell_tags: bool = False) -> str:
     picture ids are renumbered from 1001, and when the template has `{%tc %}` tags (`cell_tags`) each
     table's grid is made to match its longest row.
     """
-    xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
-    if "{_" in xml or "_}" in xml:
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    # The "\n" after the XML declaration is outside every paragraph (docxtpl leaves it): look after it.
-    if _LISTING_CHARS.search(xml, xml.find("?>") + 2 if xml.startswith("<?xml") else 0):
-        xml = _resolve_listing(xml)
-    if body:
-        if cell_tags:
-            xml = _fix_tables(xml)
+    data = join_paragraph_lines(xml).encode("utf-8", _LOSSLESS)  # a lone surrogate is refused later, as ever
+    xml = finish_joined(data, body=body and not cell_tags).decode("utf-8", _LOSSLESS)
+    if body and cell_tags:
+        xml = _fix_tables(xml)
         if "<wp:docPr" in xml:
             xml = _renumber_pictures(xml)
     return xml
+
+
+def finish_joined(data: bytes, *, body: bool, pictures: bool = True) -> bytes:
+    """`finish` of a template without `{%tc %}` tags after its first step, on the UTF-8 text (one-byte searches
+    are the fast ones); `pictures=False` says the part holds no picture."""
+    if (b"{" in data or b"}" in data) and (b"{_" in data or b"_}" in data):
+        data = data.replace(b"{_{", b"{{").replace(b"}_}", b"}}").replace(b"{_%", b"{%").replace(b"%_}", b"%}")
+    start = content_start(data)
+    if _next_listing(data, start) >= 0:
+        data = _resolve_listing(data, start)
+    if body and pictures and b"<wp:docPr" in data:
+        data = _renumber_pictures(data.decode("utf-8", _LOSSLESS)).encode("utf-8", _LOSSLESS)
+    return data
+
+
+def content_start(data: bytes) -> int:
+    """Where a part's content starts: after the XML declaration and the line break that follows it, which is
+    outside every paragraph (docxtpl leaves it)."""
+    if not data.startswith(b"<?xml"):
+        return 0
+    end = data.find(b"?>") + 2
+    return end + 1 if data.startswith(b"\n", end) else end
+
+
+def _next_listing(data: bytes, start: int) -> int:
+    """The first listing character ("\\n", "\\t", "\\a", "\\f") at or after `start`, or -1."""
+    found = [at for at in (data.find(char, start) for char in LISTING_BYTES) if at >= 0]
+    return min(found) if found else -1
 
 
 def is_docxtpl_object(value: Any) -> bool:
@@ -91,23 +120,24 @@ def render_document(path: Path, context: Mapping[str, Any], env: jinja2.Environm
     return buffer.getvalue()
 
 
-def _resolve_listing(xml: str) -> str:
+def _resolve_listing(data: bytes, start: int) -> bytes:
     """docxtpl's `resolve_listing`, applied to the paragraphs that hold a listing character only (faster)."""
-    out: list[str] = []
+    out: list[bytes] = []
     done = 0
-    for match in _LISTING_CHARS.finditer(xml):
-        at = match.start()
-        if at < done:
-            continue
-        start = max(xml.rfind("<w:p>", done, at), xml.rfind("<w:p ", done, at))
-        end = xml.find(_PARAGRAPH_END, start) if start >= 0 else -1
+    at = _next_listing(data, start)
+    while at >= 0:
+        begin = max(data.rfind(b"<w:p>", done, at), data.rfind(b"<w:p ", done, at))
+        end = data.find(_PARAGRAPH_END, begin) if begin >= 0 else -1
         if end < at:  # not inside a paragraph: docxtpl leaves it alone too
+            at = _next_listing(data, at + 1)
             continue
         end += len(_PARAGRAPH_END)
-        out += [xml[done:start], _DOCXTPL.resolve_listing(xml[start:end])]
+        paragraph = data[begin:end].decode("utf-8", _LOSSLESS)
+        out += [data[done:begin], _DOCXTPL.resolve_listing(paragraph).encode("utf-8", _LOSSLESS)]
         done = end
-    out.append(xml[done:])
-    return "".join(out)
+        at = _next_listing(data, done)
+    out.append(data[done:])
+    return b"".join(out)
 
 
 def _fix_tables(xml: str) -> str:

@@ -54,6 +54,7 @@ RENDER_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, Ze
 _LOOP_FILTER = "_buoc_lap"  # wraps the iterable of every {% for %}
 _PRINT_FILTER = "_in_ra"  # wraps each operand of `~`
 _CONTAINERS = frozenset({list, tuple, dict, set, frozenset})  # printed by `{{ value }}`: size checked first
+_DICT_ATTRIBUTES = frozenset(dir(dict))  # what `getattr(some_dict, name)` finds (methods, dunders)
 
 
 class LimitError(SecurityError):
@@ -114,6 +115,10 @@ class LimitedTemplate(jinja2.Template):
     """A template whose `render` (also when docxtpl calls it) runs within the environment's limits."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
+        return "".join(self.render_parts(*args, **kwargs))
+
+    def render_parts(self, *args: Any, **kwargs: Any) -> list[str]:
+        """Render within the limits; return the pieces the template yielded, in order (`render` joins them)."""
         limits: Limits = self.environment.limits  # type: ignore[attr-defined]
         outer = _BUDGET.get() is not None  # a render inside a render shares the outer budget
         token = None if outer else _BUDGET.set(_Budget(limits))
@@ -128,10 +133,10 @@ class LimitedTemplate(jinja2.Template):
         finally:
             if token is not None:
                 _BUDGET.reset(token)
-        return "".join(parts)
+        return parts
 
 
-class _GuardedCodeGenerator(CodeGenerator):
+class GuardedCodeGenerator(CodeGenerator):
     """Compiles `{% for x in items %}` as `{% for x in items|_buoc_lap %}`, `a ~ b` as `a|_in_ra ~ b|_in_ra`
     and checks the result of `~`."""
 
@@ -222,9 +227,22 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox with the limits described in this module."""
 
     intercepted_binops = frozenset({"*", "**", "+", "%"})
-    code_generator_class = _GuardedCodeGenerator
+    code_generator_class = GuardedCodeGenerator
     template_class = LimitedTemplate
     limits = Limits(TEMPLATE_SECONDS, MAX_TEMPLATE_CHARS)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`obj.attribute`; for a plain dict and a name no dict has as attribute, the item straight away.
+
+        Jinja tries `getattr(obj, attribute)` first and reads the item after the AttributeError: for the
+        dicts of a letter's context that exception is most of the cost of `b.tieu_de`. The result is the same.
+        """
+        if obj.__class__ is dict and attribute.__class__ is str and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _spend(0)

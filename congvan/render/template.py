@@ -8,7 +8,9 @@ a new zip that copies every other member unchanged: no python-docx parse and sav
 docxtpl's steps before and after Jinja (tag patching, listings `\\n` `\\t` `\\a`, `{%tc %}` table grids,
 picture ids) come from render/docxtpl_adapter.py, the only module that uses docxtpl, so any template that
 works with `docxtpl` works here, but stricter: an undefined name is an error, not a blank.
-Parts without any tag are prepared once and copied into every letter. Charts (`{{ b.bieu_do|hinh }}`, drawn by
+Parts without any tag are prepared once and copied into every letter. Each letter takes the fast path of
+render/parts.py where its argument holds (docxtpl's finishing on bytes, no expat parse once the letter's shape
+is proven), the exact path otherwise: the bytes are the same either way. Charts (`{{ b.bieu_do|hinh }}`, drawn by
 render/charts.py) are placed on the fast path too: the picture, its relationship and the PNG content type are added
 to the letter's package. What the fast path cannot do — templated document properties, text boxes,
 InlineImage/Subdoc values — falls back to docxtpl itself (`fallback_reason` says why), with the same strictness
@@ -37,6 +39,7 @@ from congvan.errors import TemplateError
 from congvan.files import sha256_file, zip_problem
 from congvan.render import charts, docxtpl_adapter
 from congvan.render.checks import check_tags
+from congvan.render.parts import FastPart, printing_environment
 from congvan.render.sandbox import PICTURE_FILTER, RENDER_ERRORS, TEMPLATE_SECONDS, make_environment
 
 _PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -65,11 +68,16 @@ def _refuse_docxtpl_objects(value: Any) -> Any:
 class LetterTemplate:
     """A .docx template compiled once and rendered many times."""
 
-    def __init__(self, path: Path, seconds: float = TEMPLATE_SECONDS) -> None:
+    def __init__(self, path: Path, seconds: float = TEMPLATE_SECONDS, *, exact: bool = False) -> None:
+        """Open and compile the template; `exact` renders every letter on the exact path (what the fast path
+        is compared with in tests and benches)."""
         self.path = Path(path)
         self.sha256 = sha256_file(self.path)
-        self.env = make_environment(seconds=seconds, finalize=_refuse_docxtpl_objects)  # fast path
-        self.env.filters[PICTURE_FILTER] = self._picture
+        self.env = make_environment(seconds=seconds, finalize=_refuse_docxtpl_objects)  # the exact path
+        self._fast_env = make_environment(seconds=seconds, finalize=_refuse_docxtpl_objects)
+        printing_environment(self._fast_env)  # render/parts.py: the fast path and why it gives the same bytes
+        for env in (self.env, self._fast_env):
+            env.filters[PICTURE_FILTER] = self._picture
         self._pictures: list[charts.Picture] = []  # placed by the letter being rendered
         self._docxtpl_env = make_environment(seconds=seconds)
         try:
@@ -79,10 +87,12 @@ class LetterTemplate:
                     raise TemplateError(f"{self.path}: mẫu .docx quá lớn, không dùng được: {problem}. Mở mẫu bằng "
                                         "Word, xóa hình ảnh hoặc nội dung thừa rồi lưu lại.")
                 self._members = [(info, archive.read(info.filename)) for info in archive.infolist()]
+                self._infos = {info.filename: info for info in archive.infolist()}
         except (OSError, zipfile.BadZipFile) as err:
             raise TemplateError(f"{self.path}: không đọc được mẫu .docx ({err}).") from err
         self._sources: dict[str, str] = {}
         self._compiled: dict[str, jinja2.Template] = {}
+        self._fast: dict[str, FastPart] = {}
         self._static: dict[str, bytes] = {}
         body = dict(self._members_by_name()).get("word/document.xml", b"").decode("utf-8")
         self._cell_tags = docxtpl_adapter.uses_cell_tags(body)
@@ -93,6 +103,10 @@ class LetterTemplate:
                 if _JINJA_RE.search(source):
                     self._sources[info.filename] = source
                     self._compiled[info.filename] = self._compile(info.filename, source)
+                    fast = None if self._cell_tags or exact else FastPart.compile(
+                        self._fast_env, source, body=info.filename == "word/document.xml")
+                    if fast is not None:
+                        self._fast[info.filename] = fast
                 else:  # no tag: what docxtpl would output, prepared once
                     self._static[info.filename] = self._finish(info.filename, source)
         if "word/document.xml" not in self._compiled and "word/document.xml" not in self._static:
@@ -129,13 +143,22 @@ class LetterTemplate:
         rendered: dict[str, bytes] = {}
         self._pictures = []
         for name, template in self._compiled.items():
-            try:
-                xml = template.render(context)  # within the sandbox's limits: time, loop steps, output size
+            fast, pictures = self._fast.get(name), len(self._pictures)
+            try:  # within the sandbox's limits: time, loop steps, output size
+                done = fast.render(context) if fast is not None else None
+                if done is None:
+                    del self._pictures[pictures:]  # drawn again by the exact path
+                    xml = template.render(context)
             except _NeedsDocxtpl:
                 return self._render_with_docxtpl(context)
             except (jinja2.TemplateError, *RENDER_ERRORS) as err:
                 raise TemplateError(self._describe(name, err)) from err
-            rendered[name] = self._finish(name, xml)
+            if done is None:
+                rendered[name] = self._finish(name, xml)
+            else:
+                rendered[name], proven = done
+                if not proven:
+                    self._check_xml(name, rendered[name])
         return self._zip(rendered, self._picture_members())
 
     def _picture(self, value: Any) -> Markup:
@@ -167,11 +190,15 @@ class LetterTemplate:
         """Apply docxtpl's steps after Jinja (`docxtpl_adapter.finish`) and check that the part is XML."""
         xml = docxtpl_adapter.finish(xml, body=name == "word/document.xml", cell_tags=self._cell_tags)
         data = xml.encode("utf-8")
+        self._check_xml(name, data)
+        return data
+
+    def _check_xml(self, name: str, data: bytes) -> None:
+        """Raise `TemplateError` unless the part `name` is well-formed XML with its prefixes declared."""
         try:  # expat checks well-formedness (and prefixes) faster than building an lxml tree
             expat.ParserCreate(namespace_separator=" ").Parse(data, True)
         except expat.ExpatError as err:
             raise TemplateError(f"{self.path} ({name}): kết quả không phải XML hợp lệ: {err}") from err
-        return data
 
     # -- helpers --
 
@@ -249,18 +276,16 @@ class LetterTemplate:
         small parts, speed matters)."""
         local, central, count = self._base_zip(bool(extra))
         pieces, entries, offset = [local], [central], len(local)
-        infos = {info.filename: info for info, _data in self._members}
-        appended = [(info, rendered[info.filename]) for info, _data in self._members if info.filename in rendered]
-        appended += [(infos.get(name) or zipfile.ZipInfo(name, date_time=FIXED_DATE), data) for name, data in extra]
-        for info, data in appended:
-            head, entry = _zip_member(info, data, offset)
+        for name, data in [*rendered.items(), *extra]:  # rendered: in the template's order
+            head, entry = _zip_member(self._infos.get(name) or zipfile.ZipInfo(name, date_time=FIXED_DATE), data,
+                                      offset)
             pieces.append(head)
             entries.append(entry)
             offset += len(head)
             count += 1
-        directory = b"".join(entries)
-        end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
-        return b"".join(pieces) + directory + end
+        size = sum(map(len, entries))
+        end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, offset, 0)
+        return b"".join([*pieces, *entries, end])
 
 
 _IMAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
@@ -305,8 +330,7 @@ def render_file(template: Path, context: Mapping[str, Any]) -> bytes:
 
 def _zip_member(info: zipfile.ZipInfo, data: bytes, offset: int) -> tuple[bytes, bytes]:
     """Return (local header + deflated data, central directory entry) of one member, as zipfile writes them."""
-    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
-    packed = compressor.compress(data) + compressor.flush()
+    packed = zlib.compress(data, 1, -15)  # the stream compressobj(1, DEFLATED, -15) gives (tested)
     crc = zlib.crc32(data)
     name = info.filename.encode("ascii")
     year, month, day, hour, minute, second = info.date_time
