@@ -33,8 +33,6 @@ from congvan.render.template import LetterTemplate
 from congvan.sources import results as sources
 from congvan.sources.catalog import workspace_catalog
 from congvan.sources.renames import read_renames
-from congvan.summary.report import summary_report
-from congvan.summary.workbook import summary_workbook
 
 Progress = Callable[[int], None]
 PARALLEL_FROM = 200  # letters; below this, starting worker processes costs more than it saves
@@ -126,9 +124,8 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     """Read and check every input; make the first letter's context to check the template (no side effects)."""
     catalog = workspace_catalog(workspace)
     source_warnings: list[str] = []
-    tables, assessments = read_assessments(workspace, catalog, options.data or workspace.results, options.units,
-                                           source_warnings)
-    every_unit = sources.all_units(tables)
+    tables, every_unit, assessments = _read_and_assess(workspace, catalog, options.data or workspace.results,
+                                                       options.units, source_warnings)
     sample_warnings = check_sample(workspace.config_path, workspace.raw, every_unit)
     rules = recipients.load_workspace_rules(workspace, [t.code for t in catalog.tables], every_unit)
 
@@ -161,17 +158,25 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
 def read_assessments(workspace: Workspace, catalog: Catalog, data: Sequence[Path], units: Sequence[str],
                      warnings: list[str]) -> tuple[list[ResultTable], list[UnitAssessment]]:
     """Read the results tables in `data` and assess `units` (every unit when empty); warnings go to `warnings`."""
+    tables, _every_unit, assessed = _read_and_assess(workspace, catalog, data, units, warnings)
+    return tables, assessed
+
+
+def _read_and_assess(workspace: Workspace, catalog: Catalog, data: Sequence[Path], units: Sequence[str],
+                     warnings: list[str]) -> tuple[list[ResultTable], list[str], list[UnitAssessment]]:
+    """`read_assessments`, also returning every unit name of the tables (in dictionary order)."""
     tables = sources.load_results(data, catalog, convert_legacy=workspace.convert_legacy,
                                   warnings=warnings, year=workspace.assessment.year, limits=workspace.read_limits,
                                   two_level=workspace.two_level)
-    assessed = assess(tables, _select(sources.all_units(tables), units), workspace.assessment)
+    every_unit = sources.all_units(tables)
+    assessed = assess(tables, _select(every_unit, units), workspace.assessment)
     if workspace.previous_results:  # [du_lieu] nam_truoc: last year beside this year
         year = workspace.assessment.year - 1
         previous = sources.load_results(workspace.previous_results, catalog, convert_legacy=workspace.convert_legacy,
                                         warnings=warnings, year=year, limits=workspace.read_limits, two_level=False)
         renames = read_renames(workspace.renames) if workspace.renames else []
         assessed = with_previous(assessed, previous, renames, year, workspace.assessment.decimals)
-    return tables, assessed
+    return tables, every_unit, assessed
 
 
 def build(workspace: Workspace, options: BuildOptions, progress: Progress | None = None,
@@ -245,6 +250,10 @@ class _Later:
 
 
 def _write_summaries() -> None:
+    # pandas and python-docx are loaded here, in the summaries' process: the letters' processes never need them
+    from congvan.summary.report import summary_report
+    from congvan.summary.workbook import summary_workbook
+
     workspace, planned, partial = _SUMMARIES["workspace"], _SUMMARIES["planned"], _SUMMARIES["partial"]
     assessed = [letter.assessment for letter in planned.letters]
     atomic_write(drafts.summary_path(partial), summary_workbook(

@@ -14,7 +14,11 @@ from congvan.models import CriterionResult, ResultTable, TableResult, Unit, Unit
 
 def round_half_up(value: float, decimals: int) -> float:
     """Return `value` rounded half up as people do by hand (78.615 -> 78.62), not Python's banker's rounding."""
-    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    text = repr(value)
+    point = text.find(".")
+    if point >= 0 and len(text) - point - 1 <= decimals and "e" not in text:
+        return value  # no more digits than kept (most scores): quantizing only adds zeros, the float is the same
+    return float(Decimal(text).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def verdict(gap: float, very_low_margin: float) -> str:
