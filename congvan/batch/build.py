@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from congvan import clock
 from congvan.batch import drafts
@@ -24,7 +24,7 @@ from congvan.config import Workspace
 from congvan.config.leftovers import check_sample
 from congvan.errors import CongvanError, DataError, FileUnreadable
 from congvan.files import atomic_write
-from congvan.letter.assessment import assess
+from congvan.letter.assessment import Assessments, assess
 from congvan.letter.context import build_context, unit_values
 from congvan.letter.history import with_previous
 from congvan.models import Catalog, ResultTable, UnitAssessment, unit_key
@@ -97,12 +97,36 @@ def _for_letter(err: CongvanError, letter: PlannedLetter) -> CongvanError:
     return type(err)(f"thư gửi '{letter.unit}': {err}")
 
 
+class PlannedLetters(Sequence[PlannedLetter]):
+    """The letters of a plan, each made with its unit's assessment when asked for: a plan of 20,000 letters holds
+    their file stems and the assessments' columns, not 20,000 assessments."""
+
+    def __init__(self, assessments: Sequence[UnitAssessment], names: list[str], stems: list[str]) -> None:
+        self.assessments, self._names, self._stems = assessments, names, stems
+
+    def __len__(self) -> int:
+        return len(self._stems)
+
+    @overload
+    def __getitem__(self, index: int) -> PlannedLetter: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PlannedLetter]: ...
+
+    def __getitem__(self, index: int | slice) -> PlannedLetter | list[PlannedLetter]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        return PlannedLetter(index + 1, self._names[index], self._stems[index], self.assessments[index])
+
+
 @dataclass
 class Plan:
     """Everything read and checked, before any letter is rendered."""
 
     template: LetterTemplate
-    letters: list[PlannedLetter]
+    letters: PlannedLetters
     warnings: list[str]
     contexts: ContextMaker
     inputs: tuple[drafts.InputFile, ...]  # every file read, with its SHA-256 (recorded in the manifest)
@@ -115,7 +139,7 @@ class BuildReport:
 
     batch: str
     folder: Path | None
-    letters: list[PlannedLetter]
+    letters: Sequence[PlannedLetter]
     warnings: list[str]
     template_sha256: str
 
@@ -130,8 +154,8 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     rules = recipients.load_workspace_rules(workspace, [t.code for t in catalog.tables], every_unit)
 
     warnings = [*workspace.warnings, *sample_warnings, *source_warnings] + [
-        f"'{a.unit.name}' không có trong bảng {', '.join(a.missing_from)}: thư bỏ qua phần này."
-        for a in assessments if a.missing_from]
+        f"'{name}' không có trong bảng {', '.join(missing)}: thư bỏ qua phần này."
+        for name, missing in _missing(assessments)]
     template_path = options.template or workspace.letter.template
     if not template_path.is_file():
         raise FileUnreadable(f"{template_path}: không tìm thấy mẫu .docx.")
@@ -144,9 +168,9 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
                         "(xem mẫu mặc định templates_docx/cong_van_chi_dao.docx).")
 
     positions = workbook_positions(tables)
-    letters = [PlannedLetter(index, a.unit.name,
-                             drafts.letter_stem(positions[unit_key(a.unit.name)], len(positions), a.unit.name), a)
-               for index, a in enumerate(assessments, start=1)]
+    names = assessments.names() if isinstance(assessments, Assessments) else [a.unit.name for a in assessments]
+    letters = PlannedLetters(assessments, names, [drafts.letter_stem(positions[unit_key(name)], len(positions), name)
+                                                  for name in names])
     contexts = ContextMaker(workspace, catalog.source, rules, options.today or clock.today())
     if letters:
         template.check_context(contexts(letters[0]))
@@ -156,20 +180,20 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
 
 
 def read_assessments(workspace: Workspace, catalog: Catalog, data: Sequence[Path], units: Sequence[str],
-                     warnings: list[str]) -> tuple[list[ResultTable], list[UnitAssessment]]:
+                     warnings: list[str]) -> tuple[list[ResultTable], Sequence[UnitAssessment]]:
     """Read the results tables in `data` and assess `units` (every unit when empty); warnings go to `warnings`."""
     tables, _every_unit, assessed = _read_and_assess(workspace, catalog, data, units, warnings)
     return tables, assessed
 
 
 def _read_and_assess(workspace: Workspace, catalog: Catalog, data: Sequence[Path], units: Sequence[str],
-                     warnings: list[str]) -> tuple[list[ResultTable], list[str], list[UnitAssessment]]:
+                     warnings: list[str]) -> tuple[list[ResultTable], list[str], Sequence[UnitAssessment]]:
     """`read_assessments`, also returning every unit name of the tables (in dictionary order)."""
     tables = sources.load_results(data, catalog, convert_legacy=workspace.convert_legacy,
                                   warnings=warnings, year=workspace.assessment.year, limits=workspace.read_limits,
                                   two_level=workspace.two_level)
     every_unit = sources.all_units(tables)
-    assessed = assess(tables, _select(every_unit, units), workspace.assessment)
+    assessed: Sequence[UnitAssessment] = assess(tables, _select(every_unit, units), workspace.assessment)
     if workspace.previous_results:  # [du_lieu] nam_truoc: last year beside this year
         year = workspace.assessment.year - 1
         previous = sources.load_results(workspace.previous_results, catalog, convert_legacy=workspace.convert_legacy,
@@ -255,7 +279,7 @@ def _write_summaries() -> None:
     from congvan.summary.workbook import summary_workbook
 
     workspace, planned, partial = _SUMMARIES["workspace"], _SUMMARIES["planned"], _SUMMARIES["partial"]
-    assessed = [letter.assessment for letter in planned.letters]
+    assessed = planned.letters.assessments
     atomic_write(drafts.summary_path(partial), summary_workbook(
         assessed, workspace.assessment.very_low_margin, f"Lô {_SUMMARIES['batch']}."))
     atomic_write(drafts.report_path(partial), summary_report(workspace, planned.template.path, assessed,
@@ -359,6 +383,13 @@ def _letter_context(workspace: Workspace, catalog_source: str, assessment: UnitA
     values = unit_values(assessment.unit, workspace.assessment)
     letter_recipients = recipients.for_unit(rules, assessment.unit.name, short, values)
     return build_context(workspace, catalog_source, assessment, letter_recipients, today.month, today.year)
+
+
+def _missing(assessed: Sequence[UnitAssessment]) -> list[tuple[str, tuple[str, ...]]]:
+    """Each unit missing from a table (`thieu_don_vi = "bo_qua"`) and the tables it is missing from."""
+    if isinstance(assessed, Assessments):
+        return assessed.missing()
+    return [(a.unit.name, a.missing_from) for a in assessed if a.missing_from]
 
 
 def workbook_positions(tables: Iterable[ResultTable]) -> dict[str, int]:
