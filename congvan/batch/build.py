@@ -315,7 +315,8 @@ def _produce(planned: Plan, folder: Path | None, requested: int | None) -> Itera
             yield _make_letters(planned.template, planned.contexts, folder, letters[start:start + size])
         return
     size = max(8, min(128, len(letters) // (workers * 8) or 1))
-    chunks = [letters[start:start + size] for start in range(0, len(letters), size)]
+    # made as the pool sends them: the parent never holds every letter's assessment at once
+    chunks = (letters[start:start + size] for start in range(0, len(letters), size))
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if context.get_start_method() == "fork":  # what the first letter draws once (charts' shared parts) is inherited
