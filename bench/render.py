@@ -65,8 +65,10 @@ def own_config(text: str, agency: bool = True) -> str:
 def make_workspace(folder: Path, units: int, seed: int = 7) -> Path:
     """Copy the sample workspace, made another agency's, into `folder` with a results workbook of `units`
     synthetic units."""
-    (folder / "congvan.toml").write_text(own_config((ROOT / "congvan.toml").read_text(encoding="utf-8")),
-                                         encoding="utf-8")
+    config = own_config((ROOT / "congvan.toml").read_text(encoding="utf-8"))
+    if units >= 20_000:  # the header row and N units are more rows than a sheet may have by default
+        config = config.replace("[du_lieu]\n", f"[du_lieu]\nso_dong_toi_da = {units + 100}\n")
+    (folder / "congvan.toml").write_text(config, encoding="utf-8")
     for part in ("recipients", "templates_docx"):
         shutil.copytree(ROOT / part, folder / part)
     (folder / "data").mkdir()

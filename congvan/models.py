@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from congvan.vn import capitalize_first, name_key
 
@@ -31,7 +32,7 @@ NO_ABBREVIATION = ("Công văn", "Thư công")
 UNIT_KINDS = ("phường", "xã", "đặc khu", "thị trấn", "thị xã", "thành phố", "huyện", "quận")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many thousands in a batch: no __dict__ each
 class Unit:
     """An administrative unit that receives a letter, e.g. "Phường Nha Trang"."""
 
@@ -125,7 +126,7 @@ class ResultTable:
         return list(self.scores)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many thousands in a batch: no __dict__ each
 class CriterionResult:
     """A unit's score on one criterion, judged against its target."""
 
@@ -143,7 +144,7 @@ class CriterionResult:
         return self.verdict in ("vuot", "dat")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many thousands in a batch: no __dict__ each
 class PreviousYear:
     """A unit's figures in one table the year before (`[du_lieu] nam_truoc`), rounded as this year's.
 
@@ -159,7 +160,7 @@ class PreviousYear:
     renamed_from: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many thousands in a batch: no __dict__ each
 class TableResult:
     """A unit's results in one table: per criterion, overall index, rank, table average."""
 
@@ -183,7 +184,7 @@ class TableResult:
         return tuple(sorted((c for c in self.criteria if c.meets_target), key=lambda c: (c.gap, c.criterion.code)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many thousands in a batch: no __dict__ each
 class UnitAssessment:
     """Everything judged about one unit, over every table it appears in."""
 
@@ -192,6 +193,7 @@ class UnitAssessment:
     missing_from: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=1 << 16)  # a batch asks for each unit's key some ten times (tables, assessment, positions)
 def unit_key(name: str) -> str:
     """Return the key units are matched by across tables and files (see `vn.name_key`).
 

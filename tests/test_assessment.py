@@ -84,3 +84,39 @@ def test_unit_missing_from_a_table_can_be_skipped():
     assert [len(r.tables) for r in results] == [2, 1]
     assert results[1].missing_from == ("Trạm y tế",)
 
+
+
+def test_assessments_are_columns_each_unit_made_when_asked():
+    """A batch's assessments are kept as numbers by table; the same `UnitAssessment` comes back at every ask, by
+    index, negative index or slice, and the missing units are listed without making any."""
+    result = assess([TABLE, HEALTH], ["Phường A", "Phường B", "Xã C"], settings(missing_unit="bo_qua"))
+    assert len(result) == 3 and result.names() == ["Phường A", "Phường B", "Xã C"]
+    assert result[1] == result[1] and result[-1] == result[2] and result[0:2] == [result[0], result[1]]
+    assert result[1].missing_from == ("Trạm y tế",) and result.missing() == [("Phường B", ("Trạm y tế",))]
+    assert [a.unit.name for a in result] == result.names()
+    (tyt,) = result[0].tables[1].criteria
+    assert (tyt.score, tyt.gap, tyt.verdict, tyt.rank, tyt.rank_of) == (76.46, -6.54, "chua_dat", 2, 2)
+
+
+def test_a_large_batch_is_held_compactly():
+    """20,000 units' judged figures take a fraction of the memory of their objects, and ship as such."""
+    import pickle
+    import random
+    import tracemalloc
+
+    rng = random.Random(3)
+    names = [f"Phường {i:05d}" for i in range(20_000)]
+    table = ResultTable(spec=SPEC, source="kq.xlsx", scores={n: {c: round(rng.uniform(60, 95), 2) for c in "abc"}
+                                                             for n in names}, rows={})
+    assess([table], names, settings())  # the unit keys cached, as the results reader leaves them
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        result = assess([table], names, settings())
+        held = tracemalloc.get_traced_memory()[0] - start
+        objects = list(result)
+        as_objects = tracemalloc.get_traced_memory()[0] - start - held
+    finally:
+        tracemalloc.stop()
+    assert held < as_objects / 4, (held, as_objects)
+    assert pickle.loads(pickle.dumps(result))[12_345] == objects[12_345] == result[12_345]

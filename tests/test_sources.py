@@ -319,7 +319,7 @@ def test_a_blank_row_in_a_formula_free_workbook_does_not_load_it_twice(tmp_path,
     real = sources_files.openpyxl.load_workbook
     monkeypatch.setattr(sources_files.openpyxl, "load_workbook", lambda *a, **k: loads.append(k) or real(*a, **k))
     load_results([path], catalog)
-    assert loads == [{"data_only": True}]
+    assert loads == [{"data_only": True, "read_only": True}]  # streamed, once
 
 
 def test_a_csv_of_separators_only_is_an_empty_file(tmp_path, catalog):

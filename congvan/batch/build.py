@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from congvan import clock
 from congvan.batch import drafts
@@ -24,7 +24,7 @@ from congvan.config import Workspace
 from congvan.config.leftovers import check_sample
 from congvan.errors import CongvanError, DataError, FileUnreadable
 from congvan.files import atomic_write
-from congvan.letter.assessment import assess
+from congvan.letter.assessment import Assessments, assess
 from congvan.letter.context import build_context, unit_values
 from congvan.letter.history import with_previous
 from congvan.models import Catalog, ResultTable, UnitAssessment, unit_key
@@ -33,8 +33,6 @@ from congvan.render.template import LetterTemplate
 from congvan.sources import results as sources
 from congvan.sources.catalog import workspace_catalog
 from congvan.sources.renames import read_renames
-from congvan.summary.report import summary_report
-from congvan.summary.workbook import summary_workbook
 
 Progress = Callable[[int], None]
 PARALLEL_FROM = 200  # letters; below this, starting worker processes costs more than it saves
@@ -99,12 +97,36 @@ def _for_letter(err: CongvanError, letter: PlannedLetter) -> CongvanError:
     return type(err)(f"thư gửi '{letter.unit}': {err}")
 
 
+class PlannedLetters(Sequence[PlannedLetter]):
+    """The letters of a plan, each made with its unit's assessment when asked for: a plan of 20,000 letters holds
+    their file stems and the assessments' columns, not 20,000 assessments."""
+
+    def __init__(self, assessments: Sequence[UnitAssessment], names: list[str], stems: list[str]) -> None:
+        self.assessments, self._names, self._stems = assessments, names, stems
+
+    def __len__(self) -> int:
+        return len(self._stems)
+
+    @overload
+    def __getitem__(self, index: int) -> PlannedLetter: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PlannedLetter]: ...
+
+    def __getitem__(self, index: int | slice) -> PlannedLetter | list[PlannedLetter]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        return PlannedLetter(index + 1, self._names[index], self._stems[index], self.assessments[index])
+
+
 @dataclass
 class Plan:
     """Everything read and checked, before any letter is rendered."""
 
     template: LetterTemplate
-    letters: list[PlannedLetter]
+    letters: PlannedLetters
     warnings: list[str]
     contexts: ContextMaker
     inputs: tuple[drafts.InputFile, ...]  # every file read, with its SHA-256 (recorded in the manifest)
@@ -117,7 +139,7 @@ class BuildReport:
 
     batch: str
     folder: Path | None
-    letters: list[PlannedLetter]
+    letters: Sequence[PlannedLetter]
     warnings: list[str]
     template_sha256: str
 
@@ -126,15 +148,14 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     """Read and check every input; make the first letter's context to check the template (no side effects)."""
     catalog = workspace_catalog(workspace)
     source_warnings: list[str] = []
-    tables, assessments = read_assessments(workspace, catalog, options.data or workspace.results, options.units,
-                                           source_warnings)
-    every_unit = sources.all_units(tables)
+    tables, every_unit, assessments = _read_and_assess(workspace, catalog, options.data or workspace.results,
+                                                       options.units, source_warnings)
     sample_warnings = check_sample(workspace.config_path, workspace.raw, every_unit)
     rules = recipients.load_workspace_rules(workspace, [t.code for t in catalog.tables], every_unit)
 
     warnings = [*workspace.warnings, *sample_warnings, *source_warnings] + [
-        f"'{a.unit.name}' không có trong bảng {', '.join(a.missing_from)}: thư bỏ qua phần này."
-        for a in assessments if a.missing_from]
+        f"'{name}' không có trong bảng {', '.join(missing)}: thư bỏ qua phần này."
+        for name, missing in _missing(assessments)]
     template_path = options.template or workspace.letter.template
     if not template_path.is_file():
         raise FileUnreadable(f"{template_path}: không tìm thấy mẫu .docx.")
@@ -147,9 +168,9 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
                         "(xem mẫu mặc định templates_docx/cong_van_chi_dao.docx).")
 
     positions = workbook_positions(tables)
-    letters = [PlannedLetter(index, a.unit.name,
-                             drafts.letter_stem(positions[unit_key(a.unit.name)], len(positions), a.unit.name), a)
-               for index, a in enumerate(assessments, start=1)]
+    names = assessments.names() if isinstance(assessments, Assessments) else [a.unit.name for a in assessments]
+    letters = PlannedLetters(assessments, names, [drafts.letter_stem(positions[unit_key(name)], len(positions), name)
+                                                  for name in names])
     contexts = ContextMaker(workspace, catalog.source, rules, options.today or clock.today())
     if letters:
         template.check_context(contexts(letters[0]))
@@ -159,19 +180,27 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
 
 
 def read_assessments(workspace: Workspace, catalog: Catalog, data: Sequence[Path], units: Sequence[str],
-                     warnings: list[str]) -> tuple[list[ResultTable], list[UnitAssessment]]:
+                     warnings: list[str]) -> tuple[list[ResultTable], Sequence[UnitAssessment]]:
     """Read the results tables in `data` and assess `units` (every unit when empty); warnings go to `warnings`."""
+    tables, _every_unit, assessed = _read_and_assess(workspace, catalog, data, units, warnings)
+    return tables, assessed
+
+
+def _read_and_assess(workspace: Workspace, catalog: Catalog, data: Sequence[Path], units: Sequence[str],
+                     warnings: list[str]) -> tuple[list[ResultTable], list[str], Sequence[UnitAssessment]]:
+    """`read_assessments`, also returning every unit name of the tables (in dictionary order)."""
     tables = sources.load_results(data, catalog, convert_legacy=workspace.convert_legacy,
                                   warnings=warnings, year=workspace.assessment.year, limits=workspace.read_limits,
                                   two_level=workspace.two_level)
-    assessed = assess(tables, _select(sources.all_units(tables), units), workspace.assessment)
+    every_unit = sources.all_units(tables)
+    assessed: Sequence[UnitAssessment] = assess(tables, _select(every_unit, units), workspace.assessment)
     if workspace.previous_results:  # [du_lieu] nam_truoc: last year beside this year
         year = workspace.assessment.year - 1
         previous = sources.load_results(workspace.previous_results, catalog, convert_legacy=workspace.convert_legacy,
                                         warnings=warnings, year=year, limits=workspace.read_limits, two_level=False)
         renames = read_renames(workspace.renames) if workspace.renames else []
         assessed = with_previous(assessed, previous, renames, year, workspace.assessment.decimals)
-    return tables, assessed
+    return tables, every_unit, assessed
 
 
 def build(workspace: Workspace, options: BuildOptions, progress: Progress | None = None,
@@ -245,8 +274,12 @@ class _Later:
 
 
 def _write_summaries() -> None:
+    # pandas and python-docx are loaded here, in the summaries' process: the letters' processes never need them
+    from congvan.summary.report import summary_report
+    from congvan.summary.workbook import summary_workbook
+
     workspace, planned, partial = _SUMMARIES["workspace"], _SUMMARIES["planned"], _SUMMARIES["partial"]
-    assessed = [letter.assessment for letter in planned.letters]
+    assessed = planned.letters.assessments
     atomic_write(drafts.summary_path(partial), summary_workbook(
         assessed, workspace.assessment.very_low_margin, f"Lô {_SUMMARIES['batch']}."))
     atomic_write(drafts.report_path(partial), summary_report(workspace, planned.template.path, assessed,
@@ -282,7 +315,8 @@ def _produce(planned: Plan, folder: Path | None, requested: int | None) -> Itera
             yield _make_letters(planned.template, planned.contexts, folder, letters[start:start + size])
         return
     size = max(8, min(128, len(letters) // (workers * 8) or 1))
-    chunks = [letters[start:start + size] for start in range(0, len(letters), size)]
+    # made as the pool sends them: the parent never holds every letter's assessment at once
+    chunks = (letters[start:start + size] for start in range(0, len(letters), size))
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if context.get_start_method() == "fork":  # what the first letter draws once (charts' shared parts) is inherited
@@ -350,6 +384,13 @@ def _letter_context(workspace: Workspace, catalog_source: str, assessment: UnitA
     values = unit_values(assessment.unit, workspace.assessment)
     letter_recipients = recipients.for_unit(rules, assessment.unit.name, short, values)
     return build_context(workspace, catalog_source, assessment, letter_recipients, today.month, today.year)
+
+
+def _missing(assessed: Sequence[UnitAssessment]) -> list[tuple[str, tuple[str, ...]]]:
+    """Each unit missing from a table (`thieu_don_vi = "bo_qua"`) and the tables it is missing from."""
+    if isinstance(assessed, Assessments):
+        return assessed.missing()
+    return [(a.unit.name, a.missing_from) for a in assessed if a.missing_from]
 
 
 def workbook_positions(tables: Iterable[ResultTable]) -> dict[str, int]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
+from typing import overload
 
 from congvan.config import AssessmentSettings
 from congvan.errors import DataError
@@ -14,7 +16,11 @@ from congvan.models import CriterionResult, ResultTable, TableResult, Unit, Unit
 
 def round_half_up(value: float, decimals: int) -> float:
     """Return `value` rounded half up as people do by hand (78.615 -> 78.62), not Python's banker's rounding."""
-    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    text = repr(value)
+    point = text.find(".")
+    if point >= 0 and len(text) - point - 1 <= decimals and "e" not in text:
+        return value  # no more digits than kept (most scores): quantizing only adds zeros, the float is the same
+    return float(Decimal(text).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def verdict(gap: float, very_low_margin: float) -> str:
@@ -39,70 +45,98 @@ def overall_score(scores: dict[str, float]) -> float:
     return fmean(scores.values())
 
 
-def assess(tables: Sequence[ResultTable], units: Sequence[str], settings: AssessmentSettings) -> list[UnitAssessment]:
+def assess(tables: Sequence[ResultTable], units: Sequence[str], settings: AssessmentSettings) -> Assessments:
     """Assess every unit in `units` over every table; raise `DataError` for a unit missing from a table.
 
     With `settings.missing_unit == "bo_qua"` a missing unit is recorded in `missing_from` instead and its
     letter leaves that table out.
     """
-    digits = settings.decimals
-    judged: dict[str, dict[str, TableResult]] = {}
-    for table in tables:
-        judged[table.spec.code] = _assess_table(table, settings, digits)
-
-    results = []
+    judged = [_Judged(table, settings) for table in tables]
+    places = [{unit_key(name): position for position, name in enumerate(table.units())} for table in tables]
+    rows = [array("q") for _ in tables]  # each unit's position in each table, -1 where it is missing
     problems = []
     for name in units:
         key = unit_key(name)
-        found = []
         missing = []
-        for table in tables:
-            result = judged[table.spec.code].get(key)
-            if result is None:
+        for number, table in enumerate(tables):
+            position = places[number].get(key, -1)
+            rows[number].append(position)
+            if position < 0:
                 missing.append(table)
-            else:
-                found.append(result)
         if missing and settings.missing_unit == "loi":
             problems.append(f"'{name}' không có trong " + ", ".join(t.source for t in missing))
-        results.append(UnitAssessment(unit=Unit(name), tables=tuple(found),
-                                      missing_from=tuple(t.spec.name for t in missing)))
     if problems:
         raise DataError(
             "đơn vị thiếu trong bảng kết quả: " + "; ".join(problems)
             + ". Bổ sung số liệu, sửa tên cho khớp, hoặc đặt thieu_don_vi = \"bo_qua\" trong [danh_gia].")
-    return results
+    return Assessments(judged, list(units), rows)
 
 
-def _assess_table(table: ResultTable, settings: AssessmentSettings, digits: int) -> dict[str, TableResult]:
-    names = table.units()
-    official = bool(table.overall)
-    overall = {name: round_half_up(table.overall[name] if official else overall_score(table.scores[name]), digits)
-               for name in names}
-    overall_values = [overall[name] for name in names]
-    overall_ranks = dict(zip(names, competition_ranks(overall_values), strict=True))
-    overall_average = round_half_up(fmean(overall_values), digits)
+class Assessments(Sequence[UnitAssessment]):
+    """The assessments of a batch, kept as columns of numbers; a unit's `UnitAssessment` is made when asked for.
 
-    per_criterion: dict[str, dict[str, CriterionResult]] = {name: {} for name in names}
-    for criterion in table.spec.criteria:
-        values = [round_half_up(table.scores[name][criterion.code], digits) for name in names]
-        ranks = competition_ranks(values)
-        average = round_half_up(fmean(values), digits)
-        target = settings.target_for(criterion.code, criterion.target)
-        for name, value, rank in zip(names, values, ranks, strict=True):
-            gap = round_half_up(value - target, digits)
-            per_criterion[name][criterion.code] = CriterionResult(
-                criterion=criterion, score=value, target=target, gap=gap,
-                verdict=verdict(gap, settings.very_low_margin), rank=rank, rank_of=len(names), average=average)
+    A batch of 20,000 units holds some 300,000 judged figures: as objects they take ~50 MB in every process
+    that has them, as columns a tenth of that.
+    """
 
-    return {
-        unit_key(name): TableResult(
-            spec=table.spec,
-            overall=overall[name],
-            overall_rank=overall_ranks[name],
-            rank_of=len(names),
-            overall_average=overall_average,
-            criteria=tuple(per_criterion[name][c.code] for c in table.spec.criteria),
-            official=official,
-        )
-        for name in names
-    }
+    def __init__(self, tables: list[_Judged], names: list[str], rows: list[array[int]]) -> None:
+        self._tables, self._names, self._rows = tables, names, rows  # rows[table][unit]: position, -1 if missing
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    @overload
+    def __getitem__(self, index: int) -> UnitAssessment: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[UnitAssessment]: ...
+
+    def __getitem__(self, index: int | slice) -> UnitAssessment | list[UnitAssessment]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        name = self._names[index]
+        places = [(table, rows[index]) for table, rows in zip(self._tables, self._rows, strict=True)]
+        return UnitAssessment(unit=Unit(name), tables=tuple(table.result(p) for table, p in places if p >= 0),
+                              missing_from=tuple(table.spec.name for table, p in places if p < 0))
+
+    def names(self) -> list[str]:
+        """The unit names, in order (without making the assessments)."""
+        return list(self._names)
+
+    def missing(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Each unit missing from a table and the names of those tables, in order."""
+        return [(name, names) for index, name in enumerate(self._names)
+                if (names := tuple(t.spec.name for t, rows in zip(self._tables, self._rows, strict=True)
+                                   if rows[index] < 0))]
+
+
+class _Judged:
+    """One table judged: each criterion's rounded scores, gaps and ranks as columns, by the units' positions."""
+
+    def __init__(self, table: ResultTable, settings: AssessmentSettings) -> None:
+        digits = settings.decimals
+        names = table.units()
+        self.spec, self.official, self.rank_of = table.spec, bool(table.overall), len(names)
+        self.margin = settings.very_low_margin
+        overall = [round_half_up(table.overall[name] if self.official else overall_score(table.scores[name]), digits)
+                   for name in names]
+        self.overall = array("d", overall)
+        self.overall_ranks = array("q", competition_ranks(overall))
+        self.overall_average = round_half_up(fmean(overall), digits)
+        self.criteria = []
+        for criterion in table.spec.criteria:
+            values = [round_half_up(table.scores[name][criterion.code], digits) for name in names]
+            target = settings.target_for(criterion.code, criterion.target)
+            self.criteria.append((criterion, target, round_half_up(fmean(values), digits), array("d", values),
+                                  array("d", [round_half_up(value - target, digits) for value in values]),
+                                  array("q", competition_ranks(values))))
+
+    def result(self, position: int) -> TableResult:
+        """The `TableResult` of the unit at `position` in the table."""
+        return TableResult(
+            spec=self.spec, overall=self.overall[position], overall_rank=self.overall_ranks[position],
+            rank_of=self.rank_of, overall_average=self.overall_average, official=self.official,
+            criteria=tuple(CriterionResult(criterion=criterion, score=values[position], target=target,
+                                           gap=gaps[position], verdict=verdict(gaps[position], self.margin),
+                                           rank=ranks[position], rank_of=self.rank_of, average=average)
+                           for criterion, target, average, values, gaps, ranks in self.criteria))

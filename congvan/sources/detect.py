@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
@@ -20,7 +21,7 @@ from openpyxl.workbook.workbook import Workbook
 from congvan import vn
 from congvan.errors import DataError, DataFileUnreadable
 from congvan.models import ReadLimits
-from congvan.sources.limits import check_workbook_size
+from congvan.sources.limits import check_workbook_size, sheet_titles
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -35,17 +36,40 @@ EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE
                 "#GETTING_DATA")
 
 
-def open_workbook(path: Path, limits: ReadLimits) -> Workbook:
-    """Load the workbook at `path` with cached values (data_only); refuse anything that is not an .xlsx,
-    or is larger than `limits` (checked before openpyxl parses anything)."""
+class OpenWorkbook(NamedTuple):
+    """A workbook opened read-only (its sheets are streamed) and the merged ranges of each sheet, by title."""
+
+    workbook: Workbook
+    merges: dict[str, list[str]]
+
+
+def open_workbook(path: Path, limits: ReadLimits) -> OpenWorkbook:
+    """Open the workbook at `path` read-only with cached values (data_only); refuse anything that is not an
+    .xlsx, or is larger than `limits` (checked before openpyxl parses anything)."""
     data = _read_bytes(path)
     _check_spreadsheet_bytes(data, path)
     check_workbook_size(data, str(path), limits)
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        return OpenWorkbook(openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True),
+                            _merged_ranges(data))
     except Exception as err:  # openpyxl raises many kinds for a damaged part
-        raise DataError(f"tệp .xlsx bị hỏng, không đọc được ({type(err).__name__}: {err}). {SAVE_AS_XLSX}",
-                        str(path)) from err
+        raise damaged(path, err) from err
+
+
+def damaged(path: Path, err: Exception) -> DataError:
+    """The error for a workbook part openpyxl could not parse (when opening it, or a sheet as it is streamed)."""
+    return DataError(f"tệp .xlsx bị hỏng, không đọc được ({type(err).__name__}: {err}). {SAVE_AS_XLSX}", str(path))
+
+
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?\bref=\"([A-Z]+\d+(?::[A-Z]+\d+)?)\"")
+
+
+def _merged_ranges(data: bytes) -> dict[str, list[str]]:
+    """Return sheet title -> its merged ranges ("B5:B6"), read from each sheet's XML (openpyxl's read-only
+    reader skips them); the parts' sizes are already checked."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {title: [m.decode() for m in _MERGE_CELL.findall(archive.read(part))]
+                for part, title in sheet_titles(archive).items() if part in archive.NameToInfo}
 
 
 def formula_lookup(path: Path) -> Callable[[str, int, int], str | None]:

@@ -36,7 +36,7 @@ def check_workbook_size(data: bytes, where: str, limits: ReadLimits) -> None:
         if problem:
             raise DataError(f"{problem}; congvan không mở tệp này. Lưu lại bảng kết quả thành tệp .xlsx mới chỉ "
                             "gồm các sheet cần dùng.", where)
-        titles = _sheet_titles(archive)
+        titles = sheet_titles(archive)
         for info in archive.infolist():
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 title = titles.get(info.filename)
@@ -76,7 +76,7 @@ def _check(rows: int, columns: int, where: str, limits: ReadLimits, what: str) -
                         f"{TOO_BIG}", where)
 
 
-def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
     """Return part name -> sheet title, from xl/workbook.xml and its relationships (both small, size-checked)."""
     try:
         workbook = archive.read("xl/workbook.xml")

@@ -14,7 +14,8 @@ from congvan.errors import DataError, DataFileUnreadable, cell_location
 from congvan.models import DEFAULT_LIMITS, Catalog, ReadLimits, ResultTable, TableSpec, unit_key
 from congvan.sources.cells import Cell, blank, check_fraction_columns
 from congvan.sources.csv_rows import read_csv_rows
-from congvan.sources.detect import SPREADSHEET_SUFFIXES, formula_lookup, open_workbook
+from congvan.sources.detect import SPREADSHEET_SUFFIXES, damaged, formula_lookup, open_workbook
+from congvan.sources.grid import sheet_grid
 from congvan.sources.layout import (
     DEFAULT_IGNORED,
     HEADER_SEARCH_ROWS,
@@ -102,28 +103,28 @@ def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool, limits: R
 
     A workbook with one sheet is the table of a catalog with one table, whatever the sheet's name.
     """
-    workbook = open_workbook(path, limits)
+    workbook, merges = open_workbook(path, limits)
     formulas = formula_lookup(path)
     tables = []
     hidden = []
     only = catalog.tables[0] if len(catalog.tables) == 1 and len(workbook.worksheets) == 1 else None
-    for sheet in workbook.worksheets:
-        spec = _match_table(sheet.title, catalog) or only
-        if spec is None:
-            continue
-        if sheet.sheet_state != "visible":
-            hidden.append((sheet.title, spec))
-            continue
-        merged = {(r, c): str(rng.coord) for rng in sheet.merged_cells.ranges
-                  for r in range(rng.min_row, rng.max_row + 1) for c in range(rng.min_col, rng.max_col + 1)
-                  if (r, c) != (rng.min_row, rng.min_col)}
-        grid = [[Cell(cell.value, cell.number_format, cell.font.name if cell.font else None,
-                       merged.get((r, c)) if merged else None)
-                 for c, cell in enumerate(row, start=1)]
-                for r, row in enumerate(sheet.iter_rows(), start=1)]
-        title = sheet.title
-        tables.append(_read_grid(grid, spec, str(path), title, convert_legacy, unit_names(spec),
-                                 formula=partial(formulas, title), year=year, warnings=warnings))
+    try:
+        for sheet in workbook.worksheets:
+            spec = _match_table(sheet.title, catalog) or only
+            if spec is None:
+                continue
+            if sheet.sheet_state != "visible":
+                hidden.append((sheet.title, spec))
+                continue
+            title = sheet.title
+            try:
+                grid = sheet_grid(sheet, merges.get(title, ()))
+            except Exception as err:  # a damaged sheet part shows only as it is streamed
+                raise damaged(path, err) from err
+            tables.append(_read_grid(grid, spec, str(path), title, convert_legacy, unit_names(spec),
+                                     formula=partial(formulas, title), year=year, warnings=warnings))
+    finally:
+        workbook.close()
     return tables, hidden, [sheet.title for sheet in workbook.worksheets]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,7 +128,7 @@ def _read_report(ws: Workspace, path: Path, shown: str) -> Report:
     return report
 
 
-def _grid(code: str, name: str, criteria: tuple[Criterion, ...], assessments: list[UnitAssessment]) -> Grid:
+def _grid(code: str, name: str, criteria: tuple[Criterion, ...], assessments: Sequence[UnitAssessment]) -> Grid:
     rows = []
     for assessment in assessments:
         result = next((t for t in assessment.tables if t.spec.code == code), None)
