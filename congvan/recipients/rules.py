@@ -127,12 +127,14 @@ def for_unit(rules: RecipientRules, unit_name: str, short_tables: Iterable[str],
              values: Mapping[str, Any]) -> Recipients:
     """Return the recipients of one unit's letter: default lists, additions, names filled in, deduplicated."""
     settings = rules.settings
-    to_entries = [*_expanded(rules, ("kinh_gui",), rules.lists[settings.addressees_list].entries)]
-    cc_entries = [*_expanded(rules, ("noi_nhan",), rules.lists[settings.distribution_list].entries)]
+    to_entries = [*_expanded(rules, ("danh_sach", settings.addressees_list),
+                             rules.lists[settings.addressees_list].entries)]
+    cc_entries = [*_expanded(rules, ("danh_sach", settings.distribution_list),
+                             rules.lists[settings.distribution_list].entries)]
     for table in short_tables:
         extra_to, extra_cc = rules.files.when_short.get(table, ((), ()))
-        to_entries += _expanded(rules, ("kinh_gui", "bang", table), extra_to)
-        cc_entries += _expanded(rules, ("noi_nhan", "bang", table), extra_cc)
+        to_entries += _expanded(rules, ("khi_chua_dat", table, "kinh_gui"), extra_to)
+        cc_entries += _expanded(rules, ("khi_chua_dat", table, "noi_nhan"), extra_cc)
     if rules.files.per_unit:
         extra_to, extra_cc = rules.files.per_unit.get(unit_key(unit_name), ((), ()))
         to_entries += expand(rules, extra_to, ())
