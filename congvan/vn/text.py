@@ -16,7 +16,7 @@ def squash_new(text: str) -> str:
     """`squash` without its cache, for a text made once (a clerk's text filled in with one unit's name)."""
     if (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
             and unicodedata.is_normalized("NFC", text)):
-        return text  # already tidy: the one white space a printable text may hold is " " (tests/test_vietnamese.py)
+        return text  # already tidy: a printable text holds no white space but " " (tests/test_letter_contexts.py)
     # str.split() splits where re's \s matches (Py_UNICODE_ISSPACE), 4x faster than re.sub + strip
     return " ".join(nfc(text).split())
 
