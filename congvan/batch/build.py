@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, overload
 
@@ -25,7 +26,7 @@ from congvan.config.leftovers import check_sample
 from congvan.errors import CongvanError, DataError, FileUnreadable
 from congvan.files import atomic_write
 from congvan.letter.assessment import Assessments, assess
-from congvan.letter.context import build_context, unit_values
+from congvan.letter.context import LetterContexts
 from congvan.letter.history import with_previous
 from congvan.models import Catalog, ResultTable, UnitAssessment, unit_key
 from congvan.recipients import rules as recipients
@@ -85,9 +86,13 @@ class ContextMaker:
     rules: recipients.RecipientRules
     today: dt.date
 
+    @cached_property
+    def _letters(self) -> LetterContexts:  # made once, in the process that plans (workers inherit or unpickle it)
+        return LetterContexts(self.workspace, self.catalog_source, self.rules, self.today.month, self.today.year)
+
     def __call__(self, letter: PlannedLetter) -> dict[str, Any]:
         try:
-            return _letter_context(self.workspace, self.catalog_source, letter.assessment, self.rules, self.today)
+            return self._letters(letter.assessment)
         except CongvanError as err:
             raise _for_letter(err, letter) from err
 
@@ -376,14 +381,6 @@ def _select(names: Sequence[str], wanted: Sequence[str]) -> list[str]:
                         + (suggest_names(unknown[0], names) or "."))
     chosen = {unit_key(w) for w in wanted}
     return [n for n in names if unit_key(n) in chosen]
-
-
-def _letter_context(workspace: Workspace, catalog_source: str, assessment: UnitAssessment,
-                    rules: recipients.RecipientRules, today: dt.date) -> dict[str, Any]:
-    short = [t.spec.code for t in assessment.tables if t.weaknesses]
-    values = unit_values(assessment.unit, workspace.assessment)
-    letter_recipients = recipients.for_unit(rules, assessment.unit.name, short, values)
-    return build_context(workspace, catalog_source, assessment, letter_recipients, today.month, today.year)
 
 
 def _missing(assessed: Sequence[UnitAssessment]) -> list[tuple[str, tuple[str, ...]]]:

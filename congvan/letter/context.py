@@ -6,12 +6,13 @@ The keys are the Vietnamese names listed in docs/glossary.md.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from congvan.config import AssessmentSettings, Workspace
 from congvan.letter.history import history_phrase, history_sentence
 from congvan.models import VERDICT_WORDS, CriterionResult, PreviousYear, TableResult, Unit, UnitAssessment
-from congvan.recipients.rules import Recipients, addressee_lines, distribution_lines
+from congvan.recipients.rules import RecipientRules, addressee_lines, distribution_lines, for_unit
 from congvan.render import texts as snippets
 from congvan.render.charts import BarChart
 from congvan.vn import (
@@ -77,13 +78,14 @@ class UnitName(str):
     ubnd_day_du: str
 
     def __new__(cls, unit: Unit) -> UnitName:
-        name = super().__new__(cls, unit.in_sentence)
-        name.ten = unit.in_sentence
-        name.ten_rieng = unit.name[len(unit.kind):].strip() if unit.kind else unit.name
-        name.loai = unit.kind
+        in_sentence = unit.in_sentence
+        name = super().__new__(cls, in_sentence)
+        name.ten = in_sentence
+        name.loai = kind = unit.kind
+        name.ten_rieng = unit.name[len(kind):].strip() if kind else unit.name
         name.ten_hoa = unit.capitalized
-        name.ubnd = f"UBND {unit.in_sentence}"
-        name.ubnd_day_du = f"Ủy ban nhân dân {unit.in_sentence}"
+        name.ubnd = f"UBND {in_sentence}"
+        name.ubnd_day_du = f"Ủy ban nhân dân {in_sentence}"
         return name
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -120,70 +122,182 @@ def criterion_values(result: CriterionResult, subject: str, base: dict[str, Any]
     }
 
 
-def build_context(workspace: Workspace, catalog_source: str, assessment: UnitAssessment,
-                  recipients: Recipients, draft_month: int, draft_year: int) -> dict[str, Any]:
-    """Return the full template context of one draft letter (keys: docs/glossary.md)."""
-    settings = workspace.assessment
-    decimals = settings.decimals
-    unit = assessment.unit
-    base = unit_values(unit, settings)
-    where = workspace.config_path
+@dataclass(frozen=True)
+class _CriterionTexts:
+    """A criterion's texts for one verdict, and what a letter prints beside them the same in every letter."""
 
-    sections = []
-    for number, table in enumerate(assessment.tables, start=1):
-        subject = snippets.fill(table.spec.subject, base, f"{catalog_source}, bảng '{table.spec.code}', doi_tuong")
-        values = {**base, "doi_tuong": subject}
-        values["de_nghi"] = snippets.fill(workspace.letter.request, values, f"{where}, van_ban.de_nghi")
-        made = _section(number, table, subject, values, decimals, settings.order, catalog_source)
-        made["mo_dau"] = [snippets.fill(p, values, f"{catalog_source}, bảng '{table.spec.code}', mo_dau")
-                          for p in table.spec.opening]
-        if not workspace.letter.summary_sentence:
-            made["tong_quan"] = ""
-        made["bieu_do"] = chart_data(table, decimals) if workspace.letter.chart else None
-        sections.append(made)
-    general = []
-    for offset, section in enumerate(workspace.letter.general_sections, start=len(sections) + 1):
-        general.append({
-            "so": offset,
-            "tieu_de": snippets.fill(section.title, base, f"{where}, van_ban.chi_dao_chung"),
-            "noi_dung": [snippets.fill(p, base, f"{where}, van_ban.chi_dao_chung") for p in section.paragraphs],
-        })
+    heading: str  # "Đối với tiêu chí …", "" when the criterion is its table's only one
+    remark: str
+    directives: tuple[str, ...]
+    remark_where: str
+    directives_where: str
+    says_change: bool  # the texts print {{ thay_doi }} themselves, so no separate sentence about last year
 
-    agency = workspace.agency
-    signer = workspace.signer
-    subject = snippets.fill(workspace.letter.subject, base, f"{where}, van_ban.trich_yeu")
-    context: dict[str, Any] = {
-        "co_quan": {"chu_quan": agency.parent, "ten": agency.issuer, "viet_tat": agency.issuer_abbreviation,
-                    "chu_quan_dong": header_text(agency.parent_typed or agency.parent, bold=False),
-                    "ten_dong": header_text(agency.issuer_typed or agency.issuer, bold=True)},
-        "don_vi_soan_thao": agency.drafting_unit,
-        "ky_hieu": agency.symbol,
-        "dia_danh": agency.place,
-        **number_fields(agency.symbol, agency.place, number=None, date=None,
-                        draft_month=draft_month, draft_year=draft_year),
-        "trich_yeu": subject,
-        "trich_yeu_dong": keep_together(subject, (unit.in_sentence, unit.name, unit.capitalized)),
-        "kinh_gui": list(recipients.addressees),
-        "kinh_gui_dong": addressee_lines(recipients.addressees),
-        "can_cu": [snippets.fill(p, base, f"{where}, van_ban.can_cu") for p in workspace.letter.bases],
-        "mo_dau": snippets.fill(workspace.letter.opening, base, f"{where}, van_ban.mo_dau"),
-        "don_vi": {
-            "ten": unit.in_sentence,
-            "ten_hoa": unit.capitalized,
-            "loai": unit.kind,
-            "ubnd": f"UBND {unit.in_sentence}",
-            "ubnd_day_du": f"Ủy ban nhân dân {unit.in_sentence}",
-        },
-        "nam_danh_gia": settings.year,
-        "nam_ke_hoach": settings.year + 1,
-        "bang": sections,
-        "chi_dao_chung": general,
-        "ket_thuc": snippets.fill(workspace.letter.closing, base, f"{where}, van_ban.ket_thuc").rstrip("./"),
-        "dinh_kem": snippets.fill(workspace.letter.attachment, base, f"{where}, van_ban.dinh_kem"),
-        "noi_nhan": distribution_lines(recipients),
-        "ky": {"quyen_han": signer.authority, "chuc_vu": signer.position, "ho_ten": signer.name},
-    }
-    return context
+
+class LetterContexts:
+    """Makes the template context of each draft letter of a batch (keys: docs/glossary.md), with its recipients.
+
+    What is the same in every letter (the agency, the signer, the draft number and date, where each text comes
+    from) is made once; a clerk's text that names nothing of the unit is filled once (render/texts.py). The parts
+    shared between letters are never changed: templates run in an immutable sandbox, `with_number` copies.
+    """
+
+    def __init__(self, workspace: Workspace, catalog_source: str, rules: RecipientRules,
+                 draft_month: int, draft_year: int) -> None:
+        self.workspace = workspace
+        self.catalog_source = catalog_source
+        self.rules = rules
+        where = workspace.config_path
+        self._where = {key: f"{where}, van_ban.{key}"
+                       for key in ("de_nghi", "chi_dao_chung", "trich_yeu", "can_cu", "mo_dau", "ket_thuc", "dinh_kem")}
+        agency = workspace.agency
+        self._head: dict[str, Any] = {
+            "don_vi_soan_thao": agency.drafting_unit,
+            "ky_hieu": agency.symbol,
+            "dia_danh": agency.place,
+            **number_fields(agency.symbol, agency.place, number=None, date=None,
+                            draft_month=draft_month, draft_year=draft_year),
+        }
+        self._agency = {"chu_quan": agency.parent, "ten": agency.issuer, "viet_tat": agency.issuer_abbreviation,
+                        "chu_quan_dong": header_text(agency.parent_typed or agency.parent, bold=False),
+                        "ten_dong": header_text(agency.issuer_typed or agency.issuer, bold=True)}
+        signer = workspace.signer
+        self._signer = {"quyen_han": signer.authority, "chuc_vu": signer.position, "ho_ten": signer.name}
+        self._texts: dict[tuple[str, str, str, bool], _CriterionTexts] = {}
+
+    def __call__(self, assessment: UnitAssessment) -> dict[str, Any]:
+        """Return the full context of the draft letter to `assessment`'s unit."""
+        settings, letter, where = self.workspace.assessment, self.workspace.letter, self._where
+        unit = assessment.unit
+        base = unit_values(unit, settings)
+        short = [t.spec.code for t in assessment.tables if any(not c.meets_target for c in t.criteria)]
+        recipients = for_unit(self.rules, unit.name, short, base)
+        catalog_source = self.catalog_source
+
+        sections = []
+        for number, table in enumerate(assessment.tables, start=1):
+            code = table.spec.code
+            subject = snippets.fill(table.spec.subject, base, f"{catalog_source}, bảng '{code}', doi_tuong")
+            values = {**base, "doi_tuong": subject}
+            values["de_nghi"] = snippets.fill(letter.request, values, where["de_nghi"])
+            made = self._section(number, table, subject, values)
+            made["mo_dau"] = [snippets.fill(p, values, f"{catalog_source}, bảng '{code}', mo_dau")
+                              for p in table.spec.opening]
+            if not letter.summary_sentence:
+                made["tong_quan"] = ""
+            made["bieu_do"] = chart_data(table, settings.decimals) if letter.chart else None
+            sections.append(made)
+        general = []
+        for offset, section in enumerate(letter.general_sections, start=len(sections) + 1):
+            general.append({
+                "so": offset,
+                "tieu_de": snippets.fill(section.title, base, where["chi_dao_chung"]),
+                "noi_dung": [snippets.fill(p, base, where["chi_dao_chung"]) for p in section.paragraphs],
+            })
+
+        name = base["don_vi"]
+        subject = snippets.fill(letter.subject, base, where["trich_yeu"])
+        return {
+            "co_quan": dict(self._agency),
+            **self._head,
+            "trich_yeu": subject,
+            "trich_yeu_dong": keep_together(subject, (name.ten, unit.name, name.ten_hoa)),
+            "kinh_gui": list(recipients.addressees),
+            "kinh_gui_dong": addressee_lines(recipients.addressees),
+            "can_cu": [snippets.fill(p, base, where["can_cu"]) for p in letter.bases],
+            "mo_dau": snippets.fill(letter.opening, base, where["mo_dau"]),
+            "don_vi": {"ten": name.ten, "ten_hoa": name.ten_hoa, "loai": name.loai, "ubnd": name.ubnd,
+                       "ubnd_day_du": name.ubnd_day_du},
+            "nam_danh_gia": settings.year,
+            "nam_ke_hoach": settings.year + 1,
+            "bang": sections,
+            "chi_dao_chung": general,
+            "ket_thuc": snippets.fill(letter.closing, base, where["ket_thuc"]).rstrip("./"),
+            "dinh_kem": snippets.fill(letter.attachment, base, where["dinh_kem"]),
+            "noi_nhan": distribution_lines(recipients),
+            "ky": dict(self._signer),
+        }
+
+    def _criterion_texts(self, table: TableResult, result: CriterionResult, single: bool) -> _CriterionTexts:
+        key = (table.spec.code, result.criterion.code, result.verdict, single)
+        texts = self._texts.get(key)
+        if texts is None:
+            criterion, verdict = result.criterion, result.verdict
+            where = f"{self.catalog_source}, tiêu chí '{criterion.code}'"
+            remark, directives = criterion.remarks[verdict], criterion.directives[verdict]
+            texts = self._texts[key] = _CriterionTexts(
+                "" if single else f"Đối với tiêu chí {criterion.name}", remark, directives,
+                where + f", nhan_xet.{verdict}", where + f", chi_dao.{verdict}",
+                any("thay_doi" in text for text in (remark, *directives)))
+        return texts
+
+    def _section(self, number: int, table: TableResult, subject: str, base: dict[str, Any]) -> dict[str, Any]:
+        settings = self.workspace.assessment
+        decimals = settings.decimals
+        single = len(table.criteria) == 1
+        previous = table.previous
+        items = {}
+        for result in table.criteria:
+            values = criterion_values(result, subject, base, decimals, previous)
+            texts = self._criterion_texts(table, result, single)
+            last = previous.scores.get(result.criterion.code) if previous else None
+            items[result.criterion.code] = {
+                "ma": result.criterion.code,
+                "ten": result.criterion.name,
+                "tieu_de": texts.heading,
+                "ket_qua": values["ket_qua"],
+                "ket_qua_so": result.score,
+                "chi_tieu": values["chi_tieu"],
+                "chi_tieu_so": result.target,
+                "chenh_lech": values["chenh_lech"],
+                "chenh_lech_so": result.gap,
+                "ket_luan": result.verdict,
+                "ket_luan_chu": VERDICT_WORDS[result.verdict],
+                "dat": result.meets_target,
+                "xep_hang": values["xep_hang"],
+                "trung_binh": values["trung_binh"],
+                "nhan_xet": snippets.fill(texts.remark, values, texts.remark_where),
+                "chi_dao": [snippets.fill(p, values, texts.directives_where) for p in texts.directives],
+                "ket_qua_nam_truoc": values["ket_qua_nam_truoc"],
+                "thay_doi": values["thay_doi"],
+                "thay_doi_so": None if last is None else round(result.score - last, decimals),
+                # printed after nhan_xet, unless the catalog's own texts already say it with {{ thay_doi }}
+                "so_sanh": "" if texts.says_change else history_sentence(
+                    "kết quả", result.score, last, previous, decimals),
+            }
+        weaknesses = [items[r.criterion.code] for r in table.weaknesses]
+        strengths = [items[r.criterion.code] for r in table.strengths]
+        in_catalog_order = [items[r.criterion.code] for r in table.criteria]
+        if settings.order == "danh_muc" or single:
+            groups = [{"nhan": "", "tieu_de": "", "tieu_chi": in_catalog_order}]
+        else:
+            present = [(key, crit) for key, crit in (("han_che", weaknesses), ("uu_diem", strengths)) if crit]
+            labels = ["a)", "b)"] if len(present) > 1 else [""]
+            groups = [{"nhan": label, "tieu_de": GROUP_TITLES[key] if label else "", "tieu_chi": crit}
+                      for label, (key, crit) in zip(labels, present, strict=False)]
+
+        overall = format_percent(table.overall, decimals, keep_zeros=True)
+        rank = f"{table.overall_rank}/{table.rank_of}"
+        average = format_percent(table.overall_average, decimals, keep_zeros=True)
+        return {
+            "so": number,
+            "ma": table.spec.code,
+            "ten": table.spec.name,
+            "doi_tuong": subject,
+            "tieu_de": snippets.fill(table.spec.heading, base,
+                                     f"{self.catalog_source}, bảng '{table.spec.code}', tieu_de"),
+            "tong_quan": _summary(table, subject, base, overall, rank, average, len(weaknesses), decimals),
+            "chi_so": overall,
+            "chi_so_so": table.overall,
+            "chi_so_chinh_thuc": table.official,
+            "xep_hang": rank,
+            "trung_binh": average,
+            "so_don_vi": table.rank_of,
+            "nhom": groups,
+            "han_che": weaknesses,
+            "uu_diem": strengths,
+            "tieu_chi": in_catalog_order,
+        }
 
 
 def chart_data(table: TableResult, decimals: int) -> dict[str, Any] | None:
@@ -199,76 +313,6 @@ GROUP_TITLES = {
     "han_che": "Những tiêu chí chưa đạt chỉ tiêu, cần khắc phục",
     "uu_diem": "Những tiêu chí đạt, vượt chỉ tiêu, cần tiếp tục phát huy",
 }
-
-
-def _section(number: int, table: TableResult, subject: str, base: dict[str, Any], decimals: int, order: str,
-             catalog_source: str) -> dict[str, Any]:
-    single = len(table.criteria) == 1
-    items = {}
-    for result in table.criteria:
-        values = criterion_values(result, subject, base, decimals, table.previous)
-        where = f"{catalog_source}, tiêu chí '{result.criterion.code}'"
-        last = table.previous.scores.get(result.criterion.code) if table.previous else None
-        texts = [result.criterion.remarks[result.verdict], *result.criterion.directives[result.verdict]]
-        items[result.criterion.code] = {
-            "ma": result.criterion.code,
-            "ten": result.criterion.name,
-            "tieu_de": "" if single else f"Đối với tiêu chí {result.criterion.name}",
-            "ket_qua": values["ket_qua"],
-            "ket_qua_so": result.score,
-            "chi_tieu": values["chi_tieu"],
-            "chi_tieu_so": result.target,
-            "chenh_lech": values["chenh_lech"],
-            "chenh_lech_so": result.gap,
-            "ket_luan": result.verdict,
-            "ket_luan_chu": VERDICT_WORDS[result.verdict],
-            "dat": result.meets_target,
-            "xep_hang": values["xep_hang"],
-            "trung_binh": values["trung_binh"],
-            "nhan_xet": snippets.fill(result.criterion.remarks[result.verdict], values,
-                                      where + f", nhan_xet.{result.verdict}"),
-            "chi_dao": [snippets.fill(p, values, where + f", chi_dao.{result.verdict}")
-                        for p in result.criterion.directives[result.verdict]],
-            "ket_qua_nam_truoc": values["ket_qua_nam_truoc"],
-            "thay_doi": values["thay_doi"],
-            "thay_doi_so": None if last is None else round(result.score - last, decimals),
-            # printed after nhan_xet, unless the catalog's own texts already say it with {{ thay_doi }}
-            "so_sanh": "" if any("thay_doi" in text for text in texts) else history_sentence(
-                "kết quả", result.score, last, table.previous, decimals),
-        }
-    weaknesses = [items[r.criterion.code] for r in table.weaknesses]
-    strengths = [items[r.criterion.code] for r in table.strengths]
-    in_catalog_order = [items[r.criterion.code] for r in table.criteria]
-    if order == "danh_muc" or single:
-        groups = [{"nhan": "", "tieu_de": "", "tieu_chi": in_catalog_order}]
-    else:
-        present = [(key, crit) for key, crit in (("han_che", weaknesses), ("uu_diem", strengths)) if crit]
-        labels = ["a)", "b)"] if len(present) > 1 else [""]
-        groups = [{"nhan": label, "tieu_de": GROUP_TITLES[key] if label else "", "tieu_chi": crit}
-                  for label, (key, crit) in zip(labels, present, strict=False)]
-
-    overall = format_percent(table.overall, decimals, keep_zeros=True)
-    rank = f"{table.overall_rank}/{table.rank_of}"
-    average = format_percent(table.overall_average, decimals, keep_zeros=True)
-    return {
-        "so": number,
-        "ma": table.spec.code,
-        "ten": table.spec.name,
-        "doi_tuong": subject,
-        "tieu_de": snippets.fill(table.spec.heading, {**base, "doi_tuong": subject},
-                                 f"{catalog_source}, bảng '{table.spec.code}', tieu_de"),
-        "tong_quan": _summary(table, subject, base, overall, rank, average, len(weaknesses), decimals),
-        "chi_so": overall,
-        "chi_so_so": table.overall,
-        "chi_so_chinh_thuc": table.official,
-        "xep_hang": rank,
-        "trung_binh": average,
-        "so_don_vi": table.rank_of,
-        "nhom": groups,
-        "han_che": weaknesses,
-        "uu_diem": strengths,
-        "tieu_chi": in_catalog_order,
-    }
 
 
 def _summary(table: TableResult, subject: str, base: dict[str, Any], overall: str, rank: str, average: str,

@@ -8,6 +8,7 @@ then the NĐ 30 punctuation is applied (§3.6 Kính gửi, §3.10 Nơi nhận).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -37,6 +38,9 @@ class RecipientRules:
     files: ListFiles
     settings: RecipientSettings
     warnings: list[str] = field(default_factory=list, hash=False, compare=False)
+    # the default lists and additions with their "@name" includes expanded, made by the first letter (for_unit)
+    expanded: dict[tuple[str, ...], tuple[Entry, ...]] = field(default_factory=dict, hash=False, compare=False,
+                                                               repr=False)
 
     @property
     def lists(self) -> dict[str, NamedList]:
@@ -111,7 +115,11 @@ def resolve(rules: RecipientRules, entries: Sequence[Entry], values: Mapping[str
 
     An entry that fills to nothing (a condition such as `{% if don_vi.loai == "xã" %}…{% endif %}`) is left out.
     """
-    filled = [(snippets.fill(e.text, values, e.where), e.where) for e in expand(rules, entries, ())]
+    return _filled(expand(rules, entries, ()), values)
+
+
+def _filled(entries: Iterable[Entry], values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    filled = [(snippets.fill(e.text, values, e.where), e.where) for e in entries]
     return [(text, where) for text, where in filled if text]
 
 
@@ -119,24 +127,35 @@ def for_unit(rules: RecipientRules, unit_name: str, short_tables: Iterable[str],
              values: Mapping[str, Any]) -> Recipients:
     """Return the recipients of one unit's letter: default lists, additions, names filled in, deduplicated."""
     settings = rules.settings
-    to_entries = list(rules.lists[settings.addressees_list].entries)
-    cc_entries = list(rules.lists[settings.distribution_list].entries)
+    to_entries = [*_expanded(rules, ("danh_sach", settings.addressees_list),
+                             rules.lists[settings.addressees_list].entries)]
+    cc_entries = [*_expanded(rules, ("danh_sach", settings.distribution_list),
+                             rules.lists[settings.distribution_list].entries)]
     for table in short_tables:
         extra_to, extra_cc = rules.files.when_short.get(table, ((), ()))
-        to_entries += extra_to
-        cc_entries += extra_cc
-    extra_to, extra_cc = rules.files.per_unit.get(unit_key(unit_name), ((), ()))
-    to_entries += extra_to
-    cc_entries += extra_cc
+        to_entries += _expanded(rules, ("khi_chua_dat", table, "kinh_gui"), extra_to)
+        cc_entries += _expanded(rules, ("khi_chua_dat", table, "noi_nhan"), extra_cc)
+    if rules.files.per_unit:
+        extra_to, extra_cc = rules.files.per_unit.get(unit_key(unit_name), ((), ()))
+        to_entries += expand(rules, extra_to, ())
+        cc_entries += expand(rules, extra_cc, ())
 
     letter = f"thư gửi '{unit_name}'"
-    addressees = _unique(resolve(rules, to_entries, values), "Kính gửi", letter, rules.warnings)
-    distribution = _unique(resolve(rules, cc_entries, values), "Nơi nhận", letter, rules.warnings,
+    addressees = _unique(_filled(to_entries, values), "Kính gửi", letter, rules.warnings)
+    distribution = _unique(_filled(cc_entries, values), "Nơi nhận", letter, rules.warnings,
                            covered={_key(a) for a in addressees})
     if settings.order == "abc":
         addressees = sorted(addressees, key=vn.sort_key)
         distribution = sorted(distribution, key=vn.sort_key)
     return Recipients(tuple(addressees), tuple(distribution), settings.archive, settings.archive_copies)
+
+
+def _expanded(rules: RecipientRules, key: tuple[str, ...], entries: Sequence[Entry]) -> tuple[Entry, ...]:
+    """`expand(rules, entries, ())` for a list every letter may use, made once and kept by `key`."""
+    done = rules.expanded.get(key)
+    if done is None:
+        done = rules.expanded[key] = tuple(expand(rules, entries, ()))
+    return done
 
 
 def for_letter(rules: RecipientRules, addressees: Sequence[Entry], distribution: Sequence[Entry],
@@ -197,8 +216,15 @@ def _bare(text: str) -> str:
     return text.strip().lstrip("-–").strip().rstrip(";.").strip()
 
 
+@functools.lru_cache(maxsize=4096)  # the same lists' recipients in every letter of a batch
+def _parsed(text: str) -> tuple[str, tuple[str, ...], str]:
+    """Return a recipient's name, its notes and the key it is told apart by."""
+    name, notes = split_notes(_bare(text))
+    return name, notes, vn.fold(name)
+
+
 def _key(text: str) -> str:
-    return vn.fold(split_notes(_bare(text))[0])
+    return _parsed(text)[2]
 
 
 def _unique(items: Sequence[tuple[str, str]], side: str, letter: str, warnings: list[str],
@@ -206,8 +232,7 @@ def _unique(items: Sequence[tuple[str, str]], side: str, letter: str, warnings: 
     """Drop repeated recipients (case, spaces and Unicode form ignored), merging their notes; warn once each."""
     kept: dict[str, tuple[str, tuple[str, ...]]] = {}
     for text, where in items:
-        name, notes = split_notes(_bare(text))
-        key = vn.fold(name)
+        name, notes, key = _parsed(text)
         if key in covered:
             _warn(warnings, f"{where}: {side} của {letter}: bỏ '{text}' vì đã có ở Kính gửi (\"Như trên\").")
             continue

@@ -40,6 +40,7 @@ from congvan.vn.text import (  # noqa: F401
     nfc,
     slugify,
     squash,
+    squash_new,
     unlookalike,
 )
 from congvan.vn.words import (  # noqa: F401

@@ -132,10 +132,16 @@ _PERCENT = re.compile(r"(\d) +(%)")
 _TRAM_Y_TE = re.compile(r"\b(trạm) +(y) +(tế)\b", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=256)  # the same trích yếu in every letter of a batch
+def _kept_marks(text: str) -> str:
+    """`text` with no-break spaces inside "Trạm y tế" and between a number and its "%"."""
+    text = _PERCENT.sub(rf"\1{NBSP}\2", text)
+    return _TRAM_Y_TE.sub(lambda m: NBSP.join(m.groups()), text)
+
+
 def keep_together(text: str, phrases: tuple[str, ...] = ()) -> str:
     """Return `text` with no-break spaces inside "Trạm y tế", a number and its "%", and each of `phrases`."""
-    text = _PERCENT.sub(rf"\1{NBSP}\2", text)
-    text = _TRAM_Y_TE.sub(lambda m: NBSP.join(m.groups()), text)
+    text = _kept_marks(text)
     for phrase in sorted({p for p in phrases if " " in p.strip()}, key=len, reverse=True):
         text = text.replace(phrase, phrase.replace(" ", NBSP))
     return text

@@ -19,6 +19,9 @@ def _quantize(value: float | Decimal, decimals: int) -> Decimal:
         return number.quantize(exponent, rounding=ROUND_HALF_UP)
 
 
+# Targets, averages and scores recur in every letter of a batch: each is formatted once. `typed` keeps 2.675
+# (float) and Decimal(2.675) apart, which compare equal but round differently.
+@functools.lru_cache(maxsize=8192, typed=True)
 def format_number(value: float | int | Decimal, decimals: int = 2, *, keep_zeros: bool = False) -> str:
     """Return `value` with a decimal comma and dot thousands: 1234567.891 -> "1.234.567,89".
 
@@ -26,13 +29,6 @@ def format_number(value: float | int | Decimal, decimals: int = 2, *, keep_zeros
     ("85,70"), as in published SIPAS tables. NaN and infinities (not numbers a letter may show) are
     written as "NaN", "vô cực" and "âm vô cực" so that a message about a bad cell can still quote them.
     """
-    return _format_number(value, decimals, keep_zeros)
-
-
-# Targets, averages and thresholds are the same in every letter of a batch: format each once. `typed` keeps
-# 2.675 (float) and Decimal(2.675) apart, which compare equal but round differently.
-@functools.lru_cache(maxsize=4096, typed=True)
-def _format_number(value: float | int | Decimal, decimals: int, keep_zeros: bool) -> str:
     if not Decimal(str(value)).is_finite():
         special = Decimal(str(value))
         return "NaN" if special.is_nan() else ("âm vô cực" if special < 0 else "vô cực")
@@ -51,6 +47,7 @@ def _format_number(value: float | int | Decimal, decimals: int, keep_zeros: bool
     return result
 
 
+@functools.lru_cache(maxsize=8192, typed=True)
 def format_percent(value: float | int | Decimal, decimals: int = 2, *, keep_zeros: bool = False) -> str:
     """Return a percentage the Vietnamese way, no space before %: 68.888 -> "68,89%", 83 -> "83%"."""
     return format_number(value, decimals, keep_zeros=keep_zeros) + "%"
