@@ -49,7 +49,9 @@ class Revision:
                                      capture_output=True, text=True).stdout.strip()
 
     def env(self, **extra: str) -> dict[str, str]:
-        return {**os.environ, "PYTHONPATH": str(self.root), **extra}
+        # the LibreOffice profiles `congvan pdf` keeps between runs stay in this run's folder
+        return {**os.environ, "PYTHONPATH": str(self.root), "CONGVAN_CACHE_DIR": str(self.root.parent / "cache"),
+                **extra}
 
     def timed(self, args: list[str], **extra: str) -> dict[str, float]:
         """Run `python -m congvan ARGS` from this revision; return wall s, peak RSS MB, CPU s."""

@@ -16,7 +16,7 @@ from congvan.errors import OutputError, RegisterError
 from congvan.files import SyncedWriter
 from congvan.register.records import NewDocument
 from congvan.register.store import Register
-from tests.test_register_support import UNITS, make_batch
+from tests.test_register_support import BACKENDS, UNITS, make_batch
 
 DAY = dt.date(2026, 11, 23)
 
@@ -56,9 +56,8 @@ def test_a_refused_row_among_many_is_named_and_none_is_kept(tmp_path: Path, regi
         assert register.verify(tmp_path).ok
 
 
+@pytest.mark.parametrize("register_url", BACKENDS[1:], indirect=True)  # SQLite keeps a NUL character
 def test_a_value_postgresql_refuses_names_the_unit(register_url: str) -> None:
-    if not register_url.startswith("postgresql"):
-        pytest.skip("SQLite keeps a NUL character; PostgreSQL refuses it")
     with Register(register_url) as register:
         docs = [_doc(i) for i in range(1, 6)]
         docs[2] = replace(docs[2], note="ghi chú\x00")
