@@ -91,6 +91,8 @@ def test_the_writer_never_replaces_a_file_and_removes_only_its_own(tmp_path: Pat
         with pytest.raises(OutputError, match="b.docx: tệp đã tồn tại, không được ghi đè"):
             writer.submit(tmp_path / "c.docx", b"c")  # raises here if the failure is known already
             writer.finish()
+        with pytest.raises(OutputError):
+            writer.wait()  # a.docx may still be being written when c.docx is refused: wait for every file
         assert (tmp_path / "a.docx").read_bytes() == b"a"
         writer.remove_all()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.docx"] and there.read_bytes() == b"someone else's"

@@ -4,6 +4,8 @@ every write transaction a `BEGIN IMMEDIATE` (one writer at a time across process
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,20 @@ def normalize_url(url: str) -> sa.URL:
     raise RegisterError(f"sổ văn bản chỉ hỗ trợ SQLite hoặc PostgreSQL, không hỗ trợ '{backend}' ({url}).")
 
 
+def _set_wal(cursor: Any, tries: int = 100) -> None:
+    """Put the database in WAL mode. Processes opening a new register at the same moment can get "database is
+    locked" here without SQLite's busy handler being called (the switch needs the file to itself): wait and
+    try again."""
+    for attempt in range(tries):
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or attempt == tries - 1:
+                raise
+            time.sleep(0.05)
+
+
 def make_engine(url: str) -> Engine:
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -42,7 +58,7 @@ def make_engine(url: str) -> Engine:
             dbapi_connection.create_function(PLAIN_FUNCTION, 1, plain, deterministic=True)  # register desk search
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA busy_timeout = 120000")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _set_wal(cursor)
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.close()
 
