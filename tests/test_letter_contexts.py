@@ -21,7 +21,7 @@ from congvan.letter.context import LetterContexts, unit_values
 from congvan.models import Unit
 from congvan.recipients.rules import load_workspace_rules
 from congvan.render import texts as snippets
-from congvan.vn import squash, squash_new
+from congvan.vn import squash, squash_uncached
 from tests.conftest import UNITS
 
 _SPACES = re.compile(r"\s+")
@@ -102,7 +102,7 @@ def test_a_text_naming_the_unit_is_filled_for_each_of_many_units():
 
 
 def test_every_white_space_but_the_space_is_unprintable():
-    """What lets `squash_new` keep a printable text with single inner spaces as it is."""
+    """What lets `squash_uncached` keep a printable text with single inner spaces as it is."""
     spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
     assert [c for c in spaces if c.isprintable()] == [" "]
     assert all(_SPACES.fullmatch(c) for c in spaces)  # and re's \s is the same set as str.split()'s
@@ -114,10 +114,10 @@ PIECES = st.sampled_from([" ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "
 
 
 @given(st.lists(PIECES, max_size=12).map("".join))
-def test_squash_new_is_the_regular_expression_tidying(text):
-    assert squash_new(text) == regex_squash(text) == squash(text)
+def test_squash_uncached_is_the_regular_expression_tidying(text):
+    assert squash_uncached(text) == regex_squash(text) == squash(text)
 
 
 @pytest.mark.parametrize("text", ["", " ", "a  b", " a", "a ", "a\u00a0b", "e\u0301", "Ủy ban nhân dân tỉnh"])
-def test_squash_new_examples(text):
-    assert squash_new(text) == regex_squash(text)
+def test_squash_uncached_examples(text):
+    assert squash_uncached(text) == regex_squash(text)

@@ -16,7 +16,7 @@ import jinja2
 
 from congvan.errors import DataError
 from congvan.render.sandbox import MAX_TEXT_CHARS, RENDER_ERRORS, TEXT_SECONDS, make_environment
-from congvan.vn import nfc, squash, squash_new
+from congvan.vn import nfc, squash, squash_uncached
 
 _ENV = make_environment(autoescape=False, max_chars=MAX_TEXT_CHARS, seconds=TEXT_SECONDS)
 _HELP = "Chỗ cần điền viết dạng {{ ten }}; các tên dùng được: docs/glossary.md."
@@ -60,7 +60,7 @@ class _Simple:
                        for name, attribute in self.lookups])
         result = self.filled.get(found)
         if result is None:
-            result = squash_new(self.pattern.format(*found))
+            result = squash_uncached(self.pattern.format(*found))
             if len(self.filled) < _KEPT:
                 self.filled[found] = result
         return result

@@ -40,7 +40,7 @@ from congvan.vn.text import (  # noqa: F401
     nfc,
     slugify,
     squash,
-    squash_new,
+    squash_uncached,
     unlookalike,
 )
 from congvan.vn.words import (  # noqa: F401

@@ -12,7 +12,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def squash_new(text: str) -> str:
+def squash_uncached(text: str) -> str:
     """`squash` without its cache, for a text made once (a clerk's text filled in with one unit's name)."""
     if (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
             and unicodedata.is_normalized("NFC", text)):
@@ -24,7 +24,7 @@ def squash_new(text: str) -> str:
 @functools.lru_cache(maxsize=8192)  # the same catalog and recipient texts recur in every letter of a batch
 def squash(text: str) -> str:
     """Return `text` NFC-normalised, trimmed, with runs of white space collapsed to one space."""
-    return squash_new(text)
+    return squash_uncached(text)
 
 
 def fold(text: str) -> str:
