@@ -204,3 +204,14 @@ def test_cli_holds_no_domain_rule_and_writes_no_file() -> None:
         for forbidden in ("sys.exit", "atomic_write", "write_bytes", "write_text", "open(", "shutil",
                           "load_workspace(", "Register(", "re.sub", "nfc("):
             assert forbidden not in text, (path.name, forbidden)
+
+
+def test_a_plain_build_loads_neither_the_register_driver_nor_pypdf(workspace: Path) -> None:
+    """`congvan build` without --issue/--pdf, and every worker it forks, carries no SQLAlchemy and no pypdf."""
+    code = ("import sys; from pathlib import Path; from congvan.batch.workflows import BuildRequest, build_letters; "
+            f"result = build_letters(BuildRequest(Path({str(workspace)!r}))); "
+            "from congvan.batch.drafts import letter_path; letters = result.report.letters; "
+            "assert letters and all(letter_path(result.report.folder, x.stem).is_file() for x in letters); "
+            "print(' '.join(m for m in ('sqlalchemy', 'pypdf') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", out.stdout

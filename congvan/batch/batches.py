@@ -16,7 +16,7 @@ import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from congvan.batch import approval, drafts
 from congvan.batch.drafts import BatchSummary, DraftBatch, InputFile
@@ -25,8 +25,10 @@ from congvan.errors import RegisterError, UsageError
 from congvan.files import sha256_file
 from congvan.models import unit_key
 from congvan.register.records import Record
-from congvan.register.store import Register
 from congvan.vn import fold, nfc
+
+if TYPE_CHECKING:  # the register's driver (SQLAlchemy) is imported where a register is opened, not by `build`
+    from congvan.register.store import Register
 
 LATEST = "latest"
 DRAFT, PARTLY_ISSUED, ISSUED, SUPERSEDED = "draft", "partly issued", "issued", "superseded"
@@ -255,6 +257,8 @@ def issue_notes(batch: DraftBatch, register: Register, organ: str, year: int, wo
 
 
 def _with_records(root: Path) -> tuple[Workspace, list[Record]]:
+    from congvan.register.store import Register
+
     workspace = load_workspace(root)
     with Register(workspace.register_url) as register:
         return workspace, register.records()
@@ -267,6 +271,8 @@ def workspace_batches(root: Path) -> list[BatchStatus]:
 
 def decide_in_workspace(root: Path, batch: str | Path, action: str, person: str, note: str = "") -> approval.Approval:
     """`congvan batches trinh/duyet/tra-lai`: record a decision on a batch of the workspace not yet issued."""
+    from congvan.register.store import Register
+
     workspace = load_workspace(root)
     folder = resolve(workspace, batch)
     batch_id = approval.read_approval(folder).batch_id

@@ -11,12 +11,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from congvan.config import CONFIG_NAME, Workspace, load_workspace
 from congvan.errors import PdfError, UsageError
 from congvan.pdf.convert import collect_docx
-from congvan.pdf.finish import PdfResult, convert_letters
 from congvan.pdf.order import issued_title, print_order
+
+if TYPE_CHECKING:  # pypdf is imported where letters are converted, not by `build` without --pdf
+    from congvan.pdf.finish import PdfResult
 
 LETTERS, PDF = "letters", "pdf"  # progress stages
 
@@ -88,6 +91,8 @@ def make_pdfs(request: PdfRequest, progress: Progress | None = None) -> PdfResul
     out (listed in `left_out`), and issued letters are bookmarked "số và ký hiệu — unit".
     Letters in the workspace's `output/<year>/` that the register does not know are left out with a warning.
     """
+    from congvan.pdf.finish import convert_letters
+
     ws = load_workspace(request.workspace) if request.workspace is not None else None
     files = collect_docx([_batch_or_path(ws, p) for p in request.paths])
     issued = registered(ws, files) if ws is not None else Issued({}, set())
