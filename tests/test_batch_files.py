@@ -64,3 +64,34 @@ def test_manifest_csv_names_weak_criteria_in_catalog_order_with_figures(workspac
     assert "tiep_can" not in raw.decode("utf-8-sig")
     cam_lam = by_unit["Xã Cam Lâm"]
     assert cam_lam[3] == "0" and cam_lam[4] == ""
+
+
+def test_spooled_entries_give_the_manifests_a_list_would(tmp_path: Path) -> None:
+    """manifest.json copies the spool's lines as they were written: the same bytes as encoding each entry again
+    (texts with line separators, quotes, Vietnamese and numbers that do not round through a float)."""
+    import datetime as dt
+
+    from congvan.batch import drafts
+
+    entries = [{"index": i, "unit": f"Phường \u2028 \"Mẫu\" {i}\u0085", "file": f"{i:02d}.docx", "score": 68.89 + i / 3,
+                "figures": [{"name": "Tiếp cận", "met": i % 2 == 0, "score": 70.1, "target": 83.0, "gap": -12.9}]}
+               for i in range(1, 4)]
+    template = tmp_path / "t.docx"
+    template.write_bytes(b"PK")
+    made = []
+    for name, spooled in (("list", False), ("spool", True)):
+        partial = tmp_path / f".{name}.partial"
+        partial.mkdir()
+        given: list[dict] | drafts.SpooledEntries = entries
+        if spooled:
+            given = drafts.SpooledEntries(partial)
+            for entry in entries:
+                given.add(entry)
+        header = drafts.BatchHeader(batch="b", created=dt.datetime(2026, 7, 4, 8, 0), template_source="t.docx",
+                                    template_sha256="0" * 64, issuer="SỞ NỘI VỤ", issuer_abbreviation="SNV",
+                                    symbol="CCHC")
+        made.append(drafts.finish_batch(partial, header, template, given, ["một cảnh báo"]))
+        made[-1] = made[-1].rename(tmp_path / name)
+    for name in (drafts.MANIFEST, drafts.MANIFEST_CSV):
+        assert (made[0] / name).read_bytes() == (made[1] / name).read_bytes()
+    assert not (made[1] / ".letters.jsonl").exists()

@@ -320,23 +320,25 @@ def _produce(planned: Plan, folder: Path | None, requested: int | None) -> Itera
             yield _make_letters(planned.template, planned.contexts, folder, letters[start:start + size])
         return
     size = max(8, min(128, len(letters) // (workers * 8) or 1))
-    # made as the pool sends them: the parent never holds every letter's assessment at once
-    chunks = (letters[start:start + size] for start in range(0, len(letters), size))
+    # A chunk is sent as its range of letters: the workers have the plan (inherited when forked, pickled once
+    # each when spawned) and make each letter's assessment from its columns themselves.
+    spans = ((start, min(start + size, len(letters))) for start in range(0, len(letters), size))
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if context.get_start_method() == "fork":  # what the first letter draws once (charts' shared parts) is inherited
         planned.template.render(planned.contexts(letters[0]))
     with context.Pool(workers, initializer=_init_worker,
-                      initargs=(planned.template.path, planned.contexts, folder)) as pool:
-        yield from pool.imap(_worker_chunk, chunks)
+                      initargs=(planned.template.path, planned.contexts, letters, folder)) as pool:
+        yield from pool.imap(_worker_chunk, spans)
 
 
-def _init_worker(template_path: Path, contexts: ContextMaker, folder: Path | None) -> None:
-    _WORKER.update(template=LetterTemplate(template_path), contexts=contexts, folder=folder)
+def _init_worker(template_path: Path, contexts: ContextMaker, letters: PlannedLetters, folder: Path | None) -> None:
+    _WORKER.update(template=LetterTemplate(template_path), contexts=contexts, letters=letters, folder=folder)
 
 
-def _worker_chunk(letters: list[PlannedLetter]) -> Chunk:
-    return _make_letters(_WORKER["template"], _WORKER["contexts"], _WORKER["folder"], letters)
+def _worker_chunk(span: tuple[int, int]) -> Chunk:
+    start, stop = span
+    return _make_letters(_WORKER["template"], _WORKER["contexts"], _WORKER["folder"], _WORKER["letters"][start:stop])
 
 
 def _make_letters(template: LetterTemplate, contexts: ContextMaker, folder: Path | None,

@@ -232,10 +232,14 @@ class SpooledEntries:
         self._handle.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
+        return map(json.loads, self.texts())
+
+    def texts(self) -> Iterator[str]:
+        """Each entry as the JSON text `add` wrote (what manifest.json holds), without parsing it."""
         self._handle.flush()
-        with open(self._path, "rb") as handle:
+        with open(self._path, encoding="utf-8", newline="\n") as handle:  # JSON escapes every line break
             for line in handle:
-                yield json.loads(line)
+                yield line.rstrip("\n")
 
     def close(self) -> None:
         self._handle.close()
@@ -271,8 +275,10 @@ def finish_batch(partial: Path, header: BatchHeader, template: Path, entries: It
     # The folder is the unit of atomicity (synced and renamed below): its files are written plainly, streamed.
     with open(partial / MANIFEST, "w", encoding="utf-8") as handle:
         handle.write(json.dumps(manifest, ensure_ascii=False, indent=1)[:-2] + ',\n "letters": [')
-        for number, entry in enumerate(entries):
-            handle.write(("," if number else "") + "\n  " + json.dumps(entry, ensure_ascii=False))
+        texts = entries.texts() if isinstance(entries, SpooledEntries) else (
+            json.dumps(entry, ensure_ascii=False) for entry in entries)
+        for number, text in enumerate(texts):
+            handle.write(("," if number else "") + "\n  " + text)
         handle.write("\n ]\n}\n")
     with open(partial / MANIFEST_CSV, "w", encoding="utf-8-sig", newline="") as handle:
         _manifest_csv(handle, entries)
