@@ -51,6 +51,11 @@ if pid == 0:
     start_rss = status("VmRSS:")
     before = resource.getrusage(resource.RUSAGE_SELF)
     wall = time.perf_counter()
+    try:  # since issue 20: both take the summary made once (a revision before takes the assessments)
+        from congvan.summary.tables import summarize
+        assessed = summarize(assessed)
+    except ImportError:
+        pass
     atomic_write(out / "tong_hop.xlsx", summary_workbook(assessed, workspace.assessment.very_low_margin, "Lô X."))
     atomic_write(out / "tong_hop.docx", summary_report(workspace, workspace.letter.template, assessed,
                                                        dt.date(2026, 11, 30)))

@@ -58,3 +58,58 @@ def test_worker_count():
     assert worker_count(PARALLEL_FROM - 1) == 1
     assert worker_count(10, requested=3) == 3
     assert worker_count(PARALLEL_FROM) >= 1
+
+
+def _plan(workspace: Path):
+    from congvan.batch.build import BuildOptions, plan
+    from congvan.batch.workflows import load_workspace
+
+    return plan(load_workspace(workspace), BuildOptions())
+
+
+def test_large_results_are_read_in_a_forked_process_giving_the_same_plan(workspace, tmp_path, monkeypatch):
+    """From READ_APART_FROM bytes of results the read runs in a forked process (its scattered memory goes with
+    it); the plan is the same: letters, stems, assessments, warnings, sources."""
+    import os
+
+    from congvan.batch import build as build_module
+
+    here = _plan(workspace)
+    pids = tmp_path / "pids"
+    read = build_module._read_and_assess
+
+    def noted(*args, **kwargs):
+        with open(pids, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "_read_and_assess", noted)
+    monkeypatch.setattr(build_module, "READ_APART_FROM", 0)
+    apart = _plan(workspace)
+    assert [int(p) for p in pids.read_text(encoding="utf-8").split()] not in ([], [os.getpid()])
+    assert [(x.index, x.unit, x.stem, x.assessment) for x in apart.letters] == [
+        (x.index, x.unit, x.stem, x.assessment) for x in here.letters]
+    assert apart.warnings == here.warnings and apart.sources == here.sources and apart.inputs == here.inputs
+
+
+def test_an_error_in_the_forked_read_reaches_the_user_unchanged(workspace, monkeypatch):
+    """A bad cell found by the forked read is the same error, naming the same file, sheet, row and column."""
+    import pytest
+
+    from congvan.batch import build as build_module
+    from congvan.errors import DataError
+    from tests.conftest import standard_sheets, write_workbook
+
+    sheets = standard_sheets()
+    sheets["UBND cấp xã"][5][3] = "khá"
+    write_workbook(workspace / "data" / "ket_qua_2025.xlsx", sheets, formats={"Trạm y tế": "0.00%"})
+    errors = []
+    for size in (10**12, 0):
+        monkeypatch.setattr(build_module, "READ_APART_FROM", size)
+        with pytest.raises(DataError) as info:
+            _plan(workspace)
+        errors.append((type(info.value), str(info.value), info.value.location))
+    assert errors[0] == errors[1]
+    assert "sheet 'UBND cấp xã'" in errors[1][1] and "dòng 6" in errors[1][1] and "'khá'" in errors[1][1]
+    result = CliRunner().invoke(cli, ["build", "-w", str(workspace)])
+    assert result.exit_code == 1 and result.output.count("dòng 6") == 1 and "Traceback" not in result.output

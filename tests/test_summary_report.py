@@ -96,11 +96,12 @@ def test_a_table_of_more_units_than_a_province_has_is_shortened_to_its_two_ends(
     from congvan.batch.build import read_assessments
     from congvan.sources.catalog import workspace_catalog
     from congvan.summary.report import FULL_TABLE, SHOWN, summary_report
+    from congvan.summary.tables import summarize
 
     (tmp_path / "ws").mkdir()
     workspace = load_workspace(make_workspace(tmp_path / "ws", FULL_TABLE + 20))
     _tables, assessed = read_assessments(workspace, workspace_catalog(workspace), workspace.results, (), [])
-    data = summary_report(workspace, workspace.letter.template, assessed, dt.date(2026, 11, 30))
+    data = summary_report(workspace, workspace.letter.template, summarize(assessed), dt.date(2026, 11, 30))
     table = rows(docx.Document(io.BytesIO(data)).tables[1])
     assert len(table) == 1 + 2 * SHOWN + 1 + 2  # header, both ends, the gap line, average and target
     assert [row[0] for row in table[1:SHOWN + 1]] == [str(n) for n in range(1, SHOWN + 1)]

@@ -11,8 +11,8 @@ import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Future
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any, overload
 from congvan import clock
 from congvan.batch import drafts
 from congvan.batch.batches import input_files
+from congvan.batch.forked import call_forked, can_fork, forked
 from congvan.config import Workspace
 from congvan.config.leftovers import check_sample
 from congvan.errors import CongvanError, DataError, FileUnreadable
@@ -152,9 +153,14 @@ class BuildReport:
 def plan(workspace: Workspace, options: BuildOptions) -> Plan:
     """Read and check every input; make the first letter's context to check the template (no side effects)."""
     catalog = workspace_catalog(workspace)
-    source_warnings: list[str] = []
-    tables, every_unit, assessments = _read_and_assess(workspace, catalog, options.data or workspace.results,
-                                                       options.units, source_warnings)
+    data = options.data or workspace.results
+
+    def read() -> _Reading:
+        return _read(workspace, catalog, data, options.units)
+
+    reading = call_forked(read) if _size(data) >= READ_APART_FROM and can_fork() else read()
+    every_unit, assessments = reading.every_unit, reading.assessments
+    source_warnings = reading.warnings
     sample_warnings = check_sample(workspace.config_path, workspace.raw, every_unit)
     rules = recipients.load_workspace_rules(workspace, [t.code for t in catalog.tables], every_unit)
 
@@ -172,16 +178,48 @@ def plan(workspace: Workspace, options: BuildOptions) -> Plan:
                         "{{ b.bieu_do|hinh }}: thư không có biểu đồ. Thêm đoạn đó sau {{ b.tong_quan }} "
                         "(xem mẫu mặc định templates_docx/cong_van_chi_dao.docx).")
 
-    positions = workbook_positions(tables)
-    names = assessments.names() if isinstance(assessments, Assessments) else [a.unit.name for a in assessments]
-    letters = PlannedLetters(assessments, names, [drafts.letter_stem(positions[unit_key(name)], len(positions), name)
-                                                  for name in names])
+    letters = PlannedLetters(assessments, reading.names, reading.stems)
     contexts = ContextMaker(workspace, catalog.source, rules, options.today or clock.today())
     if letters:
         template.check_context(contexts(letters[0]))
         rules.warnings.clear()  # the letter is made again with the others, and warns then
-    inputs = input_files(workspace, options.data or workspace.results, template_path)  # every one read fine
-    return Plan(template, letters, warnings, contexts, inputs, {t.spec.name: t.source for t in tables})
+    inputs = input_files(workspace, data, template_path)  # every one read fine
+    return Plan(template, letters, warnings, contexts, inputs, reading.sources)
+
+
+READ_APART_FROM = 512 * 1024  # bytes of results files (~7,000 units) from which they are read in a forked process
+
+
+@dataclass
+class _Reading:
+    """What a plan keeps of the results it read: every unit (dictionary order), the assessments of the units built,
+    their names and file stems, each table's source, the warnings."""
+
+    every_unit: list[str]
+    assessments: Sequence[UnitAssessment]
+    names: list[str]
+    stems: list[str]
+    sources: dict[str, str]
+    warnings: list[str]
+
+
+def _read(workspace: Workspace, catalog: Catalog, data: Sequence[Path], units: Sequence[str]) -> _Reading:
+    """Read and assess the results; keep only what the plan needs (the tables' cells are dropped here)."""
+    warnings: list[str] = []
+    tables, every_unit, assessments = _read_and_assess(workspace, catalog, data, units, warnings)
+    positions = workbook_positions(tables)
+    names = assessments.names() if isinstance(assessments, Assessments) else [a.unit.name for a in assessments]
+    stems = [drafts.letter_stem(positions[unit_key(name)], len(positions), name) for name in names]
+    return _Reading(every_unit, assessments, names, stems, {t.spec.name: t.source for t in tables}, warnings)
+
+
+def _size(paths: Sequence[Path]) -> int:
+    """The bytes of the files in `paths` (0 for one that cannot be read: the reader names it)."""
+    total = 0
+    for path in paths:
+        with suppress(OSError):
+            total += path.stat().st_size
+    return total
 
 
 def read_assessments(workspace: Workspace, catalog: Catalog, data: Sequence[Path], units: Sequence[str],
@@ -247,8 +285,6 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
 
 # -- the summary workbook and report, beside the letters --
 
-_SUMMARIES: dict[str, Any] = {}
-
 
 @contextmanager
 def _summaries(workspace: Workspace, planned: Plan, partial: Path, batch: str,
@@ -257,15 +293,14 @@ def _summaries(workspace: Workspace, planned: Plan, partial: Path, batch: str,
     when the batch is made in parallel (it inherits the plan; nothing is pickled), else here once the letters are
     made. Yield what to wait on; on leaving, the process is waited for (an error elsewhere cancels what has not
     begun)."""
-    _SUMMARIES.update(workspace=workspace, planned=planned, partial=partial, batch=batch)
-    if worker_count(len(planned.letters), requested) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        try:
-            yield executor.submit(_write_summaries)
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
+    def write() -> None:
+        _write_summaries(workspace, planned, partial, batch)
+
+    if worker_count(len(planned.letters), requested) > 1 and can_fork():
+        with forked(write) as future:
+            yield future
         return
-    yield _Later(_write_summaries)
+    yield _Later(write)
 
 
 class _Later:
@@ -278,16 +313,16 @@ class _Later:
         self._call()
 
 
-def _write_summaries() -> None:
+def _write_summaries(workspace: Workspace, planned: Plan, partial: Path, batch: str) -> None:
     # pandas and python-docx are loaded here, in the summaries' process: the letters' processes never need them
     from congvan.summary.report import summary_report
+    from congvan.summary.tables import summarize
     from congvan.summary.workbook import summary_workbook
 
-    workspace, planned, partial = _SUMMARIES["workspace"], _SUMMARIES["planned"], _SUMMARIES["partial"]
-    assessed = planned.letters.assessments
+    summarized = summarize(planned.letters.assessments)
     atomic_write(drafts.summary_path(partial), summary_workbook(
-        assessed, workspace.assessment.very_low_margin, f"Lô {_SUMMARIES['batch']}."))
-    atomic_write(drafts.report_path(partial), summary_report(workspace, planned.template.path, assessed,
+        summarized, workspace.assessment.very_low_margin, f"Lô {batch}."))
+    atomic_write(drafts.report_path(partial), summary_report(workspace, planned.template.path, summarized,
                                                              planned.contexts.today))
 
 

@@ -19,6 +19,7 @@ from congvan.errors import DataError, RegisterError
 from congvan.files import atomic_write
 from congvan.sources.catalog import workspace_catalog
 from congvan.summary.report import summary_report
+from congvan.summary.tables import summarize
 from congvan.summary.workbook import summary_workbook
 
 
@@ -53,8 +54,9 @@ def write_summary(root: Path, batch: str, dry_run: bool = False) -> SummaryResul
     warnings: list[str] = []
     _tables, assessments = read_assessments(workspace, workspace_catalog(workspace), results, described.units,
                                             warnings)
-    data = summary_workbook(assessments, workspace.assessment.very_low_margin, f"Lô {described.batch_id}.")
-    report = summary_report(workspace, drafts.template_path(folder), assessments, clock.today())
+    summarized = summarize(assessments)
+    data = summary_workbook(summarized, workspace.assessment.very_low_margin, f"Lô {described.batch_id}.")
+    report = summary_report(workspace, drafts.template_path(folder), summarized, clock.today())
     path, report_path = drafts.summary_path(folder), drafts.report_path(folder)
     if not dry_run:
         atomic_write(path, data)

@@ -30,7 +30,6 @@ from docx.text.paragraph import Paragraph
 
 from congvan.config import Workspace
 from congvan.config.workspace import Agency
-from congvan.models import UnitAssessment
 from congvan.render.charts import BarChart, draw
 from congvan.summary import tables
 from congvan.summary.tables import TableSummary
@@ -45,11 +44,11 @@ TEXT_CM = 16.5  # A4 less the NĐ30 margins (30 mm left, 15 mm right)
 HEADER_CM = (6.6, 9.9)  # the header's two columns, 40 % and 60 % as in the letter template
 
 
-def summary_report(workspace: Workspace, template: Path, assessments: Sequence[UnitAssessment],
-                   today: dt.date) -> bytes:
-    """Return the .docx bytes of the report on `assessments`, on the page and styles of `template`."""
+def summary_report(workspace: Workspace, template: Path, summarized: tables.Summaries, today: dt.date) -> bytes:
+    """Return the .docx bytes of the report on the summary (`tables.summarize`), on the page and styles of
+    `template`."""
     decimals = workspace.assessment.decimals
-    summaries = [tables.summarize_table(spec, results) for spec, results in tables.table_results(assessments)]
+    summaries = summarized.tables
     document = docx.Document(str(template))
     body = document.element.body
     for child in list(body):
@@ -61,7 +60,7 @@ def summary_report(workspace: Workspace, template: Path, assessments: Sequence[U
                          f"{workspace.assessment.year}", CENTER, bold=True)
     _rule(document, TEXT_CM, 4.0)
     _paragraph(document, "", after=6)
-    _overview(document, workspace.assessment.year, assessments, summaries)
+    _overview(document, workspace.assessment.year, summarized)
     for number, summary in enumerate(summaries, start=1):
         _table_section(document, number, summary, decimals)
     criteria = tables.criteria_table(summaries)
@@ -104,12 +103,11 @@ def _header(document: docx.document.Document, organ: Agency, today: dt.date) -> 
                italic=True, first=True, before=6)
 
 
-def _overview(document: docx.document.Document, year: int, assessments: Sequence[UnitAssessment],
-              summaries: Sequence[TableSummary]) -> None:
-    short = sum(1 for a in assessments if any(t.weaknesses for t in a.tables))
-    _paragraph(document, f"Năm {year}, {len(assessments)} đơn vị được đánh giá trên {len(summaries)} "
-                         f"bảng kết quả; {short}/{len(assessments)} đơn vị có ít nhất một tiêu chí chưa đạt chỉ tiêu.")
-    for summary in summaries:
+def _overview(document: docx.document.Document, year: int, summarized: tables.Summaries) -> None:
+    units, short = summarized.units, summarized.short
+    _paragraph(document, f"Năm {year}, {units} đơn vị được đánh giá trên {len(summarized.tables)} "
+                         f"bảng kết quả; {short}/{units} đơn vị có ít nhất một tiêu chí chưa đạt chỉ tiêu.")
+    for summary in summarized.tables:
         frame = summary.units
         below = int((frame[tables.SHORT] > 0).sum())
         _paragraph(document, f"- {summary.spec.name}: {len(frame)} đơn vị, Chỉ số chung bình quân "

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -40,37 +41,77 @@ class TableSummary:
     previous_year: int | None = None  # with [du_lieu] nam_truoc: the change columns are in `units`
 
 
-def table_results(assessments: Sequence[UnitAssessment]) -> list[tuple[TableSpec, list[tuple[str, TableResult]]]]:
-    """Group the units' results by table, tables in the order they first appear, units in batch order."""
-    grouped: dict[str, tuple[TableSpec, list[tuple[str, TableResult]]]] = {}
+@dataclass(frozen=True)
+class Summaries:
+    """The figures of a batch's summaries: each results table's (in the order they first appear), how many units
+    were assessed and how many fall short of a target in at least one table."""
+
+    tables: list[TableSummary]
+    units: int
+    short: int
+
+
+def summarize(assessments: Iterable[UnitAssessment]) -> Summaries:
+    """Summarize every table in one pass over `assessments`, units in batch order within a table.
+
+    The figures are gathered as columns of numbers: a batch of 20,000 units would hold ~300,000 result objects
+    (~40 MB) if each unit's results were kept until the frames are made.
+    """
+    columns: dict[str, _Columns] = {}
+    units = short = 0
     for assessment in assessments:
+        units += 1
+        falls_short = False
         for result in assessment.tables:
-            grouped.setdefault(result.spec.code, (result.spec, []))[1].append((assessment.unit.name, result))
-    return list(grouped.values())
+            table = columns.get(result.spec.code)
+            if table is None:
+                table = columns[result.spec.code] = _Columns(result)
+            falls_short |= table.add(assessment.unit.name, result)
+        short += falls_short
+    return Summaries([table.summary() for table in columns.values()], units, short)
 
 
-def summarize_table(spec: TableSpec, results: Sequence[tuple[str, TableResult]]) -> TableSummary:
-    """Return the table's units ranked by overall index (ties keep batch order), with STT from 1."""
-    names = [c.name for c in spec.criteria]
-    first = results[0][1]
-    year = first.previous.year if first.previous else None
-    history = [] if year is None else [previous_column(year), change_column(OVERALL),
-                                       *(change_column(name) for name in names), NOTE]
-    columns: dict[str, list[object]] = {  # a result's criteria are in the order of the table's (assessment.py)
-        UNIT: [unit for unit, _result in results],
-        **{name: [result.criteria[position].score for _unit, result in results]
-           for position, name in enumerate(names)},
-        OVERALL: [result.overall for _unit, result in results],
-        RANK: [result.overall_rank for _unit, result in results],
-        SHORT: [sum(not c.meets_target for c in result.criteria) for _unit, result in results]}
-    if year is not None:
-        changes = [_changes(result) for _unit, result in results]
-        columns |= {column: [row.get(column) for row in changes] for column in history}
-    frame = pd.DataFrame(columns, columns=[UNIT, *names, OVERALL, RANK, SHORT, *history])
-    frame = frame.sort_values(RANK, kind="stable").reset_index(drop=True)
-    frame.insert(0, STT, range(1, len(frame) + 1))
-    average = {c.criterion.name: c.average for c in first.criteria} | {OVERALL: first.overall_average}
-    return TableSummary(spec, frame, average, {c.criterion.name: c.target for c in first.criteria}, year)
+class _Columns:
+    """One table's figures, unit by unit, as columns; `summary` ranks them."""
+
+    def __init__(self, first: TableResult) -> None:
+        self.first = first
+        self.units: list[str] = []
+        self.scores = [array("d") for _ in first.spec.criteria]  # a result's criteria are in the table's order
+        self.overall, self.ranks, self.short = array("d"), array("q"), array("q")
+        self.changes: list[dict[str, object]] | None = [] if first.previous else None
+
+    def add(self, unit: str, result: TableResult) -> bool:
+        """Add a unit's results; return whether one of its criteria is below target."""
+        self.units.append(unit)
+        short = 0
+        for column, criterion in zip(self.scores, result.criteria, strict=True):
+            column.append(criterion.score)
+            short += not criterion.meets_target
+        self.overall.append(result.overall)
+        self.ranks.append(result.overall_rank)
+        self.short.append(short)
+        if self.changes is not None:
+            self.changes.append(_changes(result))
+        return short > 0
+
+    def summary(self) -> TableSummary:
+        """The table's units ranked by overall index (ties keep batch order), with STT from 1."""
+        spec, first = self.first.spec, self.first
+        names = [c.name for c in spec.criteria]
+        year = first.previous.year if first.previous else None
+        history = [] if year is None else [previous_column(year), change_column(OVERALL),
+                                           *(change_column(name) for name in names), NOTE]
+        columns: dict[str, Sequence[object]] = {
+            UNIT: self.units, **dict(zip(names, self.scores, strict=True)),
+            OVERALL: self.overall, RANK: self.ranks, SHORT: self.short}
+        if self.changes is not None:
+            columns |= {column: [row.get(column) for row in self.changes] for column in history}
+        frame = pd.DataFrame(columns, columns=[UNIT, *names, OVERALL, RANK, SHORT, *history])
+        frame = frame.sort_values(RANK, kind="stable").reset_index(drop=True)
+        frame.insert(0, STT, range(1, len(frame) + 1))
+        average = {c.criterion.name: c.average for c in first.criteria} | {OVERALL: first.overall_average}
+        return TableSummary(spec, frame, average, {c.criterion.name: c.target for c in first.criteria}, year)
 
 
 def _changes(result: TableResult) -> dict[str, object]:

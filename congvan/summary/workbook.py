@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from congvan.models import VERDICT_WORDS, UnitAssessment
+from congvan.models import VERDICT_WORDS
 from congvan.summary import rows, tables
 from congvan.summary.tables import TableSummary
 from congvan.vn import format_number
@@ -38,9 +38,9 @@ CHANGE_FORMAT = "+0.00;-0.00;0.00"  # a change since last year shows its sign
 _BOLD = Font(bold=True)
 
 
-def summary_workbook(assessments: Sequence[UnitAssessment], very_low_margin: float, title: str = "") -> bytes:
-    """Return the .xlsx bytes of the summary of `assessments`; `title` (e.g. the batch) heads every sheet."""
-    summaries = [tables.summarize_table(spec, results) for spec, results in tables.table_results(assessments)]
+def summary_workbook(summarized: tables.Summaries, very_low_margin: float, title: str = "") -> bytes:
+    """Return the .xlsx bytes of the summary (`tables.summarize`); `title` (e.g. the batch) heads every sheet."""
+    summaries = summarized.tables
     book = Workbook()
     book.remove(book.active)
     names = sheet_names([s.spec.name for s in summaries])
