@@ -66,9 +66,10 @@ def test_manifest_csv_names_weak_criteria_in_catalog_order_with_figures(workspac
     assert cam_lam[3] == "0" and cam_lam[4] == ""
 
 
-def test_spooled_entries_give_the_manifests_a_list_would(tmp_path: Path) -> None:
-    """manifest.json copies the spool's lines as they were written: the same bytes as encoding each entry again
-    (texts with line separators, quotes, Vietnamese and numbers that do not round through a float)."""
+def test_manifests_written_as_letters_come_are_those_of_a_list(tmp_path: Path) -> None:
+    """A `ManifestWriter` (manifest.csv row by row, manifest.json's letters spooled and copied after the header)
+    gives the same bytes as the manifests written from a list at the end (texts with line separators, quotes,
+    Vietnamese, numbers that do not round through a float)."""
     import datetime as dt
 
     from congvan.batch import drafts
@@ -82,9 +83,9 @@ def test_spooled_entries_give_the_manifests_a_list_would(tmp_path: Path) -> None
     for name, spooled in (("list", False), ("spool", True)):
         partial = tmp_path / f".{name}.partial"
         partial.mkdir()
-        given: list[dict] | drafts.SpooledEntries = entries
+        given: list[dict] | drafts.ManifestWriter = entries
         if spooled:
-            given = drafts.SpooledEntries(partial)
+            given = drafts.ManifestWriter(partial)
             for entry in entries:
                 given.add(entry)
         header = drafts.BatchHeader(batch="b", created=dt.datetime(2026, 7, 4, 8, 0), template_source="t.docx",
@@ -94,4 +95,4 @@ def test_spooled_entries_give_the_manifests_a_list_would(tmp_path: Path) -> None
         made[-1] = made[-1].rename(tmp_path / name)
     for name in (drafts.MANIFEST, drafts.MANIFEST_CSV):
         assert (made[0] / name).read_bytes() == (made[1] / name).read_bytes()
-    assert not (made[1] / ".letters.jsonl").exists()
+    assert sorted(p.name for p in made[0].iterdir()) == sorted(p.name for p in made[1].iterdir())

@@ -268,8 +268,8 @@ def build(workspace: Workspace, options: BuildOptions, progress: Progress | None
 
     # The hidden folder is the unit of atomicity: its files are written plainly, synced once, then renamed.
     with (drafts.writing_batch(options.out or workspace.drafts_dir, batch) as partial,
-          _summaries(workspace, planned, partial, batch, options.workers) as summaries):
-        entries = drafts.SpooledEntries(partial)  # on disk, not in memory: a batch of 20,000 stays small
+          _summaries(workspace, planned, partial, batch, options.workers) as summaries,
+          drafts.ManifestWriter(partial) as entries):  # written as the letters come: a batch of 20,000 stays small
         with drafts.ContextFile(partial) as stored:  # the workers write the .docx; the contexts come here, in order
             for chunk_entries, new_warnings in _produce(planned, partial, options.workers):
                 for entry, raw in chunk_entries:

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from congvan import __version__
 from congvan.errors import RegisterError
@@ -218,46 +218,48 @@ def writing_batch(drafts_dir: Path, batch: str) -> Iterator[Path]:
         raise
 
 
-class SpooledEntries:
-    """The manifest entries of a batch being built, kept in a hidden file of its folder instead of in memory.
-
-    Iterate it (as often as needed) to read them back in the order they were added; `close` removes the file.
+class ManifestWriter:
+    """The manifests of a batch being built, written as its letters come instead of held in memory: manifest.csv
+    row by row, and the letters of manifest.json into a hidden spool file that `finish_batch` copies after the
+    batch's header (whose warnings are known only at the end). `close` removes the spool.
     """
 
     def __init__(self, folder: Path) -> None:
-        self._path = Path(folder) / ".letters.jsonl"
-        self._handle = open(self._path, "wb")  # noqa: SIM115 -- closed by close()/__exit__
+        self._spool_path = Path(folder) / ".letters.json"
+        self._spool = open(self._spool_path, "w", encoding="utf-8")  # noqa: SIM115 -- closed by close()/__exit__
+        self._csv = _ManifestCsv(open(Path(folder) / MANIFEST_CSV, "w",  # noqa: SIM115 -- closed by close()
+                                      encoding="utf-8-sig", newline=""))
+        self._letters = 0
 
     def add(self, entry: dict[str, Any]) -> None:
-        self._handle.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
+        self._spool.write(_letter_text(self._letters, entry))
+        self._csv.add(entry)
+        self._letters += 1
 
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return map(json.loads, self.texts())
-
-    def texts(self) -> Iterator[str]:
-        """Each entry as the JSON text `add` wrote (what manifest.json holds), without parsing it."""
-        self._handle.flush()
-        with open(self._path, encoding="utf-8", newline="\n") as handle:  # JSON escapes every line break
-            for line in handle:
-                yield line.rstrip("\n")
+    def copy_letters(self, handle: TextIO) -> None:
+        """Write the letters' part of manifest.json, as `add` spooled it, to `handle`."""
+        self._spool.flush()
+        with open(self._spool_path, encoding="utf-8") as spool:
+            shutil.copyfileobj(spool, handle)
 
     def close(self) -> None:
-        self._handle.close()
-        self._path.unlink(missing_ok=True)
+        self._spool.close()
+        self._csv.close()
+        self._spool_path.unlink(missing_ok=True)
 
-    def __enter__(self) -> SpooledEntries:
+    def __enter__(self) -> ManifestWriter:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
 
-def finish_batch(partial: Path, header: BatchHeader, template: Path, entries: Iterable[dict[str, Any]],
-                 warnings: list[str]) -> Path:
+def finish_batch(partial: Path, header: BatchHeader, template: Path,
+                 entries: Iterable[dict[str, Any]] | ManifestWriter, warnings: list[str]) -> Path:
     """Add the template copy and the manifests to `partial`, sync, rename it into place; return the folder.
 
-    `entries` is iterated twice (manifest.json, manifest.csv), one entry at a time: a list, or `SpooledEntries`
-    (closed here, before the folder is renamed).
+    `entries` is the letters' manifest entries (a list, iterated twice), or the `ManifestWriter` they were
+    added to (closed here, before the folder is renamed).
     """
     shutil.copyfile(template, partial / TEMPLATE)
     manifest = {
@@ -275,35 +277,55 @@ def finish_batch(partial: Path, header: BatchHeader, template: Path, entries: It
     # The folder is the unit of atomicity (synced and renamed below): its files are written plainly, streamed.
     with open(partial / MANIFEST, "w", encoding="utf-8") as handle:
         handle.write(json.dumps(manifest, ensure_ascii=False, indent=1)[:-2] + ',\n "letters": [')
-        texts = entries.texts() if isinstance(entries, SpooledEntries) else (
-            json.dumps(entry, ensure_ascii=False) for entry in entries)
-        for number, text in enumerate(texts):
-            handle.write(("," if number else "") + "\n  " + text)
+        if isinstance(entries, ManifestWriter):
+            entries.copy_letters(handle)
+        else:
+            handle.writelines(_letter_text(number, entry) for number, entry in enumerate(entries))
         handle.write("\n ]\n}\n")
-    with open(partial / MANIFEST_CSV, "w", encoding="utf-8-sig", newline="") as handle:
-        _manifest_csv(handle, entries)
-    if isinstance(entries, SpooledEntries):
-        entries.close()  # its file is not part of the batch
+    if isinstance(entries, ManifestWriter):
+        entries.close()  # manifest.csv is complete; the spool is not part of the batch
+    else:
+        with _ManifestCsv(open(partial / MANIFEST_CSV, "w", encoding="utf-8-sig", newline="")) as table:
+            for entry in entries:
+                table.add(entry)
     os.sync()
     final = partial.parent / header.batch
     os.rename(partial, final)
     return final
 
 
+def _letter_text(number: int, entry: dict[str, Any]) -> str:
+    """One letter's entry in manifest.json's "letters" list, a line each."""
+    return ("," if number else "") + "\n  " + json.dumps(entry, ensure_ascii=False)
+
+
 MANIFEST_CSV_HEADER = ("STT", "Đơn vị", "Tệp", "Số tiêu chí chưa đạt",
                        "Tiêu chí chưa đạt (kết quả; chỉ tiêu; chênh lệch)", "Tiêu chí đạt, vượt")
 
 
-def _manifest_csv(handle: Any, entries: Iterable[dict[str, Any]]) -> None:
-    """Write the letters for Excel to `handle` (opened UTF-8 with a BOM): a Vietnamese header, criteria by name in
-    catalog order."""
-    writer = csv.writer(handle)
-    writer.writerow(MANIFEST_CSV_HEADER)
-    for entry in entries:
+class _ManifestCsv:
+    """manifest.csv, the letters for Excel (opened UTF-8 with a BOM): a Vietnamese header, then a row a letter
+    naming its criteria in catalog order."""
+
+    def __init__(self, handle: TextIO) -> None:
+        self._handle = handle
+        self._writer = csv.writer(handle)
+        self._writer.writerow(MANIFEST_CSV_HEADER)
+
+    def add(self, entry: dict[str, Any]) -> None:
         short = [f for f in entry["figures"] if not f["met"]]
-        writer.writerow([entry["index"], entry["unit"], entry["file"], len(short),
-                         "; ".join(map(_shortfall, short)),
-                         "; ".join(f["name"] for f in entry["figures"] if f["met"])])
+        self._writer.writerow([entry["index"], entry["unit"], entry["file"], len(short),
+                               "; ".join(map(_shortfall, short)),
+                               "; ".join(f["name"] for f in entry["figures"] if f["met"])])
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> _ManifestCsv:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def _shortfall(figures: dict[str, Any]) -> str:
