@@ -113,3 +113,26 @@ def test_an_error_in_the_forked_read_reaches_the_user_unchanged(workspace, monke
     assert "sheet 'UBND cấp xã'" in errors[1][1] and "dòng 6" in errors[1][1] and "'khá'" in errors[1][1]
     result = CliRunner().invoke(cli, ["build", "-w", str(workspace)])
     assert result.exit_code == 1 and result.output.count("dòng 6") == 1 and "Traceback" not in result.output
+
+
+def test_the_summaries_process_has_the_report_charts_drawn_apart(workspace, tmp_path):
+    """In a parallel build the summaries' process sends the report's charts to a process forked before pandas is
+    loaded (pandas and matplotlib together would make it the largest): it never loads matplotlib, and the report
+    is the one it would make drawing them itself."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("import sys; from pathlib import Path; from congvan.batch import build; "
+            "from congvan.batch.workflows import load_workspace; "
+            f"ws = load_workspace(Path({str(workspace)!r})); planned = build.plan(ws, build.BuildOptions()); "
+            "assert 'matplotlib' not in sys.modules; "
+            f"apart, here = Path({str(tmp_path / 'apart')!r}), Path({str(tmp_path / 'here')!r}); "
+            "apart.mkdir(); here.mkdir(); "
+            "build._write_summaries(ws, planned, apart, 'b', charts_apart=True); "
+            "print('matplotlib' in sys.modules); "
+            "build._write_summaries(ws, planned, here, 'b'); print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
+    assert (tmp_path / "apart" / "tong_hop.docx").read_bytes() == (tmp_path / "here" / "tong_hop.docx").read_bytes()

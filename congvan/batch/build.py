@@ -12,7 +12,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import Any, overload
 from congvan import clock
 from congvan.batch import drafts
 from congvan.batch.batches import input_files
-from congvan.batch.forked import call_forked, can_fork, forked
+from congvan.batch.forked import call_forked, can_fork, forked, started
 from congvan.config import Workspace
 from congvan.config.leftovers import check_sample
 from congvan.errors import CongvanError, DataError, FileUnreadable
@@ -31,6 +31,7 @@ from congvan.letter.context import LetterContexts
 from congvan.letter.history import with_previous
 from congvan.models import Catalog, ResultTable, UnitAssessment, unit_key
 from congvan.recipients import rules as recipients
+from congvan.render.charts import BarChart, Picture, draw
 from congvan.render.template import LetterTemplate
 from congvan.sources import results as sources
 from congvan.sources.catalog import workspace_catalog
@@ -293,14 +294,11 @@ def _summaries(workspace: Workspace, planned: Plan, partial: Path, batch: str,
     when the batch is made in parallel (it inherits the plan; nothing is pickled), else here once the letters are
     made. Yield what to wait on; on leaving, the process is waited for (an error elsewhere cancels what has not
     begun)."""
-    def write() -> None:
-        _write_summaries(workspace, planned, partial, batch)
-
     if worker_count(len(planned.letters), requested) > 1 and can_fork():
-        with forked(write) as future:
+        with forked(lambda: _write_summaries(workspace, planned, partial, batch, charts_apart=True)) as future:
             yield future
         return
-    yield _Later(write)
+    yield _Later(lambda: _write_summaries(workspace, planned, partial, batch))
 
 
 class _Later:
@@ -313,17 +311,27 @@ class _Later:
         self._call()
 
 
-def _write_summaries(workspace: Workspace, planned: Plan, partial: Path, batch: str) -> None:
-    # pandas and python-docx are loaded here, in the summaries' process: the letters' processes never need them
-    from congvan.summary.report import summary_report
-    from congvan.summary.tables import summarize
-    from congvan.summary.workbook import summary_workbook
+def _write_summaries(workspace: Workspace, planned: Plan, partial: Path, batch: str,
+                     charts_apart: bool = False) -> None:
+    """Write tong_hop.xlsx and tong_hop.docx. With `charts_apart` (in the summaries' own process) the report's
+    charts are drawn by a process forked before pandas is loaded: matplotlib and pandas in one process would make
+    it the build's largest (~60 MB above the fork)."""
+    with ExitStack() as stack:
+        charts = stack.enter_context(started()) if charts_apart else None
 
-    summarized = summarize(planned.letters.assessments)
-    atomic_write(drafts.summary_path(partial), summary_workbook(
-        summarized, workspace.assessment.very_low_margin, f"Lô {batch}."))
-    atomic_write(drafts.report_path(partial), summary_report(workspace, planned.template.path, summarized,
-                                                             planned.contexts.today))
+        def draw_chart(chart: BarChart) -> Picture:
+            return charts.submit(draw, chart).result() if charts else draw(chart)
+
+        # pandas and python-docx are loaded here, in the summaries' process: the letters' processes never need them
+        from congvan.summary.report import summary_report
+        from congvan.summary.tables import summarize
+        from congvan.summary.workbook import summary_workbook
+
+        summarized = summarize(planned.letters.assessments)
+        atomic_write(drafts.summary_path(partial), summary_workbook(
+            summarized, workspace.assessment.very_low_margin, f"Lô {batch}."))
+        atomic_write(drafts.report_path(partial), summary_report(workspace, planned.template.path, summarized,
+                                                                 planned.contexts.today, draw_chart))
 
 
 # -- making letters, in this process or in workers --

@@ -38,6 +38,18 @@ def forked(call: Callable[[], T]) -> Iterator[Future[T]]:
         del _CALLS[key]
 
 
+@contextmanager
+def started() -> Iterator[ProcessPoolExecutor]:
+    """Yield an executor whose one process is forked now: it holds what this process holds now, not what is
+    loaded here later (calls sent to it are pickled)."""
+    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        executor.submit(int).result()  # forks the process
+        yield executor
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
 def call_forked(call: Callable[[], T]) -> T:
     """Return `call()`, computed in a forked process."""
     with forked(call) as future:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -30,7 +30,7 @@ from docx.text.paragraph import Paragraph
 
 from congvan.config import Workspace
 from congvan.config.workspace import Agency
-from congvan.render.charts import BarChart, draw
+from congvan.render.charts import BarChart, Picture, draw
 from congvan.summary import tables
 from congvan.summary.tables import TableSummary
 from congvan.vn import draft_long_date, format_number, format_percent
@@ -44,9 +44,10 @@ TEXT_CM = 16.5  # A4 less the NĐ30 margins (30 mm left, 15 mm right)
 HEADER_CM = (6.6, 9.9)  # the header's two columns, 40 % and 60 % as in the letter template
 
 
-def summary_report(workspace: Workspace, template: Path, summarized: tables.Summaries, today: dt.date) -> bytes:
+def summary_report(workspace: Workspace, template: Path, summarized: tables.Summaries, today: dt.date,
+                   draw_chart: Callable[[BarChart], Picture] = draw) -> bytes:
     """Return the .docx bytes of the report on the summary (`tables.summarize`), on the page and styles of
-    `template`."""
+    `template`; `draw_chart` draws each table's chart (a build draws them in another process)."""
     decimals = workspace.assessment.decimals
     summaries = summarized.tables
     document = docx.Document(str(template))
@@ -62,7 +63,7 @@ def summary_report(workspace: Workspace, template: Path, summarized: tables.Summ
     _paragraph(document, "", after=6)
     _overview(document, workspace.assessment.year, summarized)
     for number, summary in enumerate(summaries, start=1):
-        _table_section(document, number, summary, decimals)
+        _table_section(document, number, summary, decimals, draw_chart)
     criteria = tables.criteria_table(summaries)
     _heading(document, f"{len(summaries) + 1}. Các tiêu chí và đơn vị thấp nhất của từng tiêu chí")
     _grid(document, ["Bảng", "Tiêu chí", "Bình quân", "Chỉ tiêu", "Thấp nhất", "Cao nhất", "Số đơn vị chưa đạt"], 2,
@@ -115,13 +116,14 @@ def _overview(document: docx.document.Document, year: int, summarized: tables.Su
                              f"có tiêu chí chưa đạt chỉ tiêu.")
 
 
-def _table_section(document: docx.document.Document, number: int, summary: TableSummary, decimals: int) -> None:
+def _table_section(document: docx.document.Document, number: int, summary: TableSummary, decimals: int,
+                   draw_chart: Callable[[BarChart], Picture]) -> None:
     _heading(document, f"{number}. Kết quả {summary.spec.name}")
     names = [c.name for c in summary.spec.criteria]
     if len(names) > 1:
         previous = _previous_averages(summary)
         grey = f"Bình quân năm {summary.previous_year}" if previous else ""
-        picture = draw(BarChart(tuple(names), tuple(summary.average[n] for n in names),
+        picture = draw_chart(BarChart(tuple(names), tuple(summary.average[n] for n in names),
                                 tuple(summary.targets[n] for n in names), previous or (), decimals, grey))
         paragraph = _paragraph(document, "", CENTER, before=6)
         paragraph.add_run().add_picture(io.BytesIO(picture.png), width=Emu(picture.width_emu),
