@@ -53,16 +53,41 @@ def open_workbook_sized(path: Path, limits: ReadLimits) -> tuple[OpenWorkbook, d
     """`open_workbook`, also returning each sheet's last row (by title), from the same scan as the limits."""
     data = _read_bytes(path)
     _check_spreadsheet_bytes(data, path)
+    extents = check_workbook_size(data, str(path), limits)
     merges: dict[str, list[str]] = {}
     rows: dict[str, int] = {}
-    for extent in check_workbook_size(data, str(path), limits).values():
+    for extent in extents.values():
         if extent.title is not None:
             merges[extent.title], rows[extent.title] = extent.merges, extent.rows
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        workbook = _load_read_only(data, [part for part, extent in extents.items()
+                                          if not extent.declared and part.startswith("xl/worksheets/")])
     except Exception as err:  # openpyxl raises many kinds for a damaged part
         raise damaged(path, err) from err
     return OpenWorkbook(workbook, merges), rows
+
+
+_NO_DIMENSION = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+
+
+def _load_read_only(data: bytes, undeclared: list[str]) -> Workbook:
+    """Return openpyxl's read-only workbook of the package `data`, whose sheet parts `undeclared` have no
+    `<dimension>` (written by a program other than Excel).
+
+    Opening a workbook, openpyxl looks for each sheet's `<dimension>`, and parses a whole sheet without one
+    only to learn that it has none. It is shown, for those sheets, a part that says just that; the workbook
+    then streams the real parts (the limits' scan has already read them once).
+    """
+    if not undeclared:
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, io.BytesIO() as shown:
+        with zipfile.ZipFile(shown, "w", zipfile.ZIP_STORED) as copy:
+            for name in dict.fromkeys(archive.namelist()):  # a name written twice: the one openpyxl would read
+                copy.writestr(name, _NO_DIMENSION if name in undeclared else archive.read(name))
+        workbook = openpyxl.load_workbook(io.BytesIO(shown.getvalue()), data_only=True, read_only=True)
+    workbook._archive.close()
+    workbook._archive = zipfile.ZipFile(io.BytesIO(data))  # the real sheets, streamed by the read-only sheets
+    return workbook
 
 
 def damaged(path: Path, err: Exception) -> DataError:

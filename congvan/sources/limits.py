@@ -34,12 +34,13 @@ TOO_BIG = ("Xóa các dòng, cột thừa bên dưới và bên phải bảng (c
 
 class SheetExtent(NamedTuple):
     """What one pass over a sheet's XML found: its title (None for a part no sheet names), its last row and
-    column named by a cell, and its merged ranges ("B5:B6")."""
+    column named by a cell, its merged ranges ("B5:B6"), and whether it declares a `<dimension>`."""
 
     title: str | None
     rows: int
     columns: int
     merges: list[str]
+    declared: bool
 
 
 def check_workbook_size(data: bytes, where: str, limits: ReadLimits) -> dict[str, SheetExtent]:
@@ -68,6 +69,7 @@ def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, title: str | No
     """Stream the sheet's XML once: check its declared dimension and the cells it names against `limits`, and
     collect its merged ranges (openpyxl's read-only reader skips them)."""
     last_row = last_column = 0
+    declared = None
     merges: dict[str, None] = {}  # in order, once: a tag carried over between chunks may be found twice
     tail = b""
     with archive.open(info) as stream:
@@ -89,7 +91,7 @@ def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, title: str | No
                 merges.update(dict.fromkeys(m.decode() for m in _MERGE_CELL.findall(text)))
             tail = text[-256:]
     _check(last_row, last_column, where, limits, "sheet có ô (kể cả ô trống đã định dạng)")
-    return SheetExtent(title, last_row, last_column, list(merges))
+    return SheetExtent(title, last_row, last_column, list(merges), declared is not None)
 
 
 def _check(rows: int, columns: int, where: str, limits: ReadLimits, what: str) -> None:
