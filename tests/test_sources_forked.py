@@ -1,5 +1,6 @@
-"""The tables of a large workbook read at once, one forked process a sheet (sources/forked.py): the same
-tables, warnings and errors, in the same order, as when the sheets are read one after another.
+"""The tables of a large workbook read at once, one forked process a sheet (sources/forked.py), and last year's
+workbook read while this year's is (batch/build.py): the same tables, warnings and errors, in the same order, as
+when they are read one after another.
 
 Every test of tests/test_sources.py runs here once more with every workbook of two tables read forked.
 """
@@ -10,13 +11,17 @@ import os
 import time
 from pathlib import Path
 
+import openpyxl
 import pytest
 
+from congvan.batch import build as build_module
+from congvan.config import load_workspace
 from congvan.errors import DataError
 from congvan.sources import forked, results
 from congvan.sources.forked import ChildFailed, RemoteTraceback, run_in_order
 from congvan.sources.results import load_results
 from tests.conftest import standard_sheets, write_workbook
+from tests.test_last_year import with_last_year
 from tests.test_sources import *  # noqa: F403  (the reading tests and their `catalog` fixture, collected again)
 from tests.test_sources import PERCENT
 
@@ -121,3 +126,40 @@ def test_results_come_back_in_order_from_other_processes():
     assert list(run_in_order([os.getpid, os.getpid, lambda: "ba"]))[0] == os.getpid()
     first, second, third = run_in_order([os.getpid, os.getpid, lambda: "ba"])
     assert second != first and third == "ba"
+
+
+# -- last year's workbook read while this year's is read and assessed (batch/build.py) --
+
+
+def _plan(workspace: Path, monkeypatch: pytest.MonkeyPatch, *, at_once: bool):  # noqa: ANN202
+    """The contexts of every letter and the warnings of a plan, or the error's text."""
+    monkeypatch.setattr(build_module, "PREVIOUS_AT_ONCE_FROM", 0 if at_once else 10**12)
+    try:
+        planned = build_module.plan(load_workspace(workspace), build_module.BuildOptions())
+    except DataError as err:
+        return type(err), str(err)
+    return [planned.contexts(letter) for letter in planned.letters], planned.warnings
+
+
+def test_last_years_tables_read_at_once_give_the_same_letters_and_warnings(workspace, monkeypatch,
+                                                                            _every_workbook_forked):
+    with_last_year(workspace)
+    in_turn = _plan(workspace, monkeypatch, at_once=False)
+    _every_workbook_forked.clear()
+    assert _plan(workspace, monkeypatch, at_once=True) == in_turn
+    assert _every_workbook_forked[0] == 2  # this year's read here, last year's in a forked process
+    contexts, _warnings = in_turn
+    assert len(contexts) == 5 and any("2024" in str(context) for context in contexts)
+
+
+@pytest.mark.parametrize("bad", [("2024",), ("2025", "2024")], ids=["last-year", "both"])
+def test_an_error_in_last_years_tables_read_at_once_is_the_one_read_in_turn_gives(workspace, monkeypatch, bad):
+    with_last_year(workspace)
+    for year in bad:
+        path = workspace / "data" / f"ket_qua_{year}.xlsx"
+        workbook = openpyxl.load_workbook(path)
+        workbook["UBND cấp xã"]["C5"] = "N/A"
+        workbook.save(path)
+    in_turn = _plan(workspace, monkeypatch, at_once=False)
+    assert in_turn[0] is DataError and f"ket_qua_{bad[0]}.xlsx" in in_turn[1]  # this year's first
+    assert _plan(workspace, monkeypatch, at_once=True) == in_turn

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
@@ -40,14 +40,14 @@ class RemoteTraceback(Exception):
         return str(self.args[0])
 
 
-def run_in_order(tasks: Sequence[Callable[[], T]]) -> Iterator[T]:
+def run_in_order(tasks: Sequence[Callable[[], T]]) -> Generator[T, None, None]:
     """Run `tasks[0]` here and the others each in a forked process; yield their results in order."""
     context = multiprocessing.get_context("fork")
     children: list[tuple[Any, Connection]] = []
     try:
         for task in tasks[1:]:
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_child, args=(task, sender), daemon=True)
+            process = context.Process(target=_child, args=(task, sender))
             process.start()
             sender.close()
             children.append((process, receiver))
