@@ -4,8 +4,9 @@ revisions side by side.
     python bench/plan.py                                   # main against HEAD, 10k and 20k units, 5 rounds
     python bench/plan.py --baseline REV --change REV --sizes 10000 --repeat 3
 
-Two workbooks a size: the bench's own (bench/render.py, written by openpyxl's write-only mode: no `<dimension>`
-in the sheets) and the same saved again by openpyxl in normal mode (a `<dimension>`, as Excel writes). Each run is
+Three workspaces a size: the bench's own (bench/render.py, written by openpyxl's write-only mode: no
+`<dimension>` in the sheets), the same workbook saved again by openpyxl in normal mode (a `<dimension>`, as Excel
+writes), and the bench's comparing with last year (`[du_lieu] nam_truoc`, a copy of the same workbook). Each run is
 a fresh process of the revision's worktree (bench/speed.py's `Revision`), runs alternate baseline, change, …;
 prints medians of the wall time of `plan()`, the CPU time of the planning process, and the CPU time of the
 processes it forked (the sheets read at once). Wall time is what a clerk waits for; on a shared machine the
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -53,6 +55,16 @@ def with_dimension(source: Path, folder: Path) -> Path:
     return folder
 
 
+def with_last_year(source: Path, folder: Path) -> Path:
+    """A copy of the workspace `source` comparing with last year ([du_lieu] nam_truoc: the same units)."""
+    subprocess.run(["cp", "-r", str(source), str(folder)], check=True)
+    shutil.copyfile(folder / "data" / "ket_qua_2025.xlsx", folder / "data" / "ket_qua_2024.xlsx")
+    config = folder / "congvan.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "[du_lieu]\n", '[du_lieu]\nnam_truoc = ["data/ket_qua_2024.xlsx"]\n', 1), encoding="utf-8")
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default="main")
@@ -73,7 +85,8 @@ def main() -> None:
                 bench.mkdir()
                 make_workspace(bench, units)
                 for label, workspace in (("no <dimension>", bench),
-                                         ("with <dimension>", with_dimension(bench, folder / f"ws{units}d"))):
+                                         ("with <dimension>", with_dimension(bench, folder / f"ws{units}d")),
+                                         ("nam_truoc", with_last_year(bench, folder / f"ws{units}y"))):
                     medians = side_by_side(revisions, args.repeat, plan_run(workspace))
                     old, new = medians["baseline"], medians["change"]
                     print(f"| {units:,}, {label} | {old['wall']:.2f} → {new['wall']:.2f} "
