@@ -30,6 +30,7 @@ TYPE_ABBREVIATIONS: dict[str, str] = {
 }
 NO_ABBREVIATION = ("Công văn", "Thư công")
 UNIT_KINDS = ("phường", "xã", "đặc khu", "thị trấn", "thị xã", "thành phố", "huyện", "quận")
+_KINDS_LONGEST_FIRST = tuple(sorted(UNIT_KINDS, key=len, reverse=True))  # "thị xã" before a shorter prefix
 
 
 @dataclass(frozen=True, slots=True)  # many thousands in a batch: no __dict__ each
@@ -42,7 +43,7 @@ class Unit:
     def kind(self) -> str:
         """Return the lower-case unit type ("phường", "xã", "đặc khu") or "" when the name has none."""
         lowered = self.name.lower()
-        for kind in sorted(UNIT_KINDS, key=len, reverse=True):
+        for kind in _KINDS_LONGEST_FIRST:
             if lowered.startswith(kind + " "):
                 return kind
         return ""

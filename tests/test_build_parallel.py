@@ -85,6 +85,7 @@ def test_large_results_are_read_in_a_forked_process_giving_the_same_plan(workspa
 
     monkeypatch.setattr(build_module, "_read_and_assess", noted)
     monkeypatch.setattr(build_module, "READ_APART_FROM", 0)
+    monkeypatch.setattr(build_module, "can_fork", lambda: True)  # whatever threads other tests left running
     apart = _plan(workspace)
     assert [int(p) for p in pids.read_text(encoding="utf-8").split()] not in ([], [os.getpid()])
     assert [(x.index, x.unit, x.stem, x.assessment) for x in apart.letters] == [
@@ -104,6 +105,7 @@ def test_an_error_in_the_forked_read_reaches_the_user_unchanged(workspace, monke
     sheets["UBND cấp xã"][5][3] = "khá"
     write_workbook(workspace / "data" / "ket_qua_2025.xlsx", sheets, formats={"Trạm y tế": "0.00%"})
     errors = []
+    monkeypatch.setattr(build_module, "can_fork", lambda: True)
     for size in (10**12, 0):
         monkeypatch.setattr(build_module, "READ_APART_FROM", size)
         with pytest.raises(DataError) as info:

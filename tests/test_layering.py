@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "congvan"
 # Names not written yet (clock, web) are placed already; every other new top-level module must be added here.
 FLOORS: list[set[str]] = [
     {"__init__", "errors", "clock", "vn"},
-    {"files", "models", "config", "lint"},
+    {"files", "models", "config", "lint", "processes"},  # processes: work in forked processes (reads, summaries)
     {"sources", "render", "pdf", "register"},
     {"recipients"},
     {"letter"},

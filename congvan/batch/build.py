@@ -10,18 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, closing, contextmanager, suppress
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, overload
 
 from congvan import clock
 from congvan.batch import drafts
 from congvan.batch.batches import input_files
-from congvan.batch.forked import call_forked, can_fork, forked, started
 from congvan.config import Workspace
 from congvan.config.leftovers import check_sample
 from congvan.errors import CongvanError, DataError, FileUnreadable
@@ -30,6 +29,7 @@ from congvan.letter.assessment import Assessments, assess
 from congvan.letter.context import LetterContexts
 from congvan.letter.history import with_previous
 from congvan.models import Catalog, ResultTable, UnitAssessment, unit_key
+from congvan.processes import call_forked, can_fork, forked, run_in_order, started
 from congvan.recipients import rules as recipients
 from congvan.render.charts import BarChart, Picture, draw
 from congvan.render.template import LetterTemplate
@@ -39,6 +39,7 @@ from congvan.sources.renames import read_renames
 
 Progress = Callable[[int], None]
 PARALLEL_FROM = 200  # letters; below this, starting worker processes costs more than it saves
+PREVIOUS_AT_ONCE_FROM = 128 * 1024  # bytes of last year's results files (~4,000 rows); below, read in turn
 
 
 @dataclass(frozen=True)
@@ -232,19 +233,38 @@ def read_assessments(workspace: Workspace, catalog: Catalog, data: Sequence[Path
 
 def _read_and_assess(workspace: Workspace, catalog: Catalog, data: Sequence[Path], units: Sequence[str],
                      warnings: list[str]) -> tuple[list[ResultTable], list[str], Sequence[UnitAssessment]]:
-    """`read_assessments`, also returning every unit name of the tables (in dictionary order)."""
-    tables = sources.load_results(data, catalog, convert_legacy=workspace.convert_legacy,
-                                  warnings=warnings, year=workspace.assessment.year, limits=workspace.read_limits,
-                                  two_level=workspace.two_level)
-    every_unit = sources.all_units(tables)
-    assessed: Sequence[UnitAssessment] = assess(tables, _select(every_unit, units), workspace.assessment)
+    """`read_assessments`, also returning every unit name of the tables (in dictionary order).
+
+    Last year's tables ([du_lieu] nam_truoc), when large, are read by a forked process while this year's are
+    read and assessed; what is read, warned and refused is the same, in the same order, as one after another.
+    """
+    def read(paths: Sequence[Path], year: int, two_level: bool) -> tuple[list[ResultTable], list[str]]:
+        notes: list[str] = []
+        return sources.load_results(paths, catalog, convert_legacy=workspace.convert_legacy, warnings=notes,
+                                    year=year, limits=workspace.read_limits, two_level=two_level), notes
+
+    reads = [partial(read, data, workspace.assessment.year, workspace.two_level)]
     if workspace.previous_results:  # [du_lieu] nam_truoc: last year beside this year
-        year = workspace.assessment.year - 1
-        previous = sources.load_results(workspace.previous_results, catalog, convert_legacy=workspace.convert_legacy,
-                                        warnings=warnings, year=year, limits=workspace.read_limits, two_level=False)
-        renames = read_renames(workspace.renames) if workspace.renames else []
-        assessed = with_previous(assessed, previous, renames, year, workspace.assessment.decimals)
+        reads.append(partial(read, workspace.previous_results, workspace.assessment.year - 1, False))
+    at_once = len(reads) > 1 and _bytes(workspace.previous_results) >= PREVIOUS_AT_ONCE_FROM and can_fork()
+    done: Generator[tuple[list[ResultTable], list[str]], None, None] = (
+        run_in_order(reads) if at_once else (read() for read in reads))
+    with closing(done):
+        tables, notes = next(done)
+        warnings += notes
+        every_unit = sources.all_units(tables)
+        assessed: Sequence[UnitAssessment] = assess(tables, _select(every_unit, units), workspace.assessment)
+        if workspace.previous_results:
+            previous, notes = next(done)
+            warnings += notes
+            renames = read_renames(workspace.renames) if workspace.renames else []
+            assessed = with_previous(assessed, previous, renames, workspace.assessment.year - 1,
+                                     workspace.assessment.decimals)
     return tables, every_unit, assessed
+
+
+def _bytes(paths: Sequence[Path]) -> int:
+    return sum(path.stat().st_size for path in paths if path.is_file())
 
 
 def build(workspace: Workspace, options: BuildOptions, progress: Progress | None = None,

@@ -22,6 +22,7 @@ def with_previous(assessments: Sequence[UnitAssessment], previous: Sequence[Resu
                   year: int, decimals: int) -> list[UnitAssessment]:
     """Return `assessments` with each table's `previous` set from last year's `previous` tables."""
     by_code = {table.spec.code: table for table in previous}
+    keys = {code: {unit_key(unit): unit for unit in table.units()} for code, table in by_code.items()}
     sources = _sources(previous, renames)
     result = []
     for assessment in assessments:
@@ -29,7 +30,8 @@ def with_previous(assessments: Sequence[UnitAssessment], previous: Sequence[Resu
         tables = []
         for table in assessment.tables:
             last = by_code.get(table.spec.code)
-            found = _previous(last, own, assessment.unit.name, year, decimals) if last else PreviousYear(year)
+            found = (_previous(last, keys[table.spec.code], own, assessment.unit.name, year, decimals) if last
+                     else PreviousYear(year))
             tables.append(dataclasses.replace(table, previous=found))
         result.append(dataclasses.replace(assessment, tables=tuple(tables)))
     return result
@@ -48,9 +50,9 @@ def _sources(previous: Sequence[ResultTable], renames: Sequence[Rename]) -> dict
     return sources
 
 
-def _previous(table: ResultTable, old_names: list[str] | None, name: str, year: int,
+def _previous(table: ResultTable, by_key: dict[str, str], old_names: list[str] | None, name: str, year: int,
               decimals: int) -> PreviousYear:
-    by_key = {unit_key(unit): unit for unit in table.units()}
+    """Last year's figures of unit `name` in `table`, whose units are `by_key` (unit key -> name as written)."""
     if old_names and len(old_names) > 1:
         return PreviousYear(year, merged_from=tuple(old_names))
     old = old_names[0] if old_names else name

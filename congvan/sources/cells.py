@@ -8,6 +8,7 @@ saved result are refused with a message saying what the cell holds and what was 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -40,6 +41,7 @@ def blank(value: Any) -> bool:
 _LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
+@functools.lru_cache(maxsize=256)  # a table has a few number formats, read for each of its cells
 def is_percent_format(number_format: str) -> bool:
     """Return True for a number format that scales by 100 ("0.00%"), not one that only shows a "%" sign
     (`0.00"%"`, `0.00\\%`), nor a "%" inside a [colour] or [$-locale] section."""
@@ -106,7 +108,6 @@ def read_score(cell: Cell, where: str, formula: Callable[[], str | None] | None 
     if isinstance(value, int | float):
         plain = not percent_format
         score = float(value) * 100 if percent_format else float(value)
-        typed = _typed(score) + ("%" if percent_format else "")
         if percent_format and not 0 <= score <= 100 and 0 <= value <= 100:
             raise DataError(f"ô định dạng phần trăm nên {_number(value)} được hiểu là "
                             f"{_number(score)}%, nằm ngoài khoảng 0–100. Nhập "
@@ -131,10 +132,10 @@ def read_score(cell: Cell, where: str, formula: Callable[[], str | None] | None 
         except ValueError as err:
             raise DataError(f"cần một số (ví dụ 72,27 hoặc 72,27%), đang là '{text}'.", where) from err
         plain = "%" not in text
-        typed = text
     else:
         raise DataError(f"cần một số, đang là {value!r}.", where)
     if not 0 <= score <= 100:
+        typed = text if isinstance(value, str) else _typed(score) + ("%" if percent_format else "")
         raise DataError(f"điểm {typed} nằm ngoài khoảng 0–100; {EXPECTED}.", where)
     return round(score, 6), plain
 

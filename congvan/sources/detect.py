@@ -21,7 +21,7 @@ from openpyxl.workbook.workbook import Workbook
 from congvan import vn
 from congvan.errors import DataError, DataFileUnreadable
 from congvan.models import ReadLimits
-from congvan.sources.limits import check_workbook_size, sheet_titles
+from congvan.sources.limits import check_workbook_size
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -46,30 +46,53 @@ class OpenWorkbook(NamedTuple):
 def open_workbook(path: Path, limits: ReadLimits) -> OpenWorkbook:
     """Open the workbook at `path` read-only with cached values (data_only); refuse anything that is not an
     .xlsx, or is larger than `limits` (checked before openpyxl parses anything)."""
+    return open_workbook_sized(path, limits)[0]
+
+
+def open_workbook_sized(path: Path, limits: ReadLimits) -> tuple[OpenWorkbook, dict[str, int]]:
+    """`open_workbook`, also returning each sheet's last row (by title), from the same scan as the limits."""
     data = _read_bytes(path)
     _check_spreadsheet_bytes(data, path)
-    check_workbook_size(data, str(path), limits)
+    extents = check_workbook_size(data, str(path), limits)
+    merges: dict[str, list[str]] = {}
+    rows: dict[str, int] = {}
+    for extent in extents.values():
+        if extent.title is not None:
+            merges[extent.title], rows[extent.title] = extent.merges, extent.rows
     try:
-        return OpenWorkbook(openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True),
-                            _merged_ranges(data))
+        workbook = _load_read_only(data, [part for part, extent in extents.items()
+                                          if not extent.declared and part.startswith("xl/worksheets/")])
     except Exception as err:  # openpyxl raises many kinds for a damaged part
         raise damaged(path, err) from err
+    return OpenWorkbook(workbook, merges), rows
+
+
+_NO_DIMENSION = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+
+
+def _load_read_only(data: bytes, undeclared: list[str]) -> Workbook:
+    """Return openpyxl's read-only workbook of the package `data`, whose sheet parts `undeclared` have no
+    `<dimension>` (written by a program other than Excel).
+
+    Opening a workbook, openpyxl looks for each sheet's `<dimension>`, and parses a whole sheet without one
+    only to learn that it has none. It is shown, for those sheets, a part that says just that; the workbook
+    then streams the real parts (the limits' scan has already read them once).
+    """
+    if not undeclared:
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, io.BytesIO() as shown:
+        with zipfile.ZipFile(shown, "w", zipfile.ZIP_STORED) as copy:
+            for name in dict.fromkeys(archive.namelist()):  # a name written twice: the one openpyxl would read
+                copy.writestr(name, _NO_DIMENSION if name in undeclared else archive.read(name))
+        workbook = openpyxl.load_workbook(io.BytesIO(shown.getvalue()), data_only=True, read_only=True)
+    workbook._archive.close()
+    workbook._archive = zipfile.ZipFile(io.BytesIO(data))  # the real sheets, streamed by the read-only sheets
+    return workbook
 
 
 def damaged(path: Path, err: Exception) -> DataError:
     """The error for a workbook part openpyxl could not parse (when opening it, or a sheet as it is streamed)."""
     return DataError(f"tệp .xlsx bị hỏng, không đọc được ({type(err).__name__}: {err}). {SAVE_AS_XLSX}", str(path))
-
-
-_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?\bref=\"([A-Z]+\d+(?::[A-Z]+\d+)?)\"")
-
-
-def _merged_ranges(data: bytes) -> dict[str, list[str]]:
-    """Return sheet title -> its merged ranges ("B5:B6"), read from each sheet's XML (openpyxl's read-only
-    reader skips them); the parts' sizes are already checked."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {title: [m.decode() for m in _MERGE_CELL.findall(archive.read(part))]
-                for part, title in sheet_titles(archive).items() if part in archive.NameToInfo}
 
 
 def formula_lookup(path: Path) -> Callable[[str, int, int], str | None]:

@@ -6,6 +6,7 @@ summary rows ("Bình quân chung") and a signature block ("NGƯỜI LẬP BIỂU
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -34,6 +35,7 @@ _SCORE_TEXT = re.compile(r"^\s*[\d.,]+\s*%?\s*$")
 _TITLE_YEAR = re.compile(r"\bnăm\s+(\d{4})\b")
 
 
+@functools.lru_cache(maxsize=1024, typed=True)  # a row's unit name is looked up as a footer, then as a summary
 def header_key(text: Any) -> str:
     """Return the key headers and sheet names are matched by: case, spacing, NFC/NFD, punctuation and a unit
     suffix ("(%)", "%", "(điểm)") ignored; "Tiếp nhận, xử lý phản ánh kiến nghị (%)" -> "tiếp nhận xử lý ..."."""

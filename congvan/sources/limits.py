@@ -5,7 +5,8 @@ empty cell at H1048576 takes a minute and gigabytes, and a sheet XML holding a 1
 finishes. So, from the zip directory (nothing decompressed): no part may decompress beyond
 `ReadLimits.part_bytes`, nor the package beyond `ReadLimits.ratio` times its size; then each sheet's XML
 is scanned as a stream (bounded by the part limit) for its declared dimension and the highest row and
-column any cell names, which must stay within `ReadLimits.rows` × `ReadLimits.columns`.
+column any cell names, which must stay within `ReadLimits.rows` × `ReadLimits.columns`. The same pass
+collects the sheet's merged ranges and gives its size, so nothing else reads the XML before openpyxl.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import NamedTuple
 
 from congvan import vn
 from congvan.errors import DataError, cell_location
@@ -24,27 +26,51 @@ _CELL_REF = re.compile(rb"<(?:\w+:)?(?:c|row)\s[^>]*?\br=\"([A-Z]*)(\d+)\"")
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*?/?>")
 _ATTRIBUTE = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*?/?>")
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?\bref=\"([A-Z]+\d+(?::[A-Z]+\d+)?)\"")
 CHUNK = 1 << 20
 TOO_BIG = ("Xóa các dòng, cột thừa bên dưới và bên phải bảng (chọn chúng, chuột phải > Delete) rồi lưu lại; "
            "sheet số liệu khác (phiếu khảo sát gốc) để ở tệp riêng.")
 
 
-def check_workbook_size(data: bytes, where: str, limits: ReadLimits) -> None:
-    """Raise a DataError naming the sheet when the .xlsx package `data` is larger than `limits` allow."""
+class SheetExtent(NamedTuple):
+    """What one pass over a sheet's XML found: its title (None for a part no sheet names), its last row and
+    column named by a cell, its merged ranges ("B5:B6"), and whether it declares a `<dimension>`."""
+
+    title: str | None
+    rows: int
+    columns: int
+    merges: list[str]
+    declared: bool
+
+
+def check_workbook_size(data: bytes, where: str, limits: ReadLimits) -> dict[str, SheetExtent]:
+    """Raise a DataError naming the sheet when the .xlsx package `data` is larger than `limits` allow; return
+    each sheet part's extent (part name -> `SheetExtent`), found in the same pass.
+
+    Every part under xl/worksheets/ is checked, and any other part a sheet of xl/workbook.xml points to."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         problem = zip_problem(archive, limits.part_bytes, limits.ratio)
         if problem:
             raise DataError(f"{problem}; congvan không mở tệp này. Lưu lại bảng kết quả thành tệp .xlsx mới chỉ "
                             "gồm các sheet cần dùng.", where)
         titles = sheet_titles(archive)
+        extents = {}
         for info in archive.infolist():
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                title = titles.get(info.filename)
-                _check_sheet(archive, info, cell_location(where, title) if title else where, limits)
+            name = info.filename
+            if (name.startswith("xl/worksheets/") and name.endswith(".xml")) or name in titles:
+                title = titles.get(name)
+                extents[name] = _scan_sheet(archive, info, title, cell_location(where, title) if title else where,
+                                            limits)
+        return extents
 
 
-def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, limits: ReadLimits) -> None:
+def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, title: str | None, where: str,
+                limits: ReadLimits) -> SheetExtent:
+    """Stream the sheet's XML once: check its declared dimension and the cells it names against `limits`, and
+    collect its merged ranges (openpyxl's read-only reader skips them)."""
     last_row = last_column = 0
+    declared = None
+    merges: dict[str, None] = {}  # in order, once: a tag carried over between chunks may be found twice
     tail = b""
     with archive.open(info) as stream:
         first = True
@@ -57,12 +83,15 @@ def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, li
                     area = (declared.group(1) or b"").decode() + (declared.group(2) + declared.group(3)).decode()
                     _check(int(declared.group(3)), _column_number(declared.group(2)), where, limits,
                            f"vùng dữ liệu sheet khai báo ({area})")
-            for match in _CELL_REF.finditer(text):
-                last_row = max(last_row, int(match.group(2)))
-                if match.group(1):
-                    last_column = max(last_column, _column_number(match.group(1)))
+            refs = _CELL_REF.findall(text)
+            if refs:
+                last_row = max(last_row, max(map(int, [row for _letters, row in refs])))
+                last_column = max(last_column, max(map(_column_number, {letters for letters, _row in refs})))
+            if b"mergeCell" in text:
+                merges.update(dict.fromkeys(m.decode() for m in _MERGE_CELL.findall(text)))
             tail = text[-256:]
     _check(last_row, last_column, where, limits, "sheet có ô (kể cả ô trống đã định dạng)")
+    return SheetExtent(title, last_row, last_column, list(merges), declared is not None)
 
 
 def _check(rows: int, columns: int, where: str, limits: ReadLimits, what: str) -> None:

@@ -6,15 +6,17 @@ Every error names the file, sheet, row and column, and what was expected there.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
-from congvan import vn
+from congvan import processes, vn
 from congvan.errors import DataError, DataFileUnreadable, cell_location
 from congvan.models import DEFAULT_LIMITS, Catalog, ReadLimits, ResultTable, TableSpec, unit_key
 from congvan.sources.cells import Cell, blank, check_fraction_columns
 from congvan.sources.csv_rows import read_csv_rows
-from congvan.sources.detect import SPREADSHEET_SUFFIXES, damaged, formula_lookup, open_workbook
+from congvan.sources.detect import SPREADSHEET_SUFFIXES, damaged, formula_lookup, open_workbook_sized
 from congvan.sources.grid import sheet_grid
 from congvan.sources.layout import (
     DEFAULT_IGNORED,
@@ -31,6 +33,8 @@ from congvan.sources.rows import OVERALL, Formula, Found, read_row, summary_note
 from congvan.sources.units import KIND_HEADERS, UnitNames
 
 # -- results --
+
+PARALLEL_FROM_ROWS = 4_000  # rows of the tables of one workbook; below this, forking costs more than it saves
 
 
 def load_results(paths: Sequence[Path], catalog: Catalog, *, convert_legacy: bool = False,
@@ -49,8 +53,8 @@ def load_results(paths: Sequence[Path], catalog: Catalog, *, convert_legacy: boo
     hidden: list[tuple[Path, str, TableSpec]] = []
     sheets_seen: list[str] = []
 
-    def unit_names(spec: TableSpec) -> UnitNames:
-        return UnitNames(spec.default_kind, two_level, warnings)
+    def unit_names(spec: TableSpec, notes: list[str] | None = warnings) -> UnitNames:
+        return UnitNames(spec.default_kind, two_level, notes)
 
     for path in paths:
         if not path.is_file():
@@ -97,18 +101,22 @@ def _match_table(name: str, catalog: Catalog) -> TableSpec | None:
 
 
 def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool, limits: ReadLimits,
-                   unit_names: Callable[[TableSpec], UnitNames], *, year: int | None, warnings: list[str] | None
-                   ) -> tuple[list[ResultTable], list[tuple[str, TableSpec]], list[str]]:
+                   unit_names: Callable[[TableSpec, list[str] | None], UnitNames], *, year: int | None,
+                   warnings: list[str] | None) -> tuple[list[ResultTable], list[tuple[str, TableSpec]], list[str]]:
     """Return the tables of the visible sheets, the hidden sheets matching a table, and every sheet title.
 
-    A workbook with one sheet is the table of a catalog with one table, whatever the sheet's name.
+    A workbook with one sheet is the table of a catalog with one table, whatever the sheet's name. The sheets
+    of a large workbook are read at once, each by its own process (`forked`); what is read, refused and
+    warned is the same, in the same order, as when they are read one after another.
     """
-    workbook, merges = open_workbook(path, limits)
+    (workbook, merges), sizes = open_workbook_sized(path, limits)
     formulas = formula_lookup(path)
-    tables = []
     hidden = []
     only = catalog.tables[0] if len(catalog.tables) == 1 and len(workbook.worksheets) == 1 else None
     try:
+        readers: list[Callable[[], tuple[ResultTable, list[str]]]] = []
+        specs: list[TableSpec] = []
+        rows = 0
         for sheet in workbook.worksheets:
             spec = _match_table(sheet.title, catalog) or only
             if spec is None:
@@ -116,16 +124,34 @@ def _read_workbook(path: Path, catalog: Catalog, convert_legacy: bool, limits: R
             if sheet.sheet_state != "visible":
                 hidden.append((sheet.title, spec))
                 continue
-            title = sheet.title
-            try:
-                grid = sheet_grid(sheet, merges.get(title, ()))
-            except Exception as err:  # a damaged sheet part shows only as it is streamed
-                raise damaged(path, err) from err
-            tables.append(_read_grid(grid, spec, str(path), title, convert_legacy, unit_names(spec),
-                                     formula=partial(formulas, title), year=year, warnings=warnings))
+            rows += sizes.get(sheet.title, 0)
+            specs.append(spec)
+            readers.append(partial(_read_sheet, sheet, spec, path, merges.get(sheet.title, ()), convert_legacy,
+                                   unit_names, partial(formulas, sheet.title), year, warnings is not None))
+        parallel = len(readers) > 1 and rows >= PARALLEL_FROM_ROWS and processes.can_fork()
+        tables: list[ResultTable] = []
+        read = processes.run_in_order(readers) if parallel else (reader() for reader in readers)
+        for spec, (table, notes) in zip(specs, read, strict=True):
+            tables.append(table if table.spec is spec else replace(table, spec=spec))  # the catalog's own spec
+            if warnings is not None:
+                warnings += notes
     finally:
         workbook.close()
     return tables, hidden, [sheet.title for sheet in workbook.worksheets]
+
+
+def _read_sheet(sheet: Any, spec: TableSpec, path: Path, merges: Sequence[str], convert_legacy: bool,
+                unit_names: Callable[[TableSpec, list[str] | None], UnitNames], formula: Formula, year: int | None,
+                warn: bool) -> tuple[ResultTable, list[str]]:
+    """Read one visible sheet's table; return it and its warnings (kept apart, since it may run in a child)."""
+    notes: list[str] | None = [] if warn else None
+    try:
+        grid = sheet_grid(sheet, merges)
+    except Exception as err:  # a damaged sheet part shows only as it is streamed
+        raise damaged(path, err) from err
+    table = _read_grid(grid, spec, str(path), sheet.title, convert_legacy, unit_names(spec, notes),
+                       formula=formula, year=year, warnings=notes)
+    return table, notes or []
 
 
 def _read_csv(path: Path, catalog: Catalog, convert_legacy: bool, warnings: list[str] | None, year: int | None,

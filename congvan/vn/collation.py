@@ -9,6 +9,7 @@ by value, so "Phường 2" < "Phường 10" < "Phường Ba".
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,6 +25,7 @@ _TOKEN = re.compile(r"\d+|(?:[^\W\d_]|[\u0300-\u036f])+|[^\w\s\-–—/,.\u0300-
 _NUMBER, _SYLLABLE, _OTHER = 0, 1, 2
 
 
+@functools.lru_cache(maxsize=8192)  # a list of units repeats its syllables ("Phường", "Xã", "Tân", …)
 def _syllable_key(word: str) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
     """Return (kind, letter ranks, tones) of one syllable: letters decide first, then its tone."""
     letters: list[str] = []

@@ -46,6 +46,8 @@ LOOKALIKES = str.maketrans({
 
 def drop_invisible(text: str) -> str:
     """Return `text` without format characters (zero-width space and joiners, BOM, direction marks: category Cf)."""
+    if text.isprintable():  # a format character is not printable (category C): nothing to drop
+        return text
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
