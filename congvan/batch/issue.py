@@ -26,7 +26,6 @@ import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +119,11 @@ def _clean_line(line: str) -> str:
 
 def archive_copy(distribution: list[str]) -> str:
     """Return the "Lưu:" part of Nơi nhận: "VT, CCHC (02b)" (Phụ lục IV column 6)."""
-    return _distribution_copies(tuple(distribution))[0]
+    for line in distribution:
+        cleaned = _clean_line(line)
+        if cleaned.lower().startswith("lưu"):
+            return cleaned.split(":", 1)[1].strip() if ":" in cleaned else ""
+    return ""
 
 
 def issued_amount(addressees: list[str], distribution: list[str]) -> int | None:
@@ -129,28 +132,18 @@ def issued_amount(addressees: list[str], distribution: list[str]) -> int | None:
     "Như trên" stands for the addressees; the "Lưu" line counts its "(02b)" when written, else one.
     Returns None when the letter lists nobody.
     """
-    return len(addressees) + _distribution_copies(tuple(distribution))[1] or None
-
-
-@lru_cache(maxsize=256)
-def _distribution_copies(distribution: tuple[str, ...]) -> tuple[str, int]:
-    """The "Lưu:" part of Nơi nhận and the copies its lines stand for besides the addressees (the lines are the
-    same in most letters of a batch: worked out once)."""
-    archive: str | None = None
-    total = 0
+    total = len(addressees)
     for line in distribution:
         cleaned = _clean_line(line)
         lowered = cleaned.lower()
         if not cleaned or lowered.startswith("như trên"):
             continue
         if lowered.startswith("lưu"):
-            if archive is None:
-                archive = cleaned.split(":", 1)[1].strip() if ":" in cleaned else ""
             copies = re.search(r"\((\d+)\s*b\)", lowered)
             total += int(copies.group(1)) if copies else 1
         else:
             total += 1
-    return archive or "", total
+    return total or None
 
 
 @dataclass(frozen=True, eq=False)
