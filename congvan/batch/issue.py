@@ -18,6 +18,7 @@ completes it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import json
 import os
@@ -251,8 +252,12 @@ def issue_batch(batch_dir: Path, *, register: Register | str, output_dir: Path, 
     reg = Register(register) if isinstance(register, str) else register
     try:
         notes = issue_notes(batch, reg, organ, date.year, workspace, allow_stale=allow_stale, reissue=reissue)
+        # The collections set off by the letters' short-lived objects skip what the process holds already (after
+        # a build: its plan, the libraries), and so do the forked workers': 0.44 -> 0.16 s of GC at 5,000 letters
+        gc.freeze()
         return _issue(reg, batch, template, output_dir, organ, date, series, notes, backdate, workers)
     finally:
+        gc.unfreeze()
         if own:
             reg.close()
 
