@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from congvan.errors import RegisterError
 from congvan.register import chain
 from congvan.register.schema import events
 from congvan.register.store import Register
-from tests.test_register_support import make_batch, rehash, sqlite_url
+from tests.test_register_support import make_batch, make_template, rehash, sqlite_url
 
 DAY = dt.date(2026, 11, 23)
 UNITS = [f"Phường Số {i}" for i in range(1, 12)]
@@ -45,7 +46,10 @@ def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
 def _issued(tmp_path: Path, workers: int) -> tuple[dict[str, bytes], list[object], list[tuple[object, ...]]]:
     """Issue the same batch into a fresh folder and register with `workers`; return files, rows, events."""
     output = tmp_path / f"workers-{workers}"
-    batch = make_batch(output / "drafts", UNITS, batch_id=BATCH)
+    template = tmp_path / "template.docx"  # one template: its members' times are in every letter
+    if not template.exists():
+        make_template(template)
+    batch = make_batch(output / "drafts", UNITS, batch_id=BATCH, template=template)
     url = sqlite_url(output)
     result = issue_batch(batch, register=url, output_dir=output, issued_on=DAY, workers=workers)
     assert [letter.number for letter in result.letters] == list(range(1, len(UNITS) + 1))
@@ -151,3 +155,32 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+def test_workers_are_forked_only_from_a_process_without_other_threads(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from congvan.batch import issue
+
+    counts: list[int] = []
+
+    class Recorded(parallel.Workers):  # type: ignore[type-arg]
+        def __enter__(self) -> parallel.Workers:  # type: ignore[type-arg]
+            counts.append(self.count)
+            return super().__enter__()
+
+    monkeypatch.setattr(issue, "Workers", Recorded)
+    monkeypatch.setattr(issue, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(issue, "available_cpus", lambda: 2)
+    stop = threading.Event()
+    web = threading.Thread(target=stop.wait)  # as in the web server, another thread runs
+    web.start()
+    try:
+        output = tmp_path / "threaded"
+        issue_batch(make_batch(output / "drafts", UNITS), register=sqlite_url(output), output_dir=output,
+                    issued_on=DAY)
+    finally:
+        stop.set()
+        web.join()
+    output = tmp_path / "alone"
+    issue_batch(make_batch(output / "drafts", UNITS), register=sqlite_url(output), output_dir=output, issued_on=DAY)
+    assert counts == [1, 2]

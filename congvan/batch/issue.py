@@ -23,6 +23,7 @@ import io
 import json
 import os
 import re
+import threading
 import time
 import unicodedata
 import zipfile
@@ -233,7 +234,7 @@ def issue_batch(batch_dir: Path, *, register: Register | str, output_dir: Path, 
     unless `backdate` (recorded in the rows). Letters already issued from this batch are returned with
     `already=True` and not issued again. Stale inputs (checked against `workspace`) and duplicate letters
     are refused unless `allow_stale` / `reissue` (congvan/batch/batches.py `issue_notes`). `workers`: processes
-    rendering the letters (default: one per CPU from `PARALLEL_FROM` letters).
+    rendering the letters (default: one per CPU from `PARALLEL_FROM` letters, in a process with one thread).
     """
     batch = load_batch(batch_dir)
     output_dir = Path(output_dir)
@@ -270,7 +271,10 @@ def _issue(reg: Register, batch: DraftBatch, template: LetterTemplate, output_di
     # The fast path copies docProps/app.xml from the template: every letter has the template's <Pages>
     pages = None if template.fallback_reason else page_amount(batch.template_path.read_bytes())
     numbering = _Numbering(batch, template, date, year_dir.name, notes, pages)
-    count = workers or (available_cpus() if len(drafts) >= PARALLEL_FROM else 1)
+    # forked only from a process that runs no other thread (the CLI; not the web server, whose threads' locks a
+    # child would inherit held)
+    alone = threading.active_count() == 1
+    count = workers or (available_cpus() if len(drafts) >= PARALLEL_FROM and alone else 1)
     written: list[tuple[Path, Path]] = []  # (pending, issued name)
     # the workers are forked before any connection is opened or thread started
     with Workers(numbering, count) as workers_, SyncedWriter() as writer:
