@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from congvan import clock
 from congvan.batch import parallel
 from congvan.batch.issue import PAUSE_AFTER_ENV, PAUSE_MARKER_ENV, issue_batch
-from congvan.errors import RegisterError
+from congvan.errors import EnvironmentMissing, RegisterError
 from congvan.register import chain
 from congvan.register.schema import events
 from congvan.register.store import Register
@@ -184,3 +184,16 @@ def test_workers_are_forked_only_from_a_process_without_other_threads(tmp_path: 
     output = tmp_path / "alone"
     issue_batch(make_batch(output / "drafts", UNITS), register=sqlite_url(output), output_dir=output, issued_on=DAY)
     assert counts == [1, 2]
+
+
+def _dies_on_five(item: int) -> int:
+    if item == 5:
+        os._exit(1)  # as when the kernel kills a worker that took too much memory
+    return item * 2
+
+
+def test_a_worker_that_dies_is_reported_not_a_traceback(small_chunks: None) -> None:
+    with parallel.Workers(_dies_on_five, 2) as workers:
+        assert list(workers.map(range(4))) == [0, 2, 4, 6]
+        with pytest.raises(EnvironmentMissing, match="tiến trình phụ đã dừng đột ngột"):
+            list(workers.map(range(10)))

@@ -13,8 +13,11 @@ import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any, Generic, TypeVar
+
+from congvan.errors import EnvironmentMissing
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -64,21 +67,27 @@ class Workers(Generic[T, R]):
     def map(self, items: Iterable[T]) -> Iterator[R]:
         """Yield `function(item)` for each item, in order.
 
-        An exception raised by `function` is raised here as it was raised (its class and message).
+        An exception raised by `function` is raised here as it was raised (its class and message); a worker
+        that dies (killed, out of memory) raises `EnvironmentMissing`.
         """
         pool = self._pool
         if pool is None:
             yield from map(self.function, items)
             return
         chunks = _chunks(items)
-        pending: deque[Future[list[Any]]] = deque(pool.submit(_chunk, chunk)
-                                                  for chunk in islice(chunks, self.count * AHEAD))
-        while pending:
-            results = pending.popleft().result()
-            following = next(chunks, None)
-            if following is not None:
-                pending.append(pool.submit(_chunk, following))
-            yield from results
+        try:
+            pending: deque[Future[list[Any]]] = deque(pool.submit(_chunk, chunk)
+                                                      for chunk in islice(chunks, self.count * AHEAD))
+            while pending:
+                results = pending.popleft().result()
+                following = next(chunks, None)
+                if following is not None:
+                    pending.append(pool.submit(_chunk, following))
+                yield from results
+        except BrokenProcessPool as err:
+            raise EnvironmentMissing(
+                f"một tiến trình phụ đã dừng đột ngột (thường do máy hết bộ nhớ): {err}. Đóng bớt chương trình "
+                "khác rồi chạy lại.") from err
 
 
 def _chunks(items: Iterable[T]) -> Iterator[list[T]]:
