@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import os
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import ExitStack, closing, contextmanager, suppress
@@ -29,7 +28,7 @@ from congvan.letter.assessment import Assessments, assess
 from congvan.letter.context import LetterContexts
 from congvan.letter.history import with_previous
 from congvan.models import Catalog, ResultTable, UnitAssessment, unit_key
-from congvan.processes import call_forked, can_fork, forked, run_in_order, started
+from congvan.processes import available_cpus, call_forked, can_fork, forked, run_in_order, started
 from congvan.recipients import rules as recipients
 from congvan.render.charts import BarChart, Picture, draw
 from congvan.render.template import LetterTemplate
@@ -366,11 +365,7 @@ def worker_count(letters: int, requested: int | None = None) -> int:
         return max(1, requested)
     if letters < PARALLEL_FROM:
         return 1
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, cpus)
+    return max(1, available_cpus())
 
 
 def _produce(planned: Plan, folder: Path | None, requested: int | None) -> Iterator[Chunk]:

@@ -14,8 +14,8 @@
 
 A batch is written into `.<batch>.partial/` and renamed when complete. Reading a batch checks the
 manifest, the template copy, every draft .docx and every context against the SHA-256 the manifest
-recorded at build time (an edited context is refused); a letter's context is read again (and checked
-once more) only when it is used, so a batch of thousands of letters is never all in memory.
+recorded at build time (an edited context is refused); a letter's context is parsed (and its bytes
+checked once more) only when it is used, so a batch of thousands of letters is never all in memory.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from congvan import __version__
 from congvan.errors import RegisterError
@@ -351,19 +351,61 @@ class DraftLetter:
 
     @property
     def context(self) -> dict[str, Any]:
-        raw = _context_raw(self.context_path, self.context_at)
-        if sha256_bytes(raw) != self.context_sha256:
-            raise RegisterError(f"{self.context_path}: dữ liệu bản nháp đã thay đổi trong khi cấp số; chạy lại.")
-        return unpack(_read_json(self.context_path, raw))
+        with ContextReader() as reader:
+            return reader.context(self)
 
 
-def _context_raw(path: Path, at: tuple[int, int] | None) -> bytes:
-    """The bytes of one letter's context: a whole file (older batches) or one line of contexts.jsonl."""
-    if at is None:
-        return path.read_bytes()
-    with open(path, "rb") as handle:
+class ContextReader:
+    """Reads the contexts of a batch's letters, each file opened once (contexts.jsonl: one handle for all).
+
+    `context` checks a letter's bytes against the SHA-256 read when the batch was loaded, then its keys and
+    symbol, and returns the template context; `raw` returns the bytes alone.
+    """
+
+    def __init__(self) -> None:
+        self._handles: dict[Path, BinaryIO] = {}
+
+    def exists(self, path: Path) -> bool:
+        """Whether a context file is there (contexts.jsonl is looked up once, not once a letter)."""
+        return path in self._handles or path.is_file()
+
+    def raw(self, path: Path, at: tuple[int, int] | None) -> bytes:
+        """The bytes of one letter's context: a whole file (older batches) or one line of contexts.jsonl."""
+        if at is None:
+            return path.read_bytes()
+        handle = self._handles.get(path)
+        if handle is None:
+            handle = self._handles[path] = open(path, "rb")  # noqa: SIM115 -- closed by close()/__exit__
         handle.seek(at[0])
         return handle.read(at[1])
+
+    def context(self, letter: DraftLetter) -> dict[str, Any]:
+        raw = self.raw(letter.context_path, letter.context_at)
+        if sha256_bytes(raw) != letter.context_sha256:
+            raise RegisterError(f"{letter.context_path}: dữ liệu bản nháp đã thay đổi trong khi cấp số; chạy lại.")
+        return unpack(_checked(letter.context_path, raw, letter.symbol))
+
+    def close(self) -> None:
+        for handle in self._handles.values():
+            handle.close()
+        self._handles.clear()
+
+    def __enter__(self) -> ContextReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _checked(path: Path, raw: bytes, symbol: str) -> dict[str, Any]:
+    """Parse a stored context; refuse one without the keys issuing needs or whose symbol is not `symbol`."""
+    context = _read_json(path, raw)
+    for key in ("ky_hieu", "dia_danh"):
+        if key not in context:
+            raise RegisterError(f"{path}: thiếu khóa '{key}'.")
+    if symbol and context["ky_hieu"] != symbol:
+        raise RegisterError(f"{path}: ký hiệu '{context['ky_hieu']}' khác ký hiệu của lô '{symbol}'.")
+    return context
 
 
 @dataclass(frozen=True)
@@ -421,10 +463,11 @@ def load_batch(folder: Path) -> DraftBatch:
     inputs = _inputs(manifest_path, manifest)
     letters: list[DraftLetter] = []
     seen: set[int] = set()
-    for entry in entries:
-        letter = _load_letter(folder, manifest_path, entry, symbol, seen)
-        seen.add(letter.index)
-        letters.append(letter)
+    with ContextReader() as reader:
+        for entry in entries:
+            letter = _load_letter(folder, manifest_path, entry, symbol, seen, reader)
+            seen.add(letter.index)
+            letters.append(letter)
     letters.sort(key=lambda letter: letter.index)
     return DraftBatch(folder=folder, batch_id=batch_id, template_path=template_file, template_sha256=actual,
                       document_type=str(manifest.get("document_type") or DOCUMENT_TYPE),
@@ -440,7 +483,10 @@ def _inputs(manifest_path: Path, manifest: dict[str, Any]) -> tuple[InputFile, .
         raise RegisterError(f"{manifest_path}: mục 'inputs' thiếu khóa {err} ({_SEE_DOCS}).") from err
 
 
-def _load_letter(folder: Path, manifest_path: Path, entry: Any, batch_symbol: str, seen: set[int]) -> DraftLetter:
+def _load_letter(folder: Path, manifest_path: Path, entry: Any, batch_symbol: str, seen: set[int],
+                 reader: ContextReader) -> DraftLetter:
+    """Check one letter's files against the manifest. Its context is parsed (and its keys checked) when it is
+    used (`ContextReader.context`), here only when the manifest lacks the batch's symbol or the letter's unit."""
     try:
         index = int(entry["index"])
         context_path = folder / entry["context"]
@@ -450,25 +496,22 @@ def _load_letter(folder: Path, manifest_path: Path, entry: Any, batch_symbol: st
         raise RegisterError(f"{manifest_path}: mục văn bản thiếu 'index' hoặc 'context' ({err}).") from err
     if index in seen:
         raise RegisterError(f"{manifest_path}: số thứ tự {index} lặp lại.")
-    if not context_path.is_file():
+    if not reader.exists(context_path):
         raise RegisterError(f"{context_path}: thiếu dữ liệu (context) của bản nháp số {index}.")
     _check_recorded(folder / str(entry.get("file") or ""), entry.get("sha256"), "bản nháp (.docx)", index)
-    raw = _context_raw(context_path, context_at)
-    _check_recorded(context_path, entry.get("context_sha256"), "dữ liệu (context)", index, raw)
-    context = unpack(_read_json(context_path, raw))
-    for key in ("ky_hieu", "dia_danh"):
-        if key not in context:
-            raise RegisterError(f"{context_path}: thiếu khóa '{key}'.")
-    if batch_symbol and context["ky_hieu"] != batch_symbol:
-        raise RegisterError(
-            f"{context_path}: ký hiệu '{context['ky_hieu']}' khác ký hiệu của lô '{batch_symbol}'.")
-    unit = nfc(str(entry.get("unit") or context.get("don_vi", {}).get("ten_hoa") or f"van-ban-{index}"))
-    return DraftLetter(index=index, unit=unit, symbol=context["ky_hieu"], context_path=context_path,
-                       context_sha256=sha256_bytes(raw), file=str(entry.get("file") or ""), context_at=context_at)
+    raw = reader.raw(context_path, context_at)
+    digest = _check_recorded(context_path, entry.get("context_sha256"), "dữ liệu (context)", index, raw)
+    symbol, unit = batch_symbol, entry.get("unit")
+    if not symbol or not unit:  # a batch whose manifest does not say them (older or hand-made)
+        context = _checked(context_path, raw, batch_symbol)
+        symbol = context["ky_hieu"]
+        unit = unit or context.get("don_vi", {}).get("ten_hoa") or f"van-ban-{index}"
+    return DraftLetter(index=index, unit=nfc(str(unit)), symbol=symbol, context_path=context_path,
+                       context_sha256=digest, file=str(entry.get("file") or ""), context_at=context_at)
 
 
-def _check_recorded(path: Path, recorded: Any, what: str, index: int, raw: bytes | None = None) -> None:
-    """Refuse a draft file that is missing or whose SHA-256 differs from the one the manifest recorded."""
+def _check_recorded(path: Path, recorded: Any, what: str, index: int, raw: bytes | None = None) -> str:
+    """Refuse a draft file that is missing or whose SHA-256 differs from the one the manifest recorded; return it."""
     if not recorded:
         raise RegisterError(
             f"{path.parent / MANIFEST}: không ghi SHA-256 {what} của bản nháp số {index} (lô tạo bằng phiên bản "
@@ -481,6 +524,7 @@ def _check_recorded(path: Path, recorded: Any, what: str, index: int, raw: bytes
             f"{path}: {what} của bản nháp số {index} đã bị sửa sau khi tạo lô (SHA-256 {actual[:12]}… khác "
             f"{str(recorded)[:12]}… trong {MANIFEST}); không cấp số. Sửa dữ liệu nguồn rồi tạo lại lô bằng "
             "`congvan build`.")
+    return actual
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,13 @@
 
 `issue_batch` takes the register's write lock, sweeps what a killed run left (`congvan.batch.sweep`),
 gives the letters that have no number yet a block of consecutive numbers, re-renders each from the
-context stored with its draft and writes it under a hidden pending name in `output/<year>/` (written and
-fsynced in background threads while the next letter renders; the rows are inserted `ROWS_AT_ONCE` at a
-time, chained in Python first). The rows are committed only when every file and its folder entry are on
-stable storage; then each pending file gets its issued name (never overwriting a file). If anything
-fails before the commit, the pending files are removed and the transaction is rolled back, so no number
-is consumed. A file with an issued-looking name is always in the register.
+context stored with its draft (in forked workers for a large batch: `congvan.processes`, in order)
+and writes it under a hidden pending name in `output/<year>/` (written and fsynced in background threads
+while the next letters render; the rows are inserted `ROWS_AT_ONCE` at a time, chained in Python first).
+The rows are committed only when every file and its folder entry are on stable storage; then each
+pending file gets its issued name (never overwriting a file). If anything fails before the commit,
+the pending files are removed and the transaction is rolled back, so no number is consumed. A file
+with an issued-looking name is always in the register.
 
 Issuing is idempotent per draft letter (batch id + letter index): letters of the batch that already
 have a number are reported, not issued again, so re-running an interrupted or partly failed batch
@@ -17,10 +18,12 @@ completes it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import json
 import os
 import re
+import threading
 import time
 import unicodedata
 import zipfile
@@ -32,13 +35,14 @@ from lxml import etree
 
 from congvan import clock
 from congvan.batch.batches import issue_notes
-from congvan.batch.drafts import DraftBatch, DraftLetter, load_batch
+from congvan.batch.drafts import ContextReader, DraftBatch, DraftLetter, load_batch
 from congvan.batch.recreate import keep_template
 from congvan.batch.sweep import pending_path, publish, sweep
 from congvan.config import Workspace
 from congvan.errors import OutputError, RegisterError
 from congvan.files import SyncedWriter, sha256_bytes
 from congvan.letter.context import pack, with_number
+from congvan.processes import Workers, available_cpus
 from congvan.register.records import DEFAULT_SERIES, NewDocument, Record, canonical_type_name
 from congvan.register.store import Register
 from congvan.render.template import LetterTemplate
@@ -48,6 +52,7 @@ from congvan.vn import document_number, nfc, slugify
 PAUSE_AFTER_ENV = "CONGVAN_ISSUE_PAUSE_AFTER"
 PAUSE_MARKER_ENV = "CONGVAN_ISSUE_PAUSE_MARKER"
 ROWS_AT_ONCE = 500  # letters inserted into the register together: few statements, and memory stays flat
+PARALLEL_FROM = 200  # letters; below this, forking workers to render them costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -143,16 +148,46 @@ def issued_amount(addressees: list[str], distribution: list[str]) -> int | None:
     return total or None
 
 
-def _document(batch: DraftBatch, draft: DraftLetter, context: dict[str, Any], issued: dict[str, Any], data: bytes,
-              file_path: str, note: str, pages: int | None) -> NewDocument:
-    signer = context.get("ky") or {}
-    addressees = [nfc(str(a)) for a in context.get("kinh_gui") or []]
-    distribution = [nfc(str(a)) for a in context.get("noi_nhan") or []]
-    organ = context.get("co_quan") or {}
+@dataclass(frozen=True, eq=False)
+class _Numbering:
+    """Makes each numbered letter of an issue — its context read and checked, rendered, its register row — in
+    the issuing process or in forked workers (`congvan.processes`), which inherit it."""
+
+    batch: DraftBatch
+    template: LetterTemplate
+    date: dt.date
+    folder: str  # the year's folder, relative to the output folder
+    notes: dict[int, str]
+    pages: int | None  # the template's page count when every letter has it (the renderer's fast path)
+    readers: dict[int, ContextReader] = field(default_factory=dict)  # by process: a forked one opens its own
+
+    def __call__(self, task: tuple[DraftLetter, int]) -> tuple[bytes, NewDocument]:
+        draft, number = task
+        reader = self.readers.get(os.getpid())
+        if reader is None:
+            reader = self.readers[os.getpid()] = ContextReader()
+        issued = with_number(reader.context(draft), number, self.date)
+        data = self.template.render(issued)
+        name = issued_file_name(number, draft.symbol, draft.unit)
+        pages = self.pages if not self.template.fallback_reason else page_amount(data)
+        return data, _document(self.batch, draft, issued, data, f"{self.folder}/{name}",
+                               self.notes.get(draft.index, ""), pages)
+
+    def close(self) -> None:
+        for reader in self.readers.values():
+            reader.close()
+
+
+def _document(batch: DraftBatch, draft: DraftLetter, issued: dict[str, Any], data: bytes, file_path: str,
+              note: str, pages: int | None) -> NewDocument:
+    signer = issued.get("ky") or {}
+    addressees = [nfc(str(a)) for a in issued.get("kinh_gui") or []]
+    distribution = [nfc(str(a)) for a in issued.get("noi_nhan") or []]
+    organ = issued.get("co_quan") or {}
     return NewDocument(
-        code_notation=context["ky_hieu"],
+        code_notation=issued["ky_hieu"],
         type_name=canonical_type_name(batch.document_type),
-        subject=nfc(str(context.get("trich_yeu", ""))),
+        subject=nfc(str(issued.get("trich_yeu", ""))),
         organ_name=nfc(str(organ.get("ten") or batch.issuer or batch.issuer_abbreviation)),
         signer_authority=nfc(str(signer.get("quyen_han", ""))),
         signer_position=nfc(str(signer.get("chuc_vu", ""))),
@@ -189,7 +224,8 @@ def _pause_hook(written: int, writer: SyncedWriter) -> None:
 
 def issue_batch(batch_dir: Path, *, register: Register | str, output_dir: Path, organ: str | None = None,
                 issued_on: dt.date | None = None, series: str = DEFAULT_SERIES, workspace: Workspace | None = None,
-                allow_stale: bool = False, reissue: bool = False, backdate: bool = False) -> IssueResult:
+                allow_stale: bool = False, reissue: bool = False, backdate: bool = False,
+                workers: int | None = None) -> IssueResult:
     """Give numbers to the letters of the draft batch in `batch_dir`, write them to `output_dir/<year>/`.
 
     `register` is an open `Register` or its URL. `organ` is the issuing body's abbreviation that owns the
@@ -197,7 +233,8 @@ def issue_batch(batch_dir: Path, *, register: Register | str, output_dir: Path, 
     time); it may not be after today, nor earlier than the last letter of the year that is not withdrawn
     unless `backdate` (recorded in the rows). Letters already issued from this batch are returned with
     `already=True` and not issued again. Stale inputs (checked against `workspace`) and duplicate letters
-    are refused unless `allow_stale` / `reissue` (congvan/batch/batches.py `issue_notes`).
+    are refused unless `allow_stale` / `reissue` (congvan/batch/batches.py `issue_notes`). `workers`: processes
+    rendering the letters (default: one per CPU from `PARALLEL_FROM` letters, in a process with one thread).
     """
     batch = load_batch(batch_dir)
     output_dir = Path(output_dir)
@@ -216,18 +253,31 @@ def issue_batch(batch_dir: Path, *, register: Register | str, output_dir: Path, 
     reg = Register(register) if isinstance(register, str) else register
     try:
         notes = issue_notes(batch, reg, organ, date.year, workspace, allow_stale=allow_stale, reissue=reissue)
-        return _issue(reg, batch, template, output_dir, organ, date, series, notes, backdate)
+        # The collections set off by the letters' short-lived objects skip what the process holds already (after
+        # a build: its plan, the libraries), and so do the forked workers': 0.44 -> 0.16 s of GC at 5,000 letters
+        gc.freeze()
+        return _issue(reg, batch, template, output_dir, organ, date, series, notes, backdate, workers)
     finally:
+        gc.unfreeze()
         if own:
             reg.close()
 
 
 def _issue(reg: Register, batch: DraftBatch, template: LetterTemplate, output_dir: Path, organ: str, date: dt.date,
-           series: str, notes: dict[int, str], backdate: bool) -> IssueResult:
+           series: str, notes: dict[int, str], backdate: bool, workers: int | None) -> IssueResult:
     batch_id = batch.batch_id
     drafts = batch.letters
+    year_dir = output_dir / str(date.year)
+    # The fast path copies docProps/app.xml from the template: every letter has the template's <Pages>
+    pages = None if template.fallback_reason else page_amount(batch.template_path.read_bytes())
+    numbering = _Numbering(batch, template, date, year_dir.name, notes, pages)
+    # forked only from a process that runs no other thread (the CLI; not the web server, whose threads' locks a
+    # child would inherit held)
+    alone = threading.active_count() == 1
+    count = workers or (available_cpus() if len(drafts) >= PARALLEL_FROM and alone else 1)
     written: list[tuple[Path, Path]] = []  # (pending, issued name)
-    with SyncedWriter() as writer:
+    # the workers are forked before any connection is opened or thread started
+    with Workers(numbering, count) as workers_, SyncedWriter() as writer:
         try:
             with reg.write() as conn:
                 swept = sweep(reg, conn, output_dir, batch.folder.parent)
@@ -240,25 +290,17 @@ def _issue(reg: Register, batch: DraftBatch, template: LetterTemplate, output_di
                 backdated = reg.check_date_order(conn, organ, date, series, backdate=backdate)
                 keep_template(output_dir, batch.template_path, template.sha256)  # recreate works from any machine
                 first = reg.next_number(conn, organ, date.year, series)
-                year_dir = output_dir / str(date.year)
-                # The fast path copies docProps/app.xml from the template: every letter has the template's <Pages>
-                fixed_pages = not template.fallback_reason
-                pages = page_amount(batch.template_path.read_bytes()) if fixed_pages else None
                 taken = set(os.listdir(year_dir)) if year_dir.is_dir() else set()  # after the sweep: registered
                 rows: list[NewDocument] = []
-                for offset, draft in enumerate(todo):
+                made = workers_.map((draft, first + offset) for offset, draft in enumerate(todo))
+                for offset, (data, row) in enumerate(made):
                     number = first + offset
-                    context = draft.context
-                    issued = with_number(context, number, date)
-                    data = template.render(issued)
-                    name = issued_file_name(number, draft.symbol, draft.unit)
-                    path = year_dir / name
-                    if name in taken:  # the sweep moved unregistered files: this one is in the register
+                    path = output_dir / (row.file_path or "")
+                    if path.name in taken:  # the sweep moved unregistered files: this one is in the register
                         raise OutputError(f"{path}: tệp văn bản đã ban hành, không được ghi đè.")
                     writer.submit(pending_path(path), data)  # written and fsynced meanwhile, in other threads
                     written.append((pending_path(path), path))
-                    rows.append(_document(batch, draft, context, issued, data, f"{year_dir.name}/{name}",
-                                          notes.get(draft.index, ""), pages if fixed_pages else page_amount(data)))
+                    rows.append(row)
                     _pause_hook(len(written), writer)
                     if len(rows) == ROWS_AT_ONCE or offset == len(todo) - 1:
                         records = reg.insert_many(conn, rows, organ=organ, first=number - len(rows) + 1, date=date,
@@ -272,6 +314,8 @@ def _issue(reg: Register, batch: DraftBatch, template: LetterTemplate, output_di
         except BaseException:
             writer.remove_all()
             raise
+        finally:
+            numbering.close()
     for pending, path in written:  # committed: a failure here is completed by the next sweep
         publish(pending, path)
     return IssueResult(batch_id, date, sorted(letters, key=lambda x: x.index), swept.quarantined, swept.completed,

@@ -59,7 +59,7 @@ def issue(request: IssueRequest) -> IssueResult:
 
 
 def _issue(ws: Workspace, batch_dir: Path, issued_on: dt.date | None, series: str, *, allow_stale: bool = False,
-           reissue: bool = False, backdate: bool = False) -> IssueResult:
+           reissue: bool = False, backdate: bool = False, workers: int | None = None) -> IssueResult:
     from congvan.batch.issue import issue_batch
     from congvan.register.store import Register
 
@@ -67,7 +67,8 @@ def _issue(ws: Workspace, batch_dir: Path, issued_on: dt.date | None, series: st
     with Register(ws.register_url) as register:
         return issue_batch(batch_dir, register=register, output_dir=ws.archive_dir,
                            organ=ws.agency.issuer_abbreviation, issued_on=issued_on, series=series,
-                           workspace=ws, allow_stale=allow_stale, reissue=reissue, backdate=backdate)
+                           workspace=ws, allow_stale=allow_stale, reissue=reissue, backdate=backdate,
+                           workers=workers)
 
 
 # -- build --
@@ -177,7 +178,7 @@ def build_letters(request: BuildRequest, progress: Progress | None = None) -> Bu
     bundle_to = report.folder / BUNDLE_NAME
     if request.issue:
         result.issued = _issue(ws, report.folder, request.issued_on, request.series, reissue=request.reissue,
-                               backdate=request.backdate)
+                               backdate=request.backdate, workers=request.workers)
         files = [letter.path for letter in result.issued.letters]
         titles = [issued_title(letter.number_symbol, letter.unit) for letter in result.issued.letters]
         bundle_to = files[0].parent / f"ban_in_{result.issued.batch_id}.pdf" if files else bundle_to
