@@ -245,9 +245,9 @@ def _read_and_assess(workspace: Workspace, catalog: Catalog, data: Sequence[Path
     reads = [partial(read, data, workspace.assessment.year, workspace.two_level)]
     if workspace.previous_results:  # [du_lieu] nam_truoc: last year beside this year
         reads.append(partial(read, workspace.previous_results, workspace.assessment.year - 1, False))
-    at_once = len(reads) > 1 and _bytes(workspace.previous_results) >= PREVIOUS_AT_ONCE_FROM and can_fork()
+    at_once = len(reads) > 1 and _size(workspace.previous_results) >= PREVIOUS_AT_ONCE_FROM and can_fork()
     done: Generator[tuple[list[ResultTable], list[str]], None, None] = (
-        run_in_order(reads) if at_once else (read() for read in reads))
+        run_in_order(reads) if at_once else (task() for task in reads))
     with closing(done):
         tables, notes = next(done)
         warnings += notes
@@ -260,10 +260,6 @@ def _read_and_assess(workspace: Workspace, catalog: Catalog, data: Sequence[Path
             assessed = with_previous(assessed, previous, renames, workspace.assessment.year - 1,
                                      workspace.assessment.decimals)
     return tables, every_unit, assessed
-
-
-def _bytes(paths: Sequence[Path]) -> int:
-    return sum(path.stat().st_size for path in paths if path.is_file())
 
 
 def build(workspace: Workspace, options: BuildOptions, progress: Progress | None = None,

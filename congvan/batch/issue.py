@@ -23,7 +23,6 @@ import io
 import json
 import os
 import re
-import threading
 import time
 import unicodedata
 import zipfile
@@ -42,7 +41,7 @@ from congvan.config import Workspace
 from congvan.errors import OutputError, RegisterError
 from congvan.files import SyncedWriter, sha256_bytes
 from congvan.letter.context import pack, with_number
-from congvan.processes import Workers, available_cpus
+from congvan.processes import Workers, available_cpus, can_fork
 from congvan.register.records import DEFAULT_SERIES, NewDocument, Record, canonical_type_name
 from congvan.register.store import Register
 from congvan.render.template import LetterTemplate
@@ -273,8 +272,7 @@ def _issue(reg: Register, batch: DraftBatch, template: LetterTemplate, output_di
     numbering = _Numbering(batch, template, date, year_dir.name, notes, pages)
     # forked only from a process that runs no other thread (the CLI; not the web server, whose threads' locks a
     # child would inherit held)
-    alone = threading.active_count() == 1
-    count = workers or (available_cpus() if len(drafts) >= PARALLEL_FROM and alone else 1)
+    count = workers or (available_cpus() if len(drafts) >= PARALLEL_FROM and can_fork() else 1)
     written: list[tuple[Path, Path]] = []  # (pending, issued name)
     # the workers are forked before any connection is opened or thread started
     with Workers(numbering, count) as workers_, SyncedWriter() as writer:
